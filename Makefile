@@ -1,0 +1,122 @@
+# sbx — build, test, install. See README.md for the two commands that do everything.
+PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+DATADIR    ?= $(PREFIX)/share
+MANDIR     ?= $(DATADIR)/man
+sysconfdir ?= $(PREFIX)/etc
+DESTDIR    ?=
+VERSION    := 0.1.0
+
+CC      ?= cc
+PKGS    := libconfig libseccomp libmnl
+CFLAGS  ?= -O2 -g
+WARN    := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wmissing-prototypes -Wstrict-prototypes
+CPPFLAGS_SBX := -std=gnu11 -D_GNU_SOURCE -Isrc -DSBX_VERSION='"$(VERSION)"' \
+	-DSBX_SYSCONFDIR='"$(sysconfdir)"' -DSBX_DATADIR='"$(DATADIR)"'
+
+ifeq ($(SANITIZE),1)
+BUILD   := build-san
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+else
+BUILD   := build
+SANFLAGS :=
+endif
+
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+ALL_CFLAGS = $(CPPFLAGS_SBX) $(WARN) $(CFLAGS) $(SANFLAGS) $(PKG_CFLAGS)
+
+LIB_SRCS := $(filter-out src/main.c,$(wildcard src/*.c src/util/*.c))
+LIB_OBJS := $(patsubst src/%.c,$(BUILD)/%.o,$(LIB_SRCS)) $(BUILD)/default_profile.o
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+
+# Debian packages the build and the tests need.
+DEB_PKGS := build-essential pkg-config libconfig-dev libseccomp-dev libmnl-dev libcmocka-dev \
+	uidmap iproute2 python3 procps util-linux passwd
+
+.PHONY: all deps demo check unit integration install clean format format-check bench
+all: sbx
+
+sbx: $(BUILD)/sbx
+	cp $< $@
+
+$(BUILD)/sbx: $(BUILD)/main.o $(BUILD)/libsbx.a
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/libsbx.a: $(LIB_OBJS)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/%.o: src/%.c $(wildcard src/*.h src/util/*.h) | $(BUILD)/util
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# The built-in default profile: one source of truth, embedded as a C string.
+$(BUILD)/default_profile.c: profiles/default.cfg | $(BUILD)/util
+	{ echo '/* generated from profiles/default.cfg */'; \
+	  echo 'const char profile_builtin_default[] = {'; \
+	  od -An -v -tx1 $< | sed 's/\([0-9a-f][0-9a-f]\)/0x\1,/g'; \
+	  echo '0x00 };'; } > $@
+
+$(BUILD)/default_profile.o: $(BUILD)/default_profile.c
+	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -Wno-missing-variable-declarations -c -o $@ $<
+
+$(BUILD)/util:
+	mkdir -p $@ $(BUILD)/tests
+
+$(BUILD)/tests/test_%: tests/unit/test_%.c tests/unit/unit.h $(BUILD)/libsbx.a
+	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -Itests/unit -o $@ $< $(BUILD)/libsbx.a \
+		$(PKG_LIBS) $$(pkg-config --libs cmocka) $(shell sed -n 's,^/\* LDWRAP: \(.*\) \*/,\1,p' $<)
+
+# Static helper run inside sandboxes by the integration tests.
+$(BUILD)/probe: tests/integration/probe.c | $(BUILD)/util
+	$(CC) -std=gnu11 -D_GNU_SOURCE -O2 -Wall -Wextra -static -o $@ $<
+
+deps:
+	@missing=""; for p in $(DEB_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then \
+		echo "make deps: installing$$missing"; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing; \
+	else \
+		echo "make deps: missing Debian packages; run as root:"; \
+		echo "  apt-get install -y$$missing"; exit 1; \
+	fi
+
+demo: deps
+	$(MAKE) sbx
+	./sbx --plan -- /bin/sh
+	./sbx -- /bin/sh -c 'echo "inside: $$(id -u):$$(id -g) on $$(hostname), pid $$$$"; ls /; exec /bin/sh -i'
+
+unit: $(UNIT_BINS)
+	@fail=0; for t in $(UNIT_BINS); do echo "# $$t"; $$t || fail=1; done; exit $$fail
+
+integration: sbx $(BUILD)/probe
+	SBX=$(CURDIR)/sbx PROBE=$(CURDIR)/$(BUILD)/probe tests/integration/run.sh
+
+ifeq ($(SANITIZE),1)
+check: deps
+	$(MAKE) SANITIZE=1 unit $(BUILD)/sbx
+	SBX=$(CURDIR)/$(BUILD)/sbx tests/integration/bad-profiles.sh
+else
+check: deps
+	$(MAKE) sbx unit
+	$(MAKE) integration
+endif
+
+install: sbx
+	install -Dm755 sbx $(DESTDIR)$(BINDIR)/sbx
+	install -d $(DESTDIR)$(DATADIR)/sbx/profiles $(DESTDIR)$(sysconfdir)/sbx/profiles
+	install -m644 profiles/*.cfg $(DESTDIR)$(DATADIR)/sbx/profiles/
+	install -m644 etc/sbx.conf $(DESTDIR)$(sysconfdir)/sbx/sbx.conf
+	install -Dm644 man/sbx.1 $(DESTDIR)$(MANDIR)/man1/sbx.1
+	install -Dm644 man/sbx.cfg.5 $(DESTDIR)$(MANDIR)/man5/sbx.cfg.5
+
+format:
+	clang-format -i src/*.[ch] src/util/*.[ch] tests/unit/*.[ch] tests/integration/*.c
+
+format-check:
+	clang-format --dry-run -Werror src/*.[ch] src/util/*.[ch] tests/unit/*.[ch] tests/integration/*.c
+
+clean:
+	rm -rf build build-san sbx

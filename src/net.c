@@ -1,0 +1,22 @@
+/* net.c — STUB, replaced by the real implementation. */
+#include "net.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+int net_plan_add(struct plan *plan, const struct profile *p, const struct sbx_caller *c, struct sbx_err *err)
+{
+	(void)plan;
+	(void)p;
+	(void)c;
+	(void)err;
+	return -ENOSYS;
+}
+
+int net_run_loopback_up(const struct step *s, struct run_ctx *ctx)
+{
+	(void)s;
+	(void)ctx;
+	return -ENOSYS;
+}

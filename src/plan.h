@@ -1,0 +1,238 @@
+/* plan.h — the compiled, ordered setup plan: typed steps, each run by one side.
+ *
+ * The plan is built before clone() and read-only afterwards (PREPARE steps may store fds in
+ * their own step). Every string a step points at is owned by the plan (plan_strdup()). */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "util/err.h"
+
+enum step_phase {
+	PHASE_PREPARE, /* parent, before clone() */
+	PHASE_PARENT,  /* parent, after clone() */
+	PHASE_CHILD,   /* child, between clone() and execve() */
+};
+
+enum step_kind {
+	/* userns.c */
+	STEP_CLONE,            /* parent: clone3() into the namespaces */
+	STEP_SETGROUPS_DENY,   /* parent: write "deny" to /proc/PID/setgroups */
+	STEP_IDMAP_WRITE,      /* parent: write uid_map or gid_map */
+	STEP_IDMAP_HELPER,     /* parent: run newuidmap/newgidmap */
+	/* net.c */
+	STEP_LOOPBACK_UP,      /* child: bring lo up by netlink */
+	/* mount.c */
+	STEP_MOUNT_PRIVATE,    /* child: make every mount a slave, so nothing reaches the host */
+	STEP_MOUNT_STAGE,      /* child: tmpfs stage; host tree moves to /oldroot */
+	STEP_MOUNT_ROOT,       /* child: the new root at /newroot (tmpfs, host or directory) */
+	STEP_MOUNT_BIND,
+	STEP_MOUNT_TMPFS,
+	STEP_MOUNT_OVERLAY,
+	STEP_MOUNT_PROC,
+	STEP_MOUNT_DEV,
+	STEP_MOUNT_SYSFS,
+	STEP_MOUNT_MQUEUE,
+	STEP_MOUNT_FILE,
+	STEP_MOUNT_DIR,
+	STEP_MOUNT_SYMLINK,
+	STEP_MOUNT_PIVOT,      /* child: seal the root, pivot_root, detach the old root */
+	/* uts.c */
+	STEP_HOSTNAME,
+	STEP_DOMAINNAME,
+	/* rlimit.c */
+	STEP_RLIMIT,
+	/* caps.c */
+	STEP_SET_IDS,          /* child: setgroups, setresgid, setresuid (caps kept) */
+	STEP_CAPS,             /* child: bounding, ambient, permitted/effective/inheritable */
+	STEP_NO_NEW_PRIVS,
+	/* process.c */
+	STEP_UMASK,
+	STEP_CHDIR,
+	STEP_DIE_WITH_PARENT,  /* child: PR_SET_PDEATHSIG (ids changed, so re-arm) */
+	STEP_INIT,             /* child: fork; pid 1 reaps and forwards, its child goes on */
+	STEP_SESSION,          /* child: setsid(), no terminal */
+	STEP_TTY,              /* child: new pty from the sandbox's devpts as controlling tty */
+	STEP_EXEC,             /* child: execve the command */
+	STEP_SUPERVISE,        /* parent: relay signals and the pty, enforce time_limit, wait */
+	_STEP_KIND_MAX,
+};
+
+/* Mount attributes, as mount_setattr(2)'s MOUNT_ATTR_* (kept numeric so plan.h stays small). */
+#define STEP_ATTR_RDONLY 0x00000001u
+#define STEP_ATTR_NOSUID 0x00000002u
+#define STEP_ATTR_NODEV 0x00000004u
+#define STEP_ATTR_NOEXEC 0x00000008u
+#define STEP_ATTR_RELATIME 0x00000000u
+#define STEP_ATTR_NOATIME 0x00000010u
+#define STEP_ATTR_STRICTATIME 0x00000020u
+#define STEP_ATTR_NODIRATIME 0x00000080u
+#define STEP_ATTR_NOSYMFOLLOW 0x00200000u
+
+struct step_mount {
+	const char *src;    /* absolute host path (bind, root dir) */
+	const char *dst;    /* absolute path inside the new root */
+	const char *target; /* symlink target */
+	const char *const *lower; /* overlay lower dirs, host paths, topmost first */
+	size_t n_lower;
+	const char *upper, *work; /* overlay; NULL upper = ephemeral */
+	const char *content;      /* file */
+	size_t content_len;
+	uint64_t size;     /* tmpfs size in bytes; 0 = default */
+	unsigned mode;     /* tmpfs, file, dir, root */
+	unsigned attr;     /* STEP_ATTR_* applied to the mount */
+	bool recursive;    /* bind */
+	bool optional;     /* bind, overlay: a missing source skips the step */
+	bool rw;           /* root: leave writable */
+	int root_kind;     /* STEP_MOUNT_ROOT: enum root_kind */
+};
+
+struct step_exec {
+	const char *const *paths; /* candidates to execve, in order (PATH search done at compile) */
+	size_t n_paths;
+	char *const *argv;
+	char *const *envp;
+	const char *name; /* argv[0] as the user gave it, for messages */
+};
+
+struct step {
+	enum step_kind kind;
+	struct sbx_loc loc; /* profile line that asked for it; file NULL = built in / CLI */
+	union {
+		struct {
+			unsigned ns;          /* NS_BIT() set */
+			unsigned long flags;  /* CLONE_NEW* */
+		} clone;
+		struct {
+			const char *file; /* "uid_map" or "gid_map" */
+			const char *text; /* full map text, lines "inside outside count\n" */
+		} idmap;
+		struct {
+			const char *prog;        /* "newuidmap" or "newgidmap" (found at compile) */
+			const char *const *args; /* triples after the pid, NULL-terminated */
+		} helper;
+		struct step_mount mnt;
+		struct {
+			const char *name;
+		} uts;
+		struct {
+			const void *msg; /* a complete netlink request built with libmnl */
+			size_t len;
+			unsigned ifindex;
+		} netlink;
+		struct {
+			int resource; /* RLIMIT_* */
+			uint64_t cur, max;
+			bool unlimited;
+		} rlimit;
+		struct {
+			uint32_t uid, gid;
+			bool set_groups; /* setgroups(0, NULL) when allowed */
+		} ids;
+		struct {
+			uint64_t keep; /* CAP_* bits kept */
+			bool ambient;  /* raise them as ambient (non-root uid inside) */
+		} caps;
+		struct {
+			unsigned mask;
+		} umask;
+		struct {
+			const char *path;
+		} chdir;
+		struct {
+			bool enable;
+		} pdeath;
+		struct step_exec exec;
+		struct {
+			uint64_t time_limit_ms; /* 0 = none */
+			bool tty;               /* relay the sandbox's pty */
+			bool has_init;          /* the direct child is sbx's init */
+		} supervise;
+	};
+};
+
+/* The run context a step runner gets. The parent and the child each have their own copy;
+ * the child's lives on its stack and only holds ints. */
+struct run_ctx {
+	const struct plan *plan;
+	size_t index;      /* index of the step being run */
+	pid_t child;       /* parent: the cloned child's pid (host pid ns) */
+	int sync_fd;       /* child: read end of the sync pipe */
+	int report_fd;     /* child: write end of the report pipe */
+	int tty_sock;      /* child: socket to pass the pty master; parent: its peer */
+	int root_fd;       /* child: O_PATH fd of /newroot while mounts are built */
+	int verbose;       /* -1 quiet, 0 normal, 1 verbose */
+	int status;        /* parent: wait status of the command, set by STEP_SUPERVISE */
+	bool stats;        /* parent: print --stats */
+	struct sbx_err *err; /* parent only: where parent-side runners record failures */
+};
+
+/* A step runner. Parent runners record a message in ctx->err; child runners return -errno
+ * only (the parent turns the failing step into a message). */
+typedef int (*step_run_fn)(const struct step *s, struct run_ctx *ctx);
+
+struct step_type {
+	const char *name;
+	enum step_phase phase;
+	step_run_fn run;
+};
+
+/* Who runs sbx and on what: everything the compiler needs besides the profile. */
+struct sbx_caller {
+	uid_t uid;
+	gid_t gid;
+	const char *user_name;   /* for /etc/subuid lookups; NULL if unknown */
+	bool stdin_tty;          /* stdin is a terminal */
+	char *const *argv;       /* the command, NULL-terminated */
+	char *const *environ;    /* the caller's environment, for env.keep */
+	const char *subuid_file; /* default /etc/subuid; tests point elsewhere */
+	const char *subgid_file; /* default /etc/subgid */
+	const char *helper_dir;  /* where newuidmap/newgidmap live; NULL = search PATH */
+};
+
+struct plan {
+	struct step *steps;
+	size_t n_steps, cap_steps;
+	void **owned; /* every allocation the steps point at */
+	size_t n_owned, cap_owned;
+	/* For the header of --plan. */
+	uid_t caller_uid;
+	gid_t caller_gid;
+	const char *profile_names; /* "default" or "a.cfg + b.cfg" */
+	/* Compile-time scratch shared between *_plan_add()s, owned by the plan. */
+	char **envp;        /* the command's environment (env_plan_add) */
+	const char *path;   /* PATH inside the sandbox, for the command lookup */
+	bool has_init;      /* process_plan_add decided on an init */
+};
+
+/* Parent. An empty plan; NULL on out-of-memory. */
+struct plan *plan_new(void);
+struct plan *plan_free(struct plan *plan);
+void plan_freep(struct plan **plan);
+
+/* Parent. Append a step of @kind at @loc (may be NULL); returns it zeroed but for kind and loc,
+ * or NULL on out-of-memory. The pointer is valid until the next plan_add(). */
+struct step *plan_add(struct plan *plan, enum step_kind kind, const struct sbx_loc *loc);
+
+/* Parent. Copies owned by the plan; NULL on out-of-memory. */
+char *plan_strdup(struct plan *plan, const char *s);
+void *plan_memdup(struct plan *plan, const void *p, size_t len);
+void *plan_alloc(struct plan *plan, size_t len); /* zeroed */
+/* A copy of @v's first @n strings as a NULL-terminated array, all owned by the plan. */
+char **plan_strv(struct plan *plan, const char *const *v, size_t n);
+/* printf into a plan-owned string. */
+char *plan_printf(struct plan *plan, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The row of the step table for @kind. */
+const struct step_type *plan_step_type(enum step_kind kind);
+
+/* Parent. Print the plan as text or JSON to @out (a FILE *, void to keep stdio out of here). */
+enum plan_format { PLAN_TEXT, PLAN_JSON };
+int plan_dump(const struct plan *plan, enum plan_format fmt, void *out);
+
+/* Parent. A one-line description of step @s ("mount-bind /usr -> /usr ro,nosuid,nodev"), used
+ * by --plan text, the -v log and error messages. */
+void plan_describe(const struct step *s, char *buf, size_t size);

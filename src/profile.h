@@ -1,0 +1,218 @@
+/* profile.h — a merged sandbox profile: libconfig files applied one on top of the other.
+ *
+ * A struct profile starts with SPEC.md's defaults (profile_new()). Each file, included
+ * profile or --set is *applied* onto it in order: groups merge key by key, scalars and
+ * arrays replace, lists append. The struct owns every string, and every location points
+ * at a file name the struct owns, so a profile outlives the config_t it was read from. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/err.h"
+
+enum sbx_ns { NS_USER, NS_MOUNT, NS_PID, NS_UTS, NS_IPC, NS_NET, NS_CGROUP, NS_TIME, _NS_MAX };
+#define NS_BIT(n) (1u << (n))
+#define NS_DEFAULT (((1u << _NS_MAX) - 1) & ~NS_BIT(NS_TIME))
+
+enum idmap_outside {
+	IDMAP_OUTSIDE_ID,   /* a number */
+	IDMAP_OUTSIDE_SELF, /* "self": the caller's id */
+	IDMAP_OUTSIDE_SUB,  /* "subuid"/"subgid": the caller's range, via newuidmap/newgidmap */
+};
+
+struct idmap_entry {
+	uint32_t inside;
+	enum idmap_outside outside_kind;
+	uint32_t outside; /* only for IDMAP_OUTSIDE_ID */
+	uint32_t count;
+	struct sbx_loc loc;
+};
+
+enum mount_type {
+	MOUNT_BIND,
+	MOUNT_TMPFS,
+	MOUNT_OVERLAY,
+	MOUNT_PROC,
+	MOUNT_DEV,
+	MOUNT_SYSFS,
+	MOUNT_MQUEUE,
+	MOUNT_FILE,
+	MOUNT_DIR,
+	MOUNT_SYMLINK,
+	_MOUNT_TYPE_MAX,
+};
+
+/* Extra flags from `options = [ ... ]`. */
+#define MOUNT_OPT_NOEXEC (1u << 0)
+#define MOUNT_OPT_NOATIME (1u << 1)
+#define MOUNT_OPT_NODIRATIME (1u << 2)
+#define MOUNT_OPT_RELATIME (1u << 3)
+#define MOUNT_OPT_STRICTATIME (1u << 4)
+#define MOUNT_OPT_NOSYMFOLLOW (1u << 5)
+
+struct mount_entry {
+	enum mount_type type;
+	char *src;     /* bind */
+	char *dst;     /* every type; for bind defaults to src */
+	char *target;  /* symlink */
+	char *content; /* file */
+	size_t content_len;
+	char **lower; /* overlay, in the order given (topmost first, as overlayfs' lowerdir) */
+	size_t n_lower;
+	char *upper, *work; /* overlay; NULL upper = ephemeral tmpfs upper */
+	bool rw;            /* bind, default false */
+	bool optional;      /* bind, overlay: skip if src/lower is missing */
+	bool recursive;     /* bind, default true */
+	uint64_t size;      /* tmpfs; 0 = kernel default */
+	int mode;           /* tmpfs, file, dir; -1 = the type's default */
+	unsigned options;   /* MOUNT_OPT_* */
+	struct sbx_loc loc;     /* the mount's group (line of `type`) */
+	struct sbx_loc src_loc; /* line of `src` (or of `lower`); = loc when absent */
+	struct sbx_loc dst_loc; /* line of `dst`; = src_loc when dst defaulted */
+};
+
+enum root_kind { ROOT_TMPFS, ROOT_HOST, ROOT_DIR };
+
+enum net_mode { NET_NONE, NET_HOST, NET_BRIDGE, NET_USER };
+
+enum rlimit_res {
+	RLIM_AS,
+	RLIM_CORE,
+	RLIM_CPU,
+	RLIM_DATA,
+	RLIM_FSIZE,
+	RLIM_MEMLOCK,
+	RLIM_MSGQUEUE,
+	RLIM_NICE,
+	RLIM_NOFILE,
+	RLIM_NPROC,
+	RLIM_RTPRIO,
+	RLIM_STACK,
+	_RLIM_MAX,
+};
+
+enum rlimit_how { RLIMIT_UNSET, RLIMIT_VALUE, RLIMIT_UNLIMITED, RLIMIT_INHERIT };
+
+struct rlimit_entry {
+	enum rlimit_how how; /* UNSET and INHERIT both leave the caller's limit */
+	uint64_t value;      /* RLIMIT_VALUE: sets soft and hard */
+	struct sbx_loc loc;
+};
+
+struct env_var {
+	char *name, *value;
+	struct sbx_loc loc;
+};
+
+struct profile {
+	/* File names read so far; every sbx_loc.file points into this list. */
+	char **files;
+	size_t n_files;
+	/* Directories searched for a profile NAME, in order (see profile_set_search_path()). */
+	char **search;
+	size_t n_search;
+
+	char *name, *description;
+
+	unsigned namespaces; /* NS_BIT() set; default NS_DEFAULT */
+	struct sbx_loc namespaces_loc;
+	char *hostname, *domainname; /* NULL = unset */
+	struct sbx_loc hostname_loc, domainname_loc;
+
+	struct {
+		bool uid_set, gid_set; /* unset: the caller's id */
+		uint32_t uid, gid;
+		struct sbx_loc uid_loc, gid_loc;
+		struct idmap_entry *uid_map, *gid_map; /* empty: default self map */
+		size_t n_uid_map, n_gid_map;
+	} user;
+
+	struct {
+		enum root_kind root;
+		char *root_path; /* ROOT_DIR */
+		bool root_rw;
+		struct sbx_loc root_loc;
+		struct mount_entry *mounts;
+		size_t n_mounts;
+	} fs;
+
+	struct {
+		bool clear; /* default true */
+		char **keep;
+		size_t n_keep;
+		struct env_var *set; /* unique names, in first-set order */
+		size_t n_set;
+	} env;
+
+	struct rlimit_entry rlimits[_RLIM_MAX];
+
+	struct {
+		enum net_mode mode; /* default NET_NONE */
+		struct sbx_loc mode_loc;
+	} net;
+
+	struct {
+		bool no_new_privs;  /* default true */
+		uint64_t caps;      /* bit = CAP_* number; default none */
+		struct sbx_loc caps_loc;
+	} security;
+
+	struct {
+		char *cwd;            /* NULL = "/" */
+		struct sbx_loc cwd_loc;
+		bool die_with_parent; /* default true */
+		bool new_session;     /* default true */
+		uint64_t time_limit;  /* seconds; 0 = none */
+		struct sbx_loc time_limit_loc;
+		int init;  /* -1 = default (on with a pid namespace), 0, 1 */
+		struct sbx_loc init_loc;
+		int umask; /* -1 = inherit */
+	} process;
+};
+
+/* Parent. A profile holding SPEC.md's defaults and nothing else; NULL on out-of-memory. */
+struct profile *profile_new(void);
+struct profile *profile_free(struct profile *p);
+void profile_freep(struct profile **p);
+
+/* Parent. Replace the list of directories searched for profile NAMEs. */
+int profile_set_search_path(struct profile *p, const char *const *dirs, size_t n,
+			    struct sbx_err *err);
+
+/* Parent. Apply the profile FILE or NAME (SPEC.md §1 lookup; "default" falls back to the
+ * built-in profile) onto @p, its includes first. Records every problem found in @err and
+ * returns the first one's code. */
+int profile_load(struct profile *p, const char *file_or_name, struct sbx_err *err);
+
+/* Parent. Apply profile text onto @p; @name is used in locations. */
+int profile_load_string(struct profile *p, const char *text, const char *name,
+			struct sbx_err *err);
+
+/* Parent. Convenience for tests: profile_new() + profile_load_string(); *ret_p is set even
+ * on a profile error so callers can inspect it, and must be freed. */
+int profile_parse_string(const char *text, const char *name, struct profile **ret_p,
+			 struct sbx_err *err);
+
+/* Parent. Apply one `--set KEY=VALUE` (KEY dotted, e.g. cgroup.memory). VALUE is read as a
+ * libconfig value, or as a string when it is not one. Locations name "--set". */
+int profile_set(struct profile *p, const char *key_value, struct sbx_err *err);
+
+/* Parent. Append a mount as the CLI shortcuts do (--bind, --ro-bind, --tmpfs). @spec is
+ * "SRC[:DST]" for binds and "DST" for tmpfs. */
+int profile_add_cli_mount(struct profile *p, enum mount_type type, bool rw, const char *spec,
+			  struct sbx_err *err);
+
+/* Helpers shared with the compiler: names of enum values, for messages and the plan. */
+const char *profile_ns_name(enum sbx_ns ns);
+const char *profile_mount_type_name(enum mount_type t);
+const char *profile_rlimit_name(enum rlimit_res r);
+const char *profile_net_mode_name(enum net_mode m);
+
+/* Parse "256M"/"1G"/1024 and "90s"/"2m"/"1h"/30; 0 or -EINVAL/-ERANGE. */
+int profile_parse_size(const char *s, uint64_t *ret);
+int profile_parse_duration(const char *s, uint64_t *ret);
+
+/* The built-in default profile's text (profiles/default.cfg, embedded at build time). */
+extern const char profile_builtin_default[];

@@ -1,0 +1,9 @@
+/* rlimit.h — resource limits. */
+#pragma once
+
+#include "plan.h"
+#include "profile.h"
+
+int rlimit_plan_add(struct plan *plan, const struct profile *p, const struct sbx_caller *c,
+		    struct sbx_err *err);                          /* parent */
+int rlimit_run_set(const struct step *s, struct run_ctx *ctx); /* child */
