@@ -35,14 +35,4 @@ int caps_run_no_new_privs(const struct step *s, struct run_ctx *ctx)
 	return -ENOSYS;
 }
 
-int caps_from_name(const char *name)
-{
-	(void)name;
-	return -ENOSYS;
-}
 
-const char *caps_to_name(unsigned cap)
-{
-	(void)cap;
-	return NULL;
-}

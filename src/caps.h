@@ -9,6 +9,3 @@ int caps_plan_add(struct plan *plan, const struct profile *p, const struct sbx_c
 int caps_run_set_ids(const struct step *s, struct run_ctx *ctx);     /* child */
 int caps_run_caps(const struct step *s, struct run_ctx *ctx);        /* child */
 int caps_run_no_new_privs(const struct step *s, struct run_ctx *ctx); /* child */
-/* Capability name ("net_bind_service" or "CAP_NET_BIND_SERVICE") -> number, or -EINVAL. */
-int caps_from_name(const char *name);
-const char *caps_to_name(unsigned cap);

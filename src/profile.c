@@ -111,3 +111,15 @@ int profile_parse_duration(const char *s, uint64_t *ret)
 	(void)ret;
 	return -ENOSYS;
 }
+
+int profile_cap_from_name(const char *name)
+{
+	(void)name;
+	return -ENOSYS;
+}
+
+const char *profile_cap_name(unsigned cap)
+{
+	(void)cap;
+	return NULL;
+}

@@ -210,6 +210,11 @@ const char *profile_mount_type_name(enum mount_type t);
 const char *profile_rlimit_name(enum rlimit_res r);
 const char *profile_net_mode_name(enum net_mode m);
 
+/* Capability name ("net_bind_service", any case, optional "cap_" prefix) -> CAP_* number, or
+ * -EINVAL; and back (lower case, no prefix; NULL when unknown). */
+int profile_cap_from_name(const char *name);
+const char *profile_cap_name(unsigned cap);
+
 /* Parse "256M"/"1G"/1024 and "90s"/"2m"/"1h"/30; 0 or -EINVAL/-ERANGE. */
 int profile_parse_size(const char *s, uint64_t *ret);
 int profile_parse_duration(const char *s, uint64_t *ret);
