@@ -39,16 +39,18 @@ DEB_PKGS := build-essential pkg-config libconfig-dev libseccomp-dev libmnl-dev l
 all: sbx
 
 sbx: $(BUILD)/sbx
-	cp $< $@
+	@cp $< $@
 
 $(BUILD)/sbx: $(BUILD)/main.o $(BUILD)/libsbx.a
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(PKG_LIBS)
+	@echo "  LD      $@"
+	@$(CC) $(ALL_CFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(BUILD)/libsbx.a: $(LIB_OBJS)
-	rm -f $@ && ar rcs $@ $^
+	@rm -f $@ && ar rcs $@ $^
 
 $(BUILD)/%.o: src/%.c $(wildcard src/*.h src/util/*.h) | $(BUILD)/util
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	@echo "  CC      $<"
+	@$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 # The built-in default profile: one source of truth, embedded as a C string.
 $(BUILD)/default_profile.c: profiles/default.cfg | $(BUILD)/util
