@@ -1,2 +1,481 @@
-/* main.c — STUB */
-int main(void) { return 0; }
+/* main.c — command line, --check / --plan output, the error line, exit codes. */
+#include <errno.h>
+#include <getopt.h>
+#include <libconfig.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "exec.h"
+#include "plan.h"
+#include "policy.h"
+#include "profile.h"
+#include "util/cleanup.h"
+
+#define EXIT_SBX_FAILED 125
+#define MAX_ITEMS 256
+
+/* One command-line override, kept in command-line order: --set and the shortcuts apply last,
+ * in the order given. */
+enum override_kind { OV_SET, OV_BIND, OV_RO_BIND, OV_TMPFS };
+struct override {
+	enum override_kind kind;
+	const char *value;
+	char *owned; /* a --set text built from a shortcut */
+};
+
+/* The parsed command line: the only mutable global, written once before anything runs. */
+static struct {
+	const char *profiles[MAX_ITEMS];
+	size_t n_profiles;
+	struct override overrides[MAX_ITEMS];
+	size_t n_overrides;
+	bool check, plan, stats;
+	enum plan_format plan_format;
+	int verbose;
+	char **argv; /* the command */
+} arg;
+
+enum {
+	OPT_CHECK = 0x100,
+	OPT_PLAN,
+	OPT_SET,
+	OPT_BIND,
+	OPT_RO_BIND,
+	OPT_TMPFS,
+	OPT_NET,
+	OPT_HOSTNAME,
+	OPT_ENV,
+	OPT_CWD,
+	OPT_TIME_LIMIT,
+	OPT_STATS,
+	OPT_VERSION,
+};
+
+static void usage(FILE *f)
+{
+	fputs("Usage: sbx [OPTIONS] [--] COMMAND [ARG...]\n"
+	      "Run COMMAND in a sandbox described by a profile.\n"
+	      "\n"
+	      "  -p, --profile FILE|NAME  profile to use (repeatable; later ones merge on top)\n"
+	      "      --check              check the profile(s) and print every error; run nothing\n"
+	      "      --plan[=text|json]   print the setup plan; run nothing\n"
+	      "      --set KEY=VALUE      override one setting, e.g. --set cgroup.memory=128M\n"
+	      "      --bind SRC[:DST]     add a read-write bind mount\n"
+	      "      --ro-bind SRC[:DST]  add a read-only bind mount\n"
+	      "      --tmpfs DST          add a tmpfs mount\n"
+	      "      --net MODE           network.mode (none, host)\n"
+	      "      --hostname NAME      hostname inside\n"
+	      "      --env NAME=VALUE     set an environment variable inside\n"
+	      "      --cwd DIR            working directory inside\n"
+	      "      --time-limit SECS    kill the sandbox after SECS (exit 137)\n"
+	      "      --stats              print wall/CPU time and peak memory when done\n"
+	      "  -v, --verbose            log each setup step with its duration\n"
+	      "  -q, --quiet              print only errors\n"
+	      "      --version            print the version\n"
+	      "  -h, --help               print this help\n"
+	      "\n"
+	      "Without --profile, the built-in default profile is used. See sbx(1), sbx.cfg(5).\n",
+	      f);
+}
+
+/* Quote @v as a libconfig string so a shortcut's value is never read as a number. */
+static char *quoted_set(const char *key, const char *v)
+{
+	size_t n = strlen(key) + 2 * strlen(v) + 4;
+	char *s = malloc(n), *o;
+
+	if (!s)
+		return NULL;
+	o = s + sprintf(s, "%s=\"", key);
+	for (; *v; v++) {
+		if (*v == '"' || *v == '\\')
+			*o++ = '\\';
+		*o++ = *v;
+	}
+	strcpy(o, "\"");
+	return s;
+}
+
+static int add_override(enum override_kind kind, const char *value, char *owned)
+{
+	if (arg.n_overrides == MAX_ITEMS) {
+		free(owned);
+		fprintf(stderr, "sbx: error: too many command-line overrides\n");
+		return -E2BIG;
+	}
+	arg.overrides[arg.n_overrides++] = (struct override){kind, owned ? owned : value, owned};
+	return 0;
+}
+
+static int add_shortcut(const char *key, const char *v, bool quote)
+{
+	char *s = NULL;
+
+	if (quote) {
+		s = quoted_set(key, v);
+	} else if (asprintf(&s, "%s=%s", key, v) < 0) {
+		s = NULL;
+	}
+	if (!s)
+		return -ENOMEM;
+	return add_override(OV_SET, s, s);
+}
+
+static int add_env_shortcut(const char *name_value)
+{
+	const char *eq = strchr(name_value, '=');
+	_cleanup_free_ char *key = NULL;
+
+	if (!eq || eq == name_value) {
+		fprintf(stderr, "sbx: error: --env %s: expected NAME=VALUE\n", name_value);
+		return -EINVAL;
+	}
+	if (asprintf(&key, "env.set.%.*s", (int)(eq - name_value), name_value) < 0)
+		return -ENOMEM;
+	return add_shortcut(key, eq + 1, true);
+}
+
+static int parse_plan_format(const char *v)
+{
+	if (!v || strcmp(v, "text") == 0)
+		arg.plan_format = PLAN_TEXT;
+	else if (strcmp(v, "json") == 0)
+		arg.plan_format = PLAN_JSON;
+	else {
+		fprintf(stderr, "sbx: error: --plan=%s: expected text or json\n", v);
+		return -EINVAL;
+	}
+	arg.plan = true;
+	return 0;
+}
+
+static int parse_option(int c, const char *v)
+{
+	switch (c) {
+	case 'p':
+		if (arg.n_profiles == MAX_ITEMS)
+			return -E2BIG;
+		arg.profiles[arg.n_profiles++] = v;
+		return 0;
+	case OPT_CHECK:
+		arg.check = true;
+		return 0;
+	case OPT_PLAN:
+		return parse_plan_format(v);
+	case OPT_SET:
+		return add_override(OV_SET, v, NULL);
+	case OPT_BIND:
+		return add_override(OV_BIND, v, NULL);
+	case OPT_RO_BIND:
+		return add_override(OV_RO_BIND, v, NULL);
+	case OPT_TMPFS:
+		return add_override(OV_TMPFS, v, NULL);
+	case OPT_NET:
+		return add_shortcut("network.mode", v, true);
+	case OPT_HOSTNAME:
+		return add_shortcut("hostname", v, true);
+	case OPT_ENV:
+		return add_env_shortcut(v);
+	case OPT_CWD:
+		return add_shortcut("process.cwd", v, true);
+	case OPT_TIME_LIMIT:
+		return add_shortcut("process.time_limit", v, false);
+	case OPT_STATS:
+		arg.stats = true;
+		return 0;
+	case 'v':
+		arg.verbose = 1;
+		return 0;
+	case 'q':
+		arg.verbose = -1;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/* Returns 1 to go on, 0 to exit successfully (--help, --version), < 0 on a usage error. */
+static int parse_argv(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"profile", required_argument, NULL, 'p'},
+	    {"check", no_argument, NULL, OPT_CHECK},
+	    {"plan", optional_argument, NULL, OPT_PLAN},
+	    {"set", required_argument, NULL, OPT_SET},
+	    {"bind", required_argument, NULL, OPT_BIND},
+	    {"ro-bind", required_argument, NULL, OPT_RO_BIND},
+	    {"tmpfs", required_argument, NULL, OPT_TMPFS},
+	    {"net", required_argument, NULL, OPT_NET},
+	    {"hostname", required_argument, NULL, OPT_HOSTNAME},
+	    {"env", required_argument, NULL, OPT_ENV},
+	    {"cwd", required_argument, NULL, OPT_CWD},
+	    {"time-limit", required_argument, NULL, OPT_TIME_LIMIT},
+	    {"stats", no_argument, NULL, OPT_STATS},
+	    {"verbose", no_argument, NULL, 'v'},
+	    {"quiet", no_argument, NULL, 'q'},
+	    {"version", no_argument, NULL, OPT_VERSION},
+	    {"help", no_argument, NULL, 'h'},
+	    {0},
+	};
+	int c;
+
+	/* "+": stop at the first non-option, so the command's own options stay its own. */
+	while ((c = getopt_long(argc, argv, "+p:vqh", opts, NULL)) != -1) {
+		int r;
+
+		if (c == 'h') {
+			usage(stdout);
+			return 0;
+		}
+		if (c == OPT_VERSION) {
+			printf("sbx %s\n", SBX_VERSION);
+			return 0;
+		}
+		if (c == '?') {
+			fputs("Try 'sbx --help'.\n", stderr);
+			return -EINVAL;
+		}
+		r = parse_option(c, optarg);
+		if (r < 0)
+			return r;
+	}
+	arg.argv = argv + optind;
+	return 1;
+}
+
+static int push_dir(char **dirs, size_t *n, char *dir)
+{
+	if (!dir)
+		return -ENOMEM;
+	if (*n == MAX_ITEMS) {
+		free(dir);
+		return -E2BIG;
+	}
+	dirs[(*n)++] = dir;
+	return 0;
+}
+
+/* The system part of the search path: sbx.conf's profile_path, or the built-in defaults. */
+static void system_search_dirs(char **dirs, size_t *n)
+{
+	config_t cfg;
+	config_setting_t *list;
+	bool found = false;
+
+	config_init(&cfg);
+	if (config_read_file(&cfg, SBX_SYSCONFDIR "/sbx/sbx.conf") == CONFIG_TRUE &&
+	    (list = config_lookup(&cfg, "profile_path")) && config_setting_is_array(list)) {
+		for (int i = 0; i < config_setting_length(list); i++) {
+			const char *d = config_setting_get_string_elem(list, i);
+
+			if (d && push_dir(dirs, n, strdup(d)) == 0)
+				found = true;
+		}
+	}
+	config_destroy(&cfg);
+	if (!found) {
+		push_dir(dirs, n, strdup(SBX_SYSCONFDIR "/sbx/profiles"));
+		push_dir(dirs, n, strdup(SBX_DATADIR "/sbx/profiles"));
+	}
+}
+
+/* SPEC.md §1: $SBX_PROFILE_PATH, then the user's dir, then the system dir and library. */
+static int set_search_path(struct profile *p, struct sbx_err *err)
+{
+	char *dirs[MAX_ITEMS];
+	const char *env = getenv("SBX_PROFILE_PATH"), *xdg = getenv("XDG_CONFIG_HOME");
+	const char *home = getenv("HOME");
+	size_t n = 0;
+	int r;
+
+	if (env && *env) {
+		_cleanup_free_ char *copy = strdup(env);
+		char *save = NULL;
+
+		for (char *d = copy ? strtok_r(copy, ":", &save) : NULL; d;
+		     d = strtok_r(NULL, ":", &save))
+			push_dir(dirs, &n, strdup(d));
+	}
+	if (xdg && *xdg) {
+		char *d = NULL;
+		push_dir(dirs, &n, asprintf(&d, "%s/sbx/profiles", xdg) < 0 ? NULL : d);
+	} else if (home && *home) {
+		char *d = NULL;
+		push_dir(dirs, &n, asprintf(&d, "%s/.config/sbx/profiles", home) < 0 ? NULL : d);
+	}
+	system_search_dirs(dirs, &n);
+	r = profile_set_search_path(p, (const char *const *)dirs, n, err);
+	for (size_t i = 0; i < n; i++)
+		free(dirs[i]);
+	return r;
+}
+
+static int apply_override(struct profile *p, const struct override *o, struct sbx_err *err)
+{
+	switch (o->kind) {
+	case OV_SET:
+		return profile_set(p, o->value, err);
+	case OV_BIND:
+		return profile_add_cli_mount(p, MOUNT_BIND, true, o->value, err);
+	case OV_RO_BIND:
+		return profile_add_cli_mount(p, MOUNT_BIND, false, o->value, err);
+	case OV_TMPFS:
+		return profile_add_cli_mount(p, MOUNT_TMPFS, true, o->value, err);
+	}
+	return -EINVAL;
+}
+
+/* Load every profile and override, recording every error (--check lists them all). */
+static int load_profile(struct profile **ret, struct sbx_err *err)
+{
+	_cleanup_(profile_freep) struct profile *p = profile_new();
+	int r = 0, k;
+
+	if (!p)
+		return sbx_err_set(err, NULL, -ENOMEM, "out of memory");
+	r = set_search_path(p, err);
+	if (arg.n_profiles == 0) {
+		k = profile_load(p, "default", err);
+		if (k < 0 && r == 0)
+			r = k;
+	}
+	for (size_t i = 0; i < arg.n_profiles; i++) {
+		k = profile_load(p, arg.profiles[i], err);
+		if (k < 0 && r == 0)
+			r = k;
+	}
+	for (size_t i = 0; i < arg.n_overrides; i++) {
+		k = apply_override(p, &arg.overrides[i], err);
+		if (k < 0 && r == 0)
+			r = k;
+	}
+	*ret = TAKE_PTR(p);
+	return r;
+}
+
+static void print_diag(const struct sbx_diag *d, const char *prefix)
+{
+	if (d->file[0] && d->line)
+		fprintf(stderr, "%s%s:%u: error: %s\n", prefix, d->file, d->line, d->msg);
+	else if (d->file[0])
+		fprintf(stderr, "%s%s: error: %s\n", prefix, d->file, d->msg);
+	else
+		fprintf(stderr, "%serror: %s\n", prefix, d->msg);
+}
+
+/* A failed run: one line, `sbx: error: FILE:LINE: MESSAGE`. */
+static void print_run_error(const struct sbx_err *err)
+{
+	char line[512];
+
+	if (err->n == 0) {
+		fprintf(stderr, "sbx: error: %s\n", strerror(-err->code));
+		return;
+	}
+	sbx_err_format(err, 0, line, sizeof(line));
+	fprintf(stderr, "sbx: error: %s\n", line);
+}
+
+static int report_check(const struct sbx_err *err)
+{
+	unsigned shown = err->n < SBX_ERR_MAX ? err->n : SBX_ERR_MAX;
+
+	if (err->code == 0) {
+		puts("ok");
+		return 0;
+	}
+	for (unsigned i = 0; i < shown; i++)
+		print_diag(&err->diag[i], "");
+	if (err->n > shown)
+		fprintf(stderr, "... and %u more errors\n", err->n - shown);
+	if (err->n == 0)
+		fprintf(stderr, "error: %s\n", strerror(-err->code));
+	return 1;
+}
+
+/* A label for the plan header: the profiles in merge order. */
+static char *profile_names(void)
+{
+	size_t len = 1;
+	char *s;
+
+	if (arg.n_profiles == 0)
+		return strdup("default");
+	for (size_t i = 0; i < arg.n_profiles; i++)
+		len += strlen(arg.profiles[i]) + 3;
+	s = calloc(1, len);
+	for (size_t i = 0; s && i < arg.n_profiles; i++) {
+		if (i)
+			strcat(s, " + ");
+		strcat(s, arg.profiles[i]);
+	}
+	return s;
+}
+
+static void fill_caller(struct sbx_caller *c, char **argv)
+{
+	extern char **environ;
+	struct passwd *pw = getpwuid(getuid());
+
+	c->uid = getuid();
+	c->gid = getgid();
+	c->user_name = pw ? pw->pw_name : NULL;
+	c->stdin_tty = isatty(STDIN_FILENO) == 1;
+	c->argv = argv;
+	c->environ = environ;
+	c->subuid_file = "/etc/subuid";
+	c->subgid_file = "/etc/subgid";
+}
+
+static int run(void)
+{
+	static char *check_argv[] = {"true", NULL};
+	_cleanup_(profile_freep) struct profile *p = NULL;
+	_cleanup_(plan_freep) struct plan *plan = NULL;
+	_cleanup_free_ char *names = NULL;
+	struct sbx_err err = {0};
+	struct sbx_caller caller = {0};
+	struct exec_opts opts = {.verbose = arg.verbose, .stats = arg.stats};
+	int r;
+
+	if (!arg.check && !arg.argv[0]) {
+		fprintf(stderr, "sbx: error: no command given (try: sbx -- /bin/sh)\n");
+		return EXIT_SBX_FAILED;
+	}
+	fill_caller(&caller, arg.argv[0] ? arg.argv : check_argv);
+	r = load_profile(&p, &err);
+	if (p && (r == 0 || arg.check)) {
+		int k = policy_compile(p, &caller, &plan, &err);
+		if (k < 0 && r == 0)
+			r = k;
+	}
+	if (arg.check)
+		return report_check(&err);
+	if (r < 0) {
+		print_run_error(&err);
+		return EXIT_SBX_FAILED;
+	}
+	names = profile_names();
+	plan->profile_names = names;
+	if (arg.plan)
+		return plan_dump(plan, arg.plan_format, stdout) < 0 ? EXIT_SBX_FAILED : 0;
+	fflush(stdout);
+	r = exec_run(plan, &opts, &err);
+	if (r < 0 || err.n > 0)
+		print_run_error(&err);
+	return r < 0 ? EXIT_SBX_FAILED : r;
+}
+
+int main(int argc, char **argv)
+{
+	int r = parse_argv(argc, argv);
+
+	if (r <= 0)
+		return r == 0 ? 0 : EXIT_SBX_FAILED;
+	r = run();
+	for (size_t i = 0; i < arg.n_overrides; i++)
+		free(arg.overrides[i].owned);
+	return r;
+}

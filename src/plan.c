@@ -1,4 +1,179 @@
-/* plan.c — STUB */
+/* plan.c — the step table, plan storage and the --plan printer. */
 #include "plan.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
-struct plan *plan_new(void) { return calloc(1, sizeof(struct plan)); }
+#include <string.h>
+
+#include "caps.h"
+#include "mount.h"
+#include "net.h"
+#include "process.h"
+#include "rlimit.h"
+#include "userns.h"
+#include "uts.h"
+#include "util/cleanup.h"
+
+static const struct step_type step_types[] = {
+    [STEP_CLONE] = {"clone", PHASE_PARENT, userns_run_clone},
+    [STEP_SETGROUPS_DENY] = {"setgroups-deny", PHASE_PARENT, userns_run_setgroups},
+    [STEP_IDMAP_WRITE] = {"idmap-write", PHASE_PARENT, userns_run_idmap},
+    [STEP_IDMAP_HELPER] = {"idmap-helper", PHASE_PARENT, userns_run_helper},
+    [STEP_LOOPBACK_UP] = {"loopback-up", PHASE_CHILD, net_run_loopback_up},
+    [STEP_MOUNT_PRIVATE] = {"mount-private", PHASE_CHILD, mount_run_private},
+    [STEP_MOUNT_STAGE] = {"mount-stage", PHASE_CHILD, mount_run_stage},
+    [STEP_MOUNT_ROOT] = {"mount-root", PHASE_CHILD, mount_run_root},
+    [STEP_MOUNT_BIND] = {"mount-bind", PHASE_CHILD, mount_run_bind},
+    [STEP_MOUNT_TMPFS] = {"mount-tmpfs", PHASE_CHILD, mount_run_tmpfs},
+    [STEP_MOUNT_OVERLAY] = {"mount-overlay", PHASE_CHILD, mount_run_overlay},
+    [STEP_MOUNT_PROC] = {"mount-proc", PHASE_CHILD, mount_run_proc},
+    [STEP_MOUNT_DEV] = {"mount-dev", PHASE_CHILD, mount_run_dev},
+    [STEP_MOUNT_SYSFS] = {"mount-sysfs", PHASE_CHILD, mount_run_sysfs},
+    [STEP_MOUNT_MQUEUE] = {"mount-mqueue", PHASE_CHILD, mount_run_mqueue},
+    [STEP_MOUNT_FILE] = {"mount-file", PHASE_CHILD, mount_run_file},
+    [STEP_MOUNT_DIR] = {"mkdir", PHASE_CHILD, mount_run_dir},
+    [STEP_MOUNT_SYMLINK] = {"symlink", PHASE_CHILD, mount_run_symlink},
+    [STEP_MOUNT_PIVOT] = {"pivot-root", PHASE_CHILD, mount_run_pivot},
+    [STEP_HOSTNAME] = {"hostname", PHASE_CHILD, uts_run_hostname},
+    [STEP_DOMAINNAME] = {"domainname", PHASE_CHILD, uts_run_domainname},
+    [STEP_RLIMIT] = {"rlimit", PHASE_CHILD, rlimit_run_set},
+    [STEP_SET_IDS] = {"set-ids", PHASE_CHILD, caps_run_set_ids},
+    [STEP_CAPS] = {"capabilities", PHASE_CHILD, caps_run_caps},
+    [STEP_NO_NEW_PRIVS] = {"no-new-privs", PHASE_CHILD, caps_run_no_new_privs},
+    [STEP_UMASK] = {"umask", PHASE_CHILD, process_run_umask},
+    [STEP_CHDIR] = {"chdir", PHASE_CHILD, process_run_chdir},
+    [STEP_DIE_WITH_PARENT] = {"die-with-parent", PHASE_CHILD, process_run_die_with_parent},
+    [STEP_INIT] = {"init", PHASE_CHILD, process_run_init},
+    [STEP_SESSION] = {"new-session", PHASE_CHILD, process_run_session},
+    [STEP_TTY] = {"terminal", PHASE_CHILD, process_run_tty},
+    [STEP_EXEC] = {"exec", PHASE_CHILD, process_run_exec},
+    [STEP_SUPERVISE] = {"supervise", PHASE_PARENT, process_run_supervise},
+};
+_Static_assert(ARRAY_SIZE(step_types) == _STEP_KIND_MAX, "missing step row");
+
+const struct step_type *plan_step_type(enum step_kind kind)
+{
+	return &step_types[kind];
+}
+
+struct plan *plan_new(void)
+{
+	return calloc(1, sizeof(struct plan));
+}
+
+struct plan *plan_free(struct plan *plan)
+{
+	if (!plan)
+		return NULL;
+	for (size_t i = 0; i < plan->n_owned; i++)
+		free(plan->owned[i]);
+	free(plan->owned);
+	free(plan->steps);
+	free(plan);
+	return NULL;
+}
+
+void plan_freep(struct plan **plan)
+{
+	plan_free(*plan);
+}
+
+static int own(struct plan *plan, void *p)
+{
+	if (plan->n_owned == plan->cap_owned) {
+		size_t cap = plan->cap_owned ? plan->cap_owned * 2 : 32;
+		void **v = reallocarray(plan->owned, cap, sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		plan->owned = v;
+		plan->cap_owned = cap;
+	}
+	plan->owned[plan->n_owned++] = p;
+	return 0;
+}
+
+void *plan_alloc(struct plan *plan, size_t len)
+{
+	void *p = calloc(1, len ? len : 1);
+
+	if (!p)
+		return NULL;
+	if (own(plan, p) < 0) {
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
+void *plan_memdup(struct plan *plan, const void *src, size_t len)
+{
+	void *p = plan_alloc(plan, len + 1); /* +1: a NUL for strings copied this way */
+
+	if (p && len)
+		memcpy(p, src, len);
+	return p;
+}
+
+char *plan_strdup(struct plan *plan, const char *s)
+{
+	if (!s)
+		return NULL;
+	return plan_memdup(plan, s, strlen(s));
+}
+
+char **plan_strv(struct plan *plan, const char *const *v, size_t n)
+{
+	char **out = plan_alloc(plan, (n + 1) * sizeof(char *));
+
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		out[i] = plan_strdup(plan, v[i]);
+		if (!out[i])
+			return NULL;
+	}
+	return out;
+}
+
+char *plan_printf(struct plan *plan, const char *fmt, ...)
+{
+	char *s = NULL;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return NULL;
+	if (own(plan, s) < 0) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+struct step *plan_add(struct plan *plan, enum step_kind kind, const struct sbx_loc *loc)
+{
+	struct step *s;
+
+	if (plan->n_steps == plan->cap_steps) {
+		size_t cap = plan->cap_steps ? plan->cap_steps * 2 : 32;
+		struct step *v = reallocarray(plan->steps, cap, sizeof(*v));
+
+		if (!v)
+			return NULL;
+		plan->steps = v;
+		plan->cap_steps = cap;
+	}
+	s = &plan->steps[plan->n_steps++];
+	memset(s, 0, sizeof(*s));
+	s->kind = kind;
+	if (loc)
+		s->loc = *loc;
+	return s;
+}

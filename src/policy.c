@@ -1,15 +1,127 @@
-/* policy.c — STUB, replaced by the real implementation. */
+/* policy.c — validation across sections, then each subsystem's *_plan_add() in setup order. */
 #include "policy.h"
 
 #include <errno.h>
-#include <stdlib.h>
-#include <unistd.h>
 
-int policy_compile(const struct profile *p, const struct sbx_caller *c, struct plan **ret_plan, struct sbx_err *err)
+#include "caps.h"
+#include "env.h"
+#include "mount.h"
+#include "net.h"
+#include "process.h"
+#include "rlimit.h"
+#include "userns.h"
+#include "uts.h"
+#include "util/cleanup.h"
+
+typedef int (*plan_add_fn)(struct plan *plan, const struct profile *p, const struct sbx_caller *c,
+			   struct sbx_err *err);
+
+/* The order of this table is the order of setup (STYLE.md §6). */
+static const plan_add_fn plan_adders[] = {
+    userns_plan_add, /* clone, id maps */
+    net_plan_add,    /* loopback */
+    mount_plan_add,  /* ... ending in pivot_root */
+    uts_plan_add,     env_plan_add,
+    rlimit_plan_add,  caps_plan_add, /* ids, capabilities, no_new_privs */
+    process_plan_add,		     /* umask, cwd, init, session, exec, supervise */
+};
+
+static bool has_mount_type(const struct profile *p, enum mount_type t)
 {
-	(void)p;
-	(void)c;
-	(void)ret_plan;
-	(void)err;
-	return -ENOSYS;
+	for (size_t i = 0; i < p->fs.n_mounts; i++)
+		if (p->fs.mounts[i].type == t)
+			return true;
+	return false;
+}
+
+static const struct sbx_loc *first_loc(const struct sbx_loc *a, const struct sbx_loc *b)
+{
+	return a->file ? a : b;
+}
+
+/* Rules that join two sections; each one is reported at the setting that breaks it. */
+static int check_namespaces(const struct profile *p, const struct sbx_caller *c, unsigned ns,
+			    struct sbx_err *err)
+{
+	const struct sbx_loc *nsloc = &p->namespaces_loc;
+	int r = 0;
+
+	if (c->uid != 0 && !(ns & NS_BIT(NS_USER)))
+		r = sbx_err_set(
+		    err, nsloc, -EPERM,
+		    "namespaces: a caller that is not root needs the \"user\" namespace");
+	if (p->hostname && !(ns & NS_BIT(NS_UTS)))
+		r = sbx_err_set(err, &p->hostname_loc, -EINVAL,
+				"hostname needs the \"uts\" namespace");
+	if (p->domainname && !(ns & NS_BIT(NS_UTS)))
+		r = sbx_err_set(err, &p->domainname_loc, -EINVAL,
+				"domainname needs the \"uts\" namespace");
+	if (!(ns & NS_BIT(NS_NET)) && p->net.mode != NET_HOST)
+		r = sbx_err_set(
+		    err, first_loc(&p->net.mode_loc, nsloc), -EINVAL,
+		    "network.mode \"%s\" needs the \"net\" namespace; without it the mode must "
+		    "be \"host\"",
+		    profile_net_mode_name(p->net.mode));
+	if (!(ns & NS_BIT(NS_MOUNT)) && (p->fs.n_mounts || p->fs.root != ROOT_HOST))
+		r = sbx_err_set(
+		    err, first_loc(&p->fs.root_loc, nsloc), -EINVAL,
+		    "filesystem: a %s needs the \"mount\" namespace; without it use root = "
+		    "\"host\" and no mounts",
+		    p->fs.n_mounts ? "mount list" : "non-host root");
+	if (has_mount_type(p, MOUNT_MQUEUE) && !(ns & NS_BIT(NS_IPC)))
+		r = sbx_err_set(err, nsloc, -EINVAL, "an mqueue mount needs the \"ipc\" namespace");
+	return r;
+}
+
+/* The executor relies on this shape: clone, parent steps, child steps, then supervision. */
+static int check_shape(const struct plan *plan, struct sbx_err *err)
+{
+	size_t i = 0;
+
+	while (i < plan->n_steps && plan_step_type(plan->steps[i].kind)->phase == PHASE_PREPARE)
+		i++;
+	if (i == plan->n_steps || plan->steps[i].kind != STEP_CLONE)
+		return sbx_err_set(err, NULL, -EINVAL, "internal: plan has no clone step");
+	for (i++; i < plan->n_steps && plan_step_type(plan->steps[i].kind)->phase == PHASE_PARENT;
+	     i++)
+		;
+	for (; i < plan->n_steps && plan_step_type(plan->steps[i].kind)->phase == PHASE_CHILD; i++)
+		;
+	if (i == 0 || plan->steps[i - 1].kind != STEP_EXEC)
+		return sbx_err_set(err, NULL, -EINVAL, "internal: child steps must end in exec");
+	if (i + 1 != plan->n_steps || plan->steps[i].kind != STEP_SUPERVISE)
+		return sbx_err_set(err, NULL, -EINVAL, "internal: plan must end in supervise");
+	return 0;
+}
+
+int policy_compile(const struct profile *p, const struct sbx_caller *c, struct plan **ret_plan,
+		   struct sbx_err *err)
+{
+	_cleanup_(plan_freep) struct plan *plan = NULL;
+	struct profile eff = *p; /* shallow: only scalars are adjusted below */
+	int r;
+
+	/* network.mode = "host" means no network namespace, whatever the list says. */
+	if (eff.net.mode == NET_HOST)
+		eff.namespaces &= ~NS_BIT(NS_NET);
+	r = check_namespaces(&eff, c, eff.namespaces, err);
+	plan = plan_new();
+	if (!plan)
+		return sbx_err_set(err, NULL, -ENOMEM, "out of memory");
+	plan->caller_uid = c->uid;
+	plan->caller_gid = c->gid;
+	/* Compile every section even after an error, so --check lists them all. */
+	for (size_t i = 0; i < ARRAY_SIZE(plan_adders); i++) {
+		int k = plan_adders[i](plan, &eff, c, err);
+
+		if (k < 0 && r == 0)
+			r = k;
+	}
+	if (r < 0)
+		return r;
+	r = check_shape(plan, err);
+	if (r < 0)
+		return r;
+	*ret_plan = TAKE_PTR(plan);
+	return 0;
 }

@@ -1,29 +1,45 @@
-/* uts.c — STUB, replaced by the real implementation. */
+/* uts.c — hostname and domainname inside the uts namespace. */
 #include "uts.h"
 
 #include <errno.h>
-#include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
-int uts_plan_add(struct plan *plan, const struct profile *p, const struct sbx_caller *c, struct sbx_err *err)
+static int add_name(struct plan *plan, enum step_kind kind, const char *name,
+		    const struct sbx_loc *loc, struct sbx_err *err)
 {
-	(void)plan;
-	(void)p;
-	(void)c;
-	(void)err;
-	return -ENOSYS;
+	struct step *s = plan_add(plan, kind, loc);
+
+	if (!s || !(s->uts.name = plan_strdup(plan, name)))
+		return sbx_err_set(err, loc, -ENOMEM, "out of memory");
+	return 0;
 }
+
+int uts_plan_add(struct plan *plan, const struct profile *p, const struct sbx_caller *c,
+		 struct sbx_err *err)
+{
+	int r = 0;
+
+	(void)c;
+	if (!(p->namespaces & NS_BIT(NS_UTS)))
+		return 0; /* policy already rejected a hostname without the namespace */
+	if (p->hostname)
+		r = add_name(plan, STEP_HOSTNAME, p->hostname, &p->hostname_loc, err);
+	if (r == 0 && p->domainname)
+		r = add_name(plan, STEP_DOMAINNAME, p->domainname, &p->domainname_loc, err);
+	return r;
+}
+
+#include "util/child-safe.h"
 
 int uts_run_hostname(const struct step *s, struct run_ctx *ctx)
 {
-	(void)s;
 	(void)ctx;
-	return -ENOSYS;
+	return sethostname(s->uts.name, strlen(s->uts.name)) < 0 ? -errno : 0;
 }
 
 int uts_run_domainname(const struct step *s, struct run_ctx *ctx)
 {
-	(void)s;
 	(void)ctx;
-	return -ENOSYS;
+	return setdomainname(s->uts.name, strlen(s->uts.name)) < 0 ? -errno : 0;
 }
