@@ -54,7 +54,11 @@ static void json_str(FILE *f, const char *s)
 /* Text values are quoted only when they would be ambiguous on one line. */
 static void text_value(struct sink *k, const char *v)
 {
-	bool plain = *v != '\0';
+	bool plain;
+
+	if (!v)
+		v = "?";
+	plain = *v != '\0';
 
 	for (const char *c = v; *c; c++)
 		if (*c == ' ' || *c == '"' || *c == '\\' || *c == '\n' || *c == '\t' || *c == ',')
@@ -142,7 +146,7 @@ static void put_list(struct sink *k, const char *name, const char *const *v, siz
 	for (size_t i = 0; i < n; i++) {
 		if (k->json) {
 			fputs(i ? ", " : "", k->json);
-			json_str(k->json, v[i]);
+			json_str(k->json, v[i] ? v[i] : "?");
 		} else {
 			if (i)
 				text_put(k, ",", 1);

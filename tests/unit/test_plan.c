@@ -1,0 +1,272 @@
+/* test_plan.c — the step table, plan storage, describe and the text/JSON printer. */
+#include "unit.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include "plan.h"
+#include "profile.h"
+#include "util/cleanup.h"
+
+static void test_every_row_has_name_and_runner(void **state)
+{
+	(void)state;
+	for (int k = 0; k < _STEP_KIND_MAX; k++) {
+		const struct step_type *t = plan_step_type(k);
+
+		assert_non_null(t->name);
+		assert_true(t->name[0] != '\0');
+		assert_non_null(t->run);
+		for (int j = 0; j < k; j++)
+			assert_string_not_equal(t->name, plan_step_type(j)->name);
+	}
+	assert_int_equal(plan_step_type(STEP_CLONE)->phase, PHASE_PARENT);
+	assert_int_equal(plan_step_type(STEP_EXEC)->phase, PHASE_CHILD);
+	assert_int_equal(plan_step_type(STEP_SUPERVISE)->phase, PHASE_PARENT);
+}
+
+static void test_add_keeps_order_and_loc(void **state)
+{
+	_cleanup_(plan_freep) struct plan *plan = plan_new();
+	struct sbx_loc loc = { "web.cfg", 12 };
+
+	(void)state;
+	assert_non_null(plan);
+	for (int i = 0; i < 100; i++) /* past the first growth */
+		assert_non_null(plan_add(plan, i % 2 ? STEP_HOSTNAME : STEP_UMASK, &loc));
+	assert_int_equal(plan->n_steps, 100);
+	assert_int_equal(plan->steps[0].kind, STEP_UMASK);
+	assert_int_equal(plan->steps[99].kind, STEP_HOSTNAME);
+	assert_string_equal(plan->steps[99].loc.file, "web.cfg");
+	assert_int_equal(plan->steps[99].loc.line, 12);
+	assert_non_null(plan_add(plan, STEP_NO_NEW_PRIVS, NULL));
+	assert_null(plan->steps[100].loc.file);
+}
+
+static void test_owned_copies(void **state)
+{
+	_cleanup_(plan_freep) struct plan *plan = plan_new();
+	const char *v[] = { "a", "bc" };
+	char src[] = "hello";
+	char *s = plan_strdup(plan, src);
+	char **sv = plan_strv(plan, v, 2);
+
+	(void)state;
+	src[0] = 'j';
+	assert_string_equal(s, "hello");
+	assert_string_equal(sv[1], "bc");
+	assert_null(sv[2]);
+	assert_string_equal(plan_printf(plan, "%s-%d", "x", 7), "x-7");
+	assert_null(plan_strdup(plan, NULL));
+}
+
+static void test_describe_bind(void **state)
+{
+	_cleanup_(plan_freep) struct plan *plan = plan_new();
+	struct step *s = plan_add(plan, STEP_MOUNT_BIND, NULL);
+	char buf[256];
+
+	(void)state;
+	s->mnt.src = "/srv/www";
+	s->mnt.dst = "/srv/my www";
+	s->mnt.recursive = true;
+	s->mnt.attr = STEP_ATTR_RDONLY | STEP_ATTR_NOSUID | STEP_ATTR_NODEV;
+	plan_describe(s, buf, sizeof(buf));
+	assert_string_equal(buf, "mount-bind src=/srv/www dst=\"/srv/my www\" recursive=yes "
+				 "flags=ro,nosuid,nodev");
+}
+
+static void test_describe_truncates_safely(void **state)
+{
+	_cleanup_(plan_freep) struct plan *plan = plan_new();
+	struct step *s = plan_add(plan, STEP_HOSTNAME, NULL);
+	char buf[8];
+
+	(void)state;
+	s->uts.name = "a-very-long-host-name";
+	plan_describe(s, buf, sizeof(buf));
+	assert_int_equal(strlen(buf), 7);
+	assert_memory_equal(buf, "hostnam", 7);
+}
+
+static void test_describe_rlimit_and_caps(void **state)
+{
+	_cleanup_(plan_freep) struct plan *plan = plan_new();
+	struct step *s = plan_add(plan, STEP_RLIMIT, NULL);
+	char buf[256];
+
+	(void)state;
+	s->rlimit.resource = RLIMIT_NOFILE;
+	s->rlimit.cur = s->rlimit.max = 64;
+	plan_describe(s, buf, sizeof(buf));
+	assert_string_equal(buf, "rlimit resource=nofile value=64");
+	s = plan_add(plan, STEP_CAPS, NULL);
+	s->caps.keep = 0;
+	plan_describe(s, buf, sizeof(buf));
+	assert_string_equal(buf, "capabilities keep=none ambient=no");
+}
+
+/* A small JSON syntax checker: enough to prove the printer's output parses back. */
+static const char *json_value(const char *p);
+
+static const char *json_ws(const char *p)
+{
+	while (*p && isspace((unsigned char)*p))
+		p++;
+	return p;
+}
+
+static const char *json_string(const char *p)
+{
+	if (*p++ != '"')
+		return NULL;
+	while (*p && *p != '"') {
+		if ((unsigned char)*p < 0x20)
+			return NULL;
+		if (*p == '\\') {
+			p++;
+			if (*p == 'u') {
+				for (int i = 1; i <= 4; i++)
+					if (!isxdigit((unsigned char)p[i]))
+						return NULL;
+				p += 4;
+			} else if (!strchr("\"\\/bfnrt", *p)) {
+				return NULL;
+			}
+		}
+		p++;
+	}
+	return *p == '"' ? p + 1 : NULL;
+}
+
+static const char *json_seq(const char *p, char close, bool members)
+{
+	p = json_ws(p + 1);
+	if (*p == close)
+		return p + 1;
+	for (;;) {
+		if (members) {
+			p = json_string(json_ws(p));
+			if (!p || *(p = json_ws(p)) != ':')
+				return NULL;
+			p++;
+		}
+		p = json_value(p);
+		if (!p)
+			return NULL;
+		p = json_ws(p);
+		if (*p == close)
+			return p + 1;
+		if (*p++ != ',')
+			return NULL;
+	}
+}
+
+static const char *json_value(const char *p)
+{
+	p = json_ws(p);
+	if (*p == '{')
+		return json_seq(p, '}', true);
+	if (*p == '[')
+		return json_seq(p, ']', false);
+	if (*p == '"')
+		return json_string(p);
+	if (strncmp(p, "true", 4) == 0 || strncmp(p, "null", 4) == 0)
+		return p + 4;
+	if (strncmp(p, "false", 5) == 0)
+		return p + 5;
+	if (*p == '-' || isdigit((unsigned char)*p)) {
+		p++;
+		while (isdigit((unsigned char)*p) || *p == '.' || *p == 'e' || *p == 'E')
+			p++;
+		return p;
+	}
+	return NULL;
+}
+
+static char *dump(const struct plan *plan, enum plan_format fmt)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	assert_int_equal(plan_dump(plan, fmt, f), 0);
+	fclose(f);
+	return buf;
+}
+
+static struct plan *sample_plan(void)
+{
+	static const char *const argv[] = { "/bin/echo", "quote\" and \\ and\ttab", NULL };
+	struct plan *plan = plan_new();
+	struct sbx_loc loc = { "t.cfg", 3 };
+	struct step *s;
+
+	s = plan_add(plan, STEP_CLONE, &loc);
+	s->clone.ns = NS_BIT(NS_USER) | NS_BIT(NS_MOUNT);
+	s = plan_add(plan, STEP_IDMAP_WRITE, NULL);
+	s->idmap.file = "uid_map";
+	s->idmap.text = "0 1000 1\n";
+	s = plan_add(plan, STEP_MOUNT_FILE, &loc);
+	s->mnt.dst = "/etc/x";
+	s->mnt.content = "a\nb";
+	s->mnt.content_len = 3;
+	s->mnt.mode = 0644;
+	s = plan_add(plan, STEP_EXEC, NULL);
+	s->exec.argv = (char *const *)argv;
+	s->exec.paths = argv;
+	s->exec.n_paths = 1;
+	plan_add(plan, STEP_SUPERVISE, NULL);
+	return plan;
+}
+
+static void test_json_parses_back(void **state)
+{
+	_cleanup_(plan_freep) struct plan *plan = sample_plan();
+	_cleanup_free_ char *json = dump(plan, PLAN_JSON);
+	const char *end;
+
+	(void)state;
+	end = json_value(json);
+	assert_non_null(end);
+	assert_string_equal(json_ws(end), "");
+	assert_non_null(strstr(json, "\"step\": \"clone\""));
+	assert_non_null(strstr(json, "\"ns\": [\"user\", \"mount\"]"));
+	assert_non_null(strstr(json, "\"file\": \"t.cfg\", \"line\": 3"));
+	assert_non_null(strstr(json, "quote\\\" and \\\\ and\\ttab"));
+}
+
+static void test_text_lists_every_step(void **state)
+{
+	_cleanup_(plan_freep) struct plan *plan = sample_plan();
+	_cleanup_free_ char *text = dump(plan, PLAN_TEXT);
+	size_t lines = 0;
+
+	(void)state;
+	for (const char *c = text; *c; c++)
+		lines += *c == '\n';
+	assert_int_equal(lines, 1 + plan->n_steps); /* header + one line a step */
+	assert_non_null(strstr(text, "  1 parent clone ns=user,mount  # t.cfg:3\n"));
+	assert_non_null(strstr(text, "  2 parent idmap-write file=uid_map map=\"0 1000 1\"\n"));
+	assert_non_null(strstr(text, " child  mount-file dst=/etc/x bytes=3 mode=0644"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_every_row_has_name_and_runner),
+		cmocka_unit_test(test_add_keeps_order_and_loc),
+		cmocka_unit_test(test_owned_copies),
+		cmocka_unit_test(test_describe_bind),
+		cmocka_unit_test(test_describe_truncates_safely),
+		cmocka_unit_test(test_describe_rlimit_and_caps),
+		cmocka_unit_test(test_json_parses_back),
+		cmocka_unit_test(test_text_lists_every_step),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,255 @@
+/* test_policy.c — cross-section validation and golden plans for the shipped profiles.
+ *
+ * Golden files live in tests/unit/data/NAME.plan. After an intended change to a plan, run
+ * `SBX_UPDATE_GOLDEN=1 make unit` and review the diff like code. */
+#include "unit.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plan.h"
+#include "policy.h"
+#include "profile.h"
+#include "util/cleanup.h"
+
+static char *test_argv[] = { "/bin/true", NULL };
+static char *test_environ[] = { "PATH=/caller/bin", "TERM=xterm", "SECRET=1", "LANG=C.UTF-8",
+				NULL };
+
+static struct sbx_caller caller(uid_t uid)
+{
+	struct sbx_caller c = {
+		.uid = uid,
+		.gid = uid,
+		.user_name = uid ? "tester" : "root",
+		.argv = test_argv,
+		.environ = test_environ,
+		.subuid_file = "tests/unit/data/subuid",
+		.subgid_file = "tests/unit/data/subuid",
+		.helper_dir = "/usr/bin",
+	};
+	return c;
+}
+
+static int compile(const char *text, uid_t uid, struct plan **ret, struct sbx_err *err)
+{
+	_cleanup_(profile_freep) struct profile *p = NULL;
+	struct sbx_caller c = caller(uid);
+	int r = profile_parse_string(text, "t.cfg", &p, err);
+
+	if (r < 0)
+		return r;
+	return policy_compile(p, &c, ret, err);
+}
+
+static char *read_all(const char *path)
+{
+	FILE *f = fopen(path, "re");
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m;
+	int ch;
+
+	if (!f)
+		return NULL;
+	m = open_memstream(&buf, &len);
+	while ((ch = fgetc(f)) != EOF)
+		fputc(ch, m);
+	fclose(m);
+	fclose(f);
+	return buf;
+}
+
+static void check_golden(const char *name, uid_t uid)
+{
+	_cleanup_(profile_freep) struct profile *p = profile_new();
+	_cleanup_(plan_freep) struct plan *plan = NULL;
+	_cleanup_free_ char *got = NULL, *want = NULL, *golden = NULL, *file = NULL;
+	const char *search[] = { "profiles" };
+	struct sbx_caller c = caller(uid);
+	struct sbx_err err = { 0 };
+	size_t len = 0;
+	FILE *f;
+
+	assert_int_equal(profile_set_search_path(p, search, 1, &err), 0);
+	assert_true(asprintf(&file, "profiles/%s.cfg", name) > 0);
+	assert_int_equal(profile_load(p, file, &err), 0);
+	assert_int_equal(policy_compile(p, &c, &plan, &err), 0);
+	plan->profile_names = name;
+	f = open_memstream(&got, &len);
+	assert_int_equal(plan_dump(plan, PLAN_TEXT, f), 0);
+	fclose(f);
+	assert_true(asprintf(&golden, "tests/unit/data/%s-uid%u.plan", name, (unsigned)uid) > 0);
+	if (getenv("SBX_UPDATE_GOLDEN")) {
+		f = fopen(golden, "we");
+		assert_non_null(f);
+		fputs(got, f);
+		fclose(f);
+	}
+	want = read_all(golden);
+	assert_non_null(want);
+	assert_string_equal(got, want);
+}
+
+static void test_golden_default(void **state)
+{
+	(void)state;
+	check_golden("default", 1000);
+	check_golden("default", 0);
+}
+
+static void test_golden_shell(void **state)
+{
+	(void)state;
+	check_golden("shell", 1000);
+}
+
+static void test_golden_untrusted(void **state)
+{
+	(void)state;
+	check_golden("untrusted", 1000);
+}
+
+static void test_nonroot_needs_user_ns(void **state)
+{
+	_cleanup_(plan_freep) struct plan *plan = NULL;
+	struct sbx_err err = { 0 };
+
+	(void)state;
+	assert_true(compile("namespaces = [ \"mount\", \"pid\" ];\n", 1000, &plan, &err) < 0);
+	assert_null(plan);
+	assert_int_equal(err.diag[0].line, 1);
+	assert_string_equal(err.diag[0].file, "t.cfg");
+	assert_non_null(strstr(err.diag[0].msg, "\"user\" namespace"));
+}
+
+static void test_cross_section_errors_are_all_listed(void **state)
+{
+	_cleanup_(plan_freep) struct plan *plan = NULL;
+	struct sbx_err err = { 0 };
+
+	(void)state;
+	assert_true(compile("namespaces = [ \"user\", \"mount\" ];\n"
+			    "hostname = \"box\";\n"
+			    "network = { mode = \"none\"; };\n",
+			    1000, &plan, &err) < 0);
+	assert_true(err.n >= 2);
+	assert_int_equal(err.diag[0].line, 2); /* hostname without uts */
+	assert_non_null(strstr(err.diag[0].msg, "uts"));
+	assert_int_equal(err.diag[1].line, 3); /* mode none without net */
+	assert_non_null(strstr(err.diag[1].msg, "net"));
+}
+
+static void test_host_network_drops_net_ns(void **state)
+{
+	_cleanup_(plan_freep) struct plan *plan = NULL;
+	struct sbx_err err = { 0 };
+
+	(void)state;
+	assert_int_equal(compile("network = { mode = \"host\"; };\n", 1000, &plan, &err), 0);
+	assert_int_equal(plan->steps[0].kind, STEP_CLONE);
+	assert_false(plan->steps[0].clone.ns & NS_BIT(NS_NET));
+	for (size_t i = 0; i < plan->n_steps; i++)
+		assert_int_not_equal(plan->steps[i].kind, STEP_LOOPBACK_UP);
+}
+
+static void test_plan_order(void **state)
+{
+	_cleanup_(plan_freep) struct plan *plan = NULL;
+	struct sbx_err err = { 0 };
+	enum step_kind last = STEP_CLONE;
+
+	(void)state;
+	assert_int_equal(compile("hostname = \"box\";\n"
+				 "rlimits = { nofile = 64; };\n"
+				 "filesystem = { mounts = ( { type = \"tmpfs\"; dst = \"/tmp\"; } ); };\n",
+				 1000, &plan, &err),
+			 0);
+	/* The step kinds are declared in setup order, so the plan must be non-decreasing. */
+	for (size_t i = 0; i < plan->n_steps; i++) {
+		assert_true(plan->steps[i].kind >= last);
+		last = plan->steps[i].kind;
+	}
+	assert_int_equal(plan->steps[plan->n_steps - 1].kind, STEP_SUPERVISE);
+	assert_int_equal(plan->steps[plan->n_steps - 2].kind, STEP_EXEC);
+}
+
+static void test_env_clear_keep_set(void **state)
+{
+	_cleanup_(plan_freep) struct plan *plan = NULL;
+	struct sbx_err err = { 0 };
+	const struct step *exec = NULL;
+
+	(void)state;
+	assert_int_equal(compile("env = { clear = true; keep = [ \"TERM\" ];\n"
+				 "  set = { PATH = \"/usr/bin\"; TERM = \"dumb\"; X = \"1\"; }; };\n",
+				 1000, &plan, &err),
+			 0);
+	for (size_t i = 0; i < plan->n_steps; i++)
+		if (plan->steps[i].kind == STEP_EXEC)
+			exec = &plan->steps[i];
+	assert_non_null(exec);
+	assert_string_equal(exec->exec.envp[0], "TERM=dumb"); /* kept, then replaced by set */
+	assert_string_equal(exec->exec.envp[1], "PATH=/usr/bin");
+	assert_string_equal(exec->exec.envp[2], "X=1");
+	assert_null(exec->exec.envp[3]);
+	assert_string_equal(plan->path, "/usr/bin");
+}
+
+static void test_env_not_cleared_keeps_caller(void **state)
+{
+	_cleanup_(plan_freep) struct plan *plan = NULL;
+	struct sbx_err err = { 0 };
+
+	(void)state;
+	assert_int_equal(compile("env = { clear = false; };\n", 1000, &plan, &err), 0);
+	assert_string_equal(plan->envp[2], "SECRET=1");
+}
+
+static void test_caps_and_ids(void **state)
+{
+	_cleanup_(plan_freep) struct plan *plan = NULL;
+	struct sbx_err err = { 0 };
+	bool seen_ids = false, seen_caps = false, seen_nnp = false;
+
+	(void)state;
+	assert_int_equal(compile("user = { uid = 0; gid = 0; };\n"
+				 "security = { capabilities = [ \"net_bind_service\" ]; };\n",
+				 1000, &plan, &err),
+			 0);
+	for (size_t i = 0; i < plan->n_steps; i++) {
+		const struct step *s = &plan->steps[i];
+
+		if (s->kind == STEP_SET_IDS) {
+			seen_ids = true;
+			assert_int_equal(s->ids.uid, 0);
+			assert_false(s->ids.set_groups); /* single map of an unprivileged caller */
+		} else if (s->kind == STEP_CAPS) {
+			seen_caps = true;
+			assert_int_equal(s->caps.keep, 1ull << 10); /* CAP_NET_BIND_SERVICE */
+			assert_false(s->caps.ambient);              /* uid 0 inside */
+		} else if (s->kind == STEP_NO_NEW_PRIVS) {
+			seen_nnp = true;
+		}
+	}
+	assert_true(seen_ids && seen_caps && seen_nnp);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_golden_default),
+		cmocka_unit_test(test_golden_shell),
+		cmocka_unit_test(test_golden_untrusted),
+		cmocka_unit_test(test_nonroot_needs_user_ns),
+		cmocka_unit_test(test_cross_section_errors_are_all_listed),
+		cmocka_unit_test(test_host_network_drops_net_ns),
+		cmocka_unit_test(test_plan_order),
+		cmocka_unit_test(test_env_clear_keep_set),
+		cmocka_unit_test(test_env_not_cleared_keeps_caller),
+		cmocka_unit_test(test_caps_and_ids),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
