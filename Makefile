@@ -110,7 +110,9 @@ install: sbx
 	install -Dm755 sbx $(DESTDIR)$(BINDIR)/sbx
 	install -d $(DESTDIR)$(DATADIR)/sbx/profiles $(DESTDIR)$(sysconfdir)/sbx/profiles
 	install -m644 profiles/*.cfg $(DESTDIR)$(DATADIR)/sbx/profiles/
-	install -m644 etc/sbx.conf $(DESTDIR)$(sysconfdir)/sbx/sbx.conf
+	sed -e 's,@sysconfdir@,$(sysconfdir),g' -e 's,@datadir@,$(DATADIR),g' etc/sbx.conf \
+		> $(DESTDIR)$(sysconfdir)/sbx/sbx.conf
+	chmod 644 $(DESTDIR)$(sysconfdir)/sbx/sbx.conf
 	install -Dm644 man/sbx.1 $(DESTDIR)$(MANDIR)/man1/sbx.1
 	install -Dm644 man/sbx.cfg.5 $(DESTDIR)$(MANDIR)/man5/sbx.cfg.5
 

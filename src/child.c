@@ -1,12 +1,99 @@
-/* child.c — STUB, replaced by the real implementation. */
+/* child.c — the post-clone step loop: wait for the parent's go, run the CHILD steps in plan
+ * order, report each one, exec. Everything here runs between clone() and execve(). */
 #include "child.h"
 
 #include <errno.h>
-#include <stdlib.h>
+#include <signal.h>
+#include <stdint.h>
+#include <sys/prctl.h>
+#include <time.h>
 #include <unistd.h>
+
+#include "util/child-safe.h"
+
+static uint64_t now_usec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+/* One fixed-size record; a pipe write this small is atomic. A lost record only costs the
+ * parent its message, so there is nothing more to do when the write fails. */
+static void report(const struct run_ctx *ctx, size_t step, int code, uint64_t usec)
+{
+	struct child_report rec = {.step = (uint32_t)step, .code = code, .usec = usec};
+	ssize_t n;
+
+	do
+		n = write(ctx->report_fd, &rec, sizeof(rec));
+	while (n < 0 && errno == EINTR);
+}
+
+/* The clone step is the one before ctx->index: failures before any step are reported at it. */
+static _Noreturn void fail_early(const struct run_ctx *ctx, int code)
+{
+	report(ctx, ctx->index - 1, code, 0);
+	_exit(125);
+}
+
+/* Blocks until the parent has run its steps. EOF means the parent died first. */
+static void wait_for_go(struct run_ctx *ctx)
+{
+	char c;
+	ssize_t n;
+
+	do
+		n = read(ctx->sync_fd, &c, 1);
+	while (n < 0 && errno == EINTR);
+	if (n != 1)
+		_exit(125);
+	close(ctx->sync_fd);
+	ctx->sync_fd = -1; /* later steps may reuse the number */
+}
+
+static void arm_parent_death(struct run_ctx *ctx)
+{
+	pid_t ppid;
+
+	for (size_t i = 0; i < 3; i++) {
+		if (ctx->parent_fds[i] >= 0)
+			close(ctx->parent_fds[i]);
+		ctx->parent_fds[i] = -1;
+	}
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		fail_early(ctx, -errno);
+	/* The parent may have died before the signal was armed. In a new pid namespace the
+	 * parent is invisible (0) either way; the sync pipe's EOF covers that case. */
+	ppid = getppid();
+	if (ppid != 0 && ppid != ctx->parent)
+		_exit(125);
+}
 
 _Noreturn void child_main(struct run_ctx *ctx)
 {
-	(void)ctx;
-	_exit(125);
+	const struct plan *plan = ctx->plan;
+
+	arm_parent_death(ctx);
+	wait_for_go(ctx);
+	for (size_t i = ctx->index; i < plan->n_steps; i++) {
+		const struct step *s = &plan->steps[i];
+		const struct step_type *t = plan_step_type(s->kind);
+		uint64_t start;
+		int r;
+
+		if (t->phase != PHASE_CHILD)
+			continue;
+		ctx->index = i;
+		start = now_usec();
+		r = t->run(s, ctx);
+		/* STEP_EXEC only comes back on failure: never report it as done. */
+		if (r >= 0 && s->kind == STEP_EXEC)
+			r = -ENOEXEC;
+		report(ctx, i, r < 0 ? r : 0, now_usec() - start);
+		if (r < 0)
+			_exit(125);
+	}
+	_exit(125); /* a plan without STEP_EXEC; exec_run() refuses those */
 }

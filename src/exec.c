@@ -1,15 +1,394 @@
-/* exec.c — STUB, replaced by the real implementation. */
+/* exec.c — the executor: prepare, clone, run the parent-side steps while the child waits,
+ * release the child, follow its reports, supervise, and turn the outcome into an exit status.
+ *
+ * Protocol (STYLE.md §7): the child blocks on `sync` until the parent has run its steps, then
+ * writes one struct child_report per step to `report`. EOF on `report` after only successful
+ * records means execve() succeeded (every fd is O_CLOEXEC). */
 #include "exec.h"
 
 #include <errno.h>
-#include <stdlib.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
+
+#include "child.h"
+#include "util/cleanup.h"
+
+/* Where the steps of each side sit in the plan; see check_shape(). */
+struct shape {
+	size_t clone;	    /* STEP_CLONE */
+	size_t first_child; /* the CHILD steps are [first_child, end_child) */
+	size_t end_child;
+};
+
+struct channels {
+	int sync[2];   /* parent -> child: one byte = go */
+	int report[2]; /* child -> parent: struct child_report records */
+	int tty[2];    /* SOCK_SEQPACKET: the child passes its pty master to the parent */
+};
+
+static void drop_fd(int *fd)
+{
+	closep(fd);
+	*fd = -1;
+}
+
+static void channels_close(struct channels *ch)
+{
+	int *fds[] = {ch->sync, ch->report, ch->tty};
+
+	for (size_t i = 0; i < ARRAY_SIZE(fds); i++) {
+		drop_fd(&fds[i][0]);
+		drop_fd(&fds[i][1]);
+	}
+}
+
+static int channels_open(struct channels *ch, struct sbx_err *err)
+{
+	if (pipe2(ch->sync, O_CLOEXEC) < 0 || pipe2(ch->report, O_CLOEXEC) < 0 ||
+	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ch->tty) < 0)
+		return sbx_err_errno(err, NULL, "cannot create the pipes to the sandbox");
+	return 0;
+}
+
+/* The guard on the child: kill and reap it unless it was reaped already. Only we reap our
+ * children and sbx has no threads, so a child not yet reaped still owns its pid. */
+static bool child_alive(pid_t pid)
+{
+	siginfo_t si;
+
+	return pid > 0 && waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0;
+}
+
+static int wait_child(pid_t pid, int *ret_status)
+{
+	int status;
+
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
+	if (ret_status)
+		*ret_status = status;
+	return 0;
+}
+
+static void kill_childp(pid_t *pid)
+{
+	int saved = errno;
+
+	if (child_alive(*pid)) {
+		(void)kill(*pid, SIGKILL);
+		(void)wait_child(*pid, NULL);
+	}
+	*pid = -1;
+	errno = saved;
+}
+
+static uint64_t now_usec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+static enum step_phase phase_of(const struct plan *plan, size_t i)
+{
+	return plan_step_type(plan->steps[i].kind)->phase;
+}
+
+/* PREPARE..., CLONE, PARENT..., CHILD... ending in EXEC, PARENT... (supervision). */
+static int check_shape(const struct plan *plan, struct shape *ret, struct sbx_err *err)
+{
+	size_t i = 0, n = plan->n_steps;
+
+	while (i < n && phase_of(plan, i) == PHASE_PREPARE)
+		i++;
+	if (i == n || plan->steps[i].kind != STEP_CLONE)
+		return sbx_err_set(err, NULL, -EINVAL,
+				   "internal error: the plan has no clone step");
+	ret->clone = i++;
+	while (i < n && phase_of(plan, i) == PHASE_PARENT)
+		i++;
+	ret->first_child = i;
+	while (i < n && phase_of(plan, i) == PHASE_CHILD)
+		i++;
+	ret->end_child = i;
+	if (i == ret->first_child || plan->steps[i - 1].kind != STEP_EXEC)
+		return sbx_err_set(err, NULL, -EINVAL,
+				   "internal error: the child steps do not end in exec");
+	while (i < n && phase_of(plan, i) == PHASE_PARENT)
+		i++;
+	if (i != n)
+		return sbx_err_set(err, NULL, -EINVAL,
+				   "internal error: step %zu is out of place in the plan", i);
+	return 0;
+}
+
+static void log_step(const struct run_ctx *ctx, size_t i, const char *side, uint64_t usec)
+{
+	char what[512];
+
+	if (ctx->verbose <= 0)
+		return;
+	plan_describe(&ctx->plan->steps[i], what, sizeof(what));
+	fprintf(stderr, "sbx: [%7.3f ms] %-6s %s\n", (double)usec / 1000.0, side, what);
+}
+
+/* Runs the parent-side step @i; a runner that failed without a message still gets one. */
+static int run_parent_step(struct run_ctx *ctx, size_t i)
+{
+	const struct step *s = &ctx->plan->steps[i];
+	unsigned n_before = ctx->err ? ctx->err->n : 0;
+	uint64_t start = now_usec();
+	char what[512];
+	int r;
+
+	/* The clone runner's child goes on at the step after it, in child_main(). */
+	ctx->index = s->kind == STEP_CLONE ? i + 1 : i;
+	r = plan_step_type(s->kind)->run(s, ctx);
+	if (r < 0) {
+		if (ctx->err && ctx->err->n == n_before) {
+			plan_describe(s, what, sizeof(what));
+			sbx_err_set(ctx->err, &s->loc, r, "%s: %s", what, strerror(-r));
+		}
+		return r;
+	}
+	log_step(ctx, i, "parent", now_usec() - start);
+	return 0;
+}
+
+static int run_parent_steps(struct run_ctx *ctx, size_t from, size_t to)
+{
+	for (size_t i = from; i < to; i++) {
+		int r = run_parent_step(ctx, i);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* A write to a pipe whose reader died raises SIGPIPE: ignore it for this one byte. */
+static int send_go(int fd)
+{
+	struct sigaction ign = {.sa_handler = SIG_IGN}, old;
+	ssize_t n;
+	int r = 0;
+
+	sigemptyset(&ign.sa_mask);
+	(void)sigaction(SIGPIPE, &ign, &old);
+	do
+		n = write(fd, "g", 1);
+	while (n < 0 && errno == EINTR);
+	if (n != 1)
+		r = n < 0 ? -errno : -EIO;
+	(void)sigaction(SIGPIPE, &old, NULL);
+	return r;
+}
+
+/* 1 and a record, 0 on EOF, -errno on a read error or a torn record. */
+static int read_report(int fd, struct child_report *rec)
+{
+	size_t got = 0;
+
+	while (got < sizeof(*rec)) {
+		ssize_t n = read(fd, (char *)rec + got, sizeof(*rec) - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return got == 0 ? 0 : -EIO;
+		got += (size_t)n;
+	}
+	return 1;
+}
+
+static void describe_status(int status, char *buf, size_t size)
+{
+	if (WIFSIGNALED(status))
+		snprintf(buf, size, "killed by signal %d", WTERMSIG(status));
+	else
+		snprintf(buf, size, "exit status %d", WEXITSTATUS(status));
+}
+
+/* The child reported a failed step and is exiting: reap it, then say what failed. */
+static int child_failed(struct run_ctx *ctx, const struct child_report *rec)
+{
+	const struct step *s = &ctx->plan->steps[rec->step];
+	int code = rec->code < 0 ? rec->code : -EIO;
+	char what[512];
+
+	(void)wait_child(ctx->child, NULL);
+	if (s->kind == STEP_EXEC) {
+		const char *name = s->exec.name ? s->exec.name : "command";
+
+		if (code == -ENOENT || code == -ENOTDIR) {
+			sbx_err_set(ctx->err, NULL, code, "%s: command not found in the sandbox",
+				    name);
+			return 127;
+		}
+		sbx_err_set(ctx->err, NULL, code, "%s: cannot execute: %s", name, strerror(-code));
+		return 126;
+	}
+	plan_describe(s, what, sizeof(what));
+	return sbx_err_set(ctx->err, &s->loc, code, "%s: %s", what, strerror(-code));
+}
+
+/* EOF before the exec step: the child died without saying why (killed, say). */
+static int child_died(struct run_ctx *ctx, size_t next)
+{
+	const struct step *s = &ctx->plan->steps[next];
+	char what[512], how[64];
+	int status = 0;
+
+	(void)wait_child(ctx->child, &status);
+	plan_describe(s, what, sizeof(what));
+	describe_status(status, how, sizeof(how));
+	return sbx_err_set(ctx->err, &s->loc, -EIO, "%s: the sandbox process died (%s)", what, how);
+}
+
+static size_t next_child_step(const struct plan *plan, size_t i, const struct shape *sh)
+{
+	while (++i < sh->end_child && phase_of(plan, i) != PHASE_CHILD)
+		;
+	return i;
+}
+
+/* Follows the child's reports until EOF. 0 when execve() succeeded, else what exec_run()
+ * returns (an error, or 126/127); the child is reaped in that case. @released: the go byte
+ * reached the child (else it died before, and EOF can't mean success). */
+static int follow_child(struct run_ctx *ctx, int fd, const struct shape *sh, bool released)
+{
+	const struct plan *plan = ctx->plan;
+	size_t next = sh->first_child;
+	uint64_t last = now_usec();
+	struct child_report rec;
+	int r;
+
+	while ((r = read_report(fd, &rec)) > 0) {
+		bool early = rec.step == sh->clone; /* before the first step ran */
+
+		if (!early && (rec.step >= sh->end_child || rec.step < sh->first_child ||
+			       phase_of(plan, rec.step) != PHASE_CHILD)) {
+			(void)wait_child(ctx->child, NULL);
+			return sbx_err_set(ctx->err, NULL, -EPROTO,
+					   "internal error: bad report from the sandbox");
+		}
+		if (rec.code < 0)
+			return child_failed(ctx, &rec);
+		last = now_usec();
+		log_step(ctx, rec.step, "child", rec.usec);
+		next = next_child_step(plan, rec.step, sh);
+	}
+	if (r < 0) {
+		(void)wait_child(ctx->child, NULL);
+		return sbx_err_set(ctx->err, NULL, r, "reading the sandbox's reports: %s",
+				   strerror(-r));
+	}
+	if (!released)
+		return child_died(ctx, sh->clone);
+	if (next >= sh->end_child || plan->steps[next].kind != STEP_EXEC)
+		return child_died(ctx, next < sh->end_child ? next : sh->end_child - 1);
+	log_step(ctx, next, "child", now_usec() - last); /* execve() as seen from here */
+	return 0;
+}
+
+static int exit_status(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return 125;
+}
+
+/* After a successful execve(): supervision and whatever else the plan runs last. Without a
+ * supervise step, a plain wait. */
+static int finish(struct run_ctx *ctx, const struct shape *sh)
+{
+	int r = run_parent_steps(ctx, sh->end_child, ctx->plan->n_steps);
+
+	if (r < 0)
+		return r;
+	if (child_alive(ctx->child)) {
+		r = wait_child(ctx->child, &ctx->status);
+		if (r < 0)
+			return sbx_err_set(ctx->err, NULL, r, "waiting for the sandbox: %s",
+					   strerror(-r));
+	}
+	return exit_status(ctx->status);
+}
+
+/* Clone, run the parent's steps, release the child and follow it. The guard kills and reaps
+ * the child on every early return. */
+static int run_clone_and_follow(struct run_ctx *ctx, struct channels *ch, const struct shape *sh)
+{
+	_cleanup_(kill_childp) pid_t guard = -1;
+	bool released;
+	int r;
+
+	ctx->sync_fd = ch->sync[0];
+	ctx->report_fd = ch->report[1];
+	ctx->tty_sock = ch->tty[1];
+	ctx->parent_fds[0] = ch->sync[1];
+	ctx->parent_fds[1] = ch->report[0];
+	ctx->parent_fds[2] = ch->tty[0];
+	r = run_parent_step(ctx, sh->clone); /* the child goes to child_main() */
+	if (r < 0)
+		return r;
+	guard = ctx->child;
+	/* Our copies of the child's ends would keep its EOFs from ever arriving. */
+	drop_fd(&ch->sync[0]);
+	drop_fd(&ch->report[1]);
+	drop_fd(&ch->tty[1]);
+	ctx->sync_fd = ctx->report_fd = -1;
+	ctx->tty_sock = ch->tty[0];
+
+	r = run_parent_steps(ctx, sh->clone + 1, sh->first_child);
+	if (r < 0)
+		return r;
+	released = send_go(ch->sync[1]) == 0;
+	drop_fd(&ch->sync[1]);
+	r = follow_child(ctx, ch->report[0], sh, released);
+	if (r != 0)
+		return r;
+	return finish(ctx, sh);
+}
 
 int exec_run(const struct plan *plan, const struct exec_opts *opts, struct sbx_err *err)
 {
-	(void)plan;
-	(void)opts;
-	
-	(void)err;
-	return -ENOSYS;
+	struct channels ch = {{-1, -1}, {-1, -1}, {-1, -1}};
+	struct run_ctx ctx = {
+	    .plan = plan,
+	    .child = -1,
+	    .sync_fd = -1,
+	    .report_fd = -1,
+	    .tty_sock = -1,
+	    .root_fd = -1,
+	    .verbose = opts ? opts->verbose : 0,
+	    .stats = opts ? opts->stats : false,
+	    .err = err,
+	    .parent_fds = {-1, -1, -1},
+	};
+	struct shape sh = {0};
+	int r;
+
+	r = check_shape(plan, &sh, err);
+	if (r < 0)
+		return r;
+	r = run_parent_steps(&ctx, 0, sh.clone); /* PREPARE */
+	if (r < 0)
+		return r;
+	r = channels_open(&ch, err);
+	if (r == 0)
+		r = run_clone_and_follow(&ctx, &ch, &sh);
+	channels_close(&ch);
+	return r;
 }

@@ -1,113 +1,433 @@
-/* mount.c — STUB, replaced by the real implementation. */
+/* mount.c — the filesystem section compiled into mount steps, and the child runners of the
+ * skeleton around them: private propagation, the stage, the new root and the final pivot.
+ *
+ * The per-mount runners live in mount_fs.c (bind, tmpfs, overlay, file, dir, symlink) and
+ * mount_special.c (proc, dev, sysfs, mqueue); their shared child helpers in mount_child.h. */
 #include "mount.h"
 
 #include <errno.h>
-#include <stdlib.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
-int mount_plan_add(struct plan *plan, const struct profile *p, const struct sbx_caller *c, struct sbx_err *err)
+#include "mount_child.h"
+#include "util/cleanup.h"
+
+/* STEP_ATTR_* are the kernel's MOUNT_ATTR_* values, passed to fsmount()/mount_setattr(). */
+_Static_assert(STEP_ATTR_RDONLY == MOUNT_ATTR_RDONLY && STEP_ATTR_NOSUID == MOUNT_ATTR_NOSUID &&
+		   STEP_ATTR_NODEV == MOUNT_ATTR_NODEV && STEP_ATTR_NOEXEC == MOUNT_ATTR_NOEXEC &&
+		   STEP_ATTR_RELATIME == MOUNT_ATTR_RELATIME &&
+		   STEP_ATTR_NOATIME == MOUNT_ATTR_NOATIME &&
+		   STEP_ATTR_STRICTATIME == MOUNT_ATTR_STRICTATIME &&
+		   STEP_ATTR_NODIRATIME == MOUNT_ATTR_NODIRATIME &&
+		   STEP_ATTR_NOSYMFOLLOW == MOUNT_ATTR_NOSYMFOLLOW,
+	       "STEP_ATTR_* must match MOUNT_ATTR_*");
+
+/* Host directories the stage tmpfs may cover, the first existing one wins. The stage is only
+ * ever mounted in the sandbox's own mount namespace, so covering one of them is harmless. */
+static const char *const stage_dirs[] = {"/tmp", "/mnt", "/run", "/dev"};
+
+#define STAGE_SIZE (1u << 20)	/* the stage only holds a few directories */
+#define DEFAULT_TMPFS_MODE 0755 /* as profile.c, and bubblewrap's --tmpfs */
+#define DEFAULT_FILE_MODE 0644
+#define DEFAULT_DIR_MODE 0755
+#define DEV_MODE 0755
+#define ROOT_TMPFS_MODE 0755
+
+static int oom(struct sbx_err *err)
 {
-	(void)plan;
-	(void)p;
-	(void)c;
-	(void)err;
-	return -ENOSYS;
+	return sbx_err_set(err, NULL, -ENOMEM, "out of memory");
 }
 
+static const struct sbx_loc *best_loc(const struct sbx_loc *a, const struct sbx_loc *b)
+{
+	return a->file ? a : b;
+}
+
+static unsigned options_attr(unsigned options)
+{
+	static const struct {
+		unsigned opt, attr;
+	} map[] = {
+	    {MOUNT_OPT_NOEXEC, STEP_ATTR_NOEXEC},
+	    {MOUNT_OPT_NOATIME, STEP_ATTR_NOATIME},
+	    {MOUNT_OPT_NODIRATIME, STEP_ATTR_NODIRATIME},
+	    {MOUNT_OPT_RELATIME, STEP_ATTR_RELATIME},
+	    {MOUNT_OPT_STRICTATIME, STEP_ATTR_STRICTATIME},
+	    {MOUNT_OPT_NOSYMFOLLOW, STEP_ATTR_NOSYMFOLLOW},
+	};
+	unsigned attr = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(map); i++)
+		if (options & map[i].opt)
+			attr |= map[i].attr;
+	return attr;
+}
+
+/* Every mount is nosuid and nodev but dev (which holds device nodes); dir and symlink are
+ * not mounts at all. */
+static unsigned entry_attr(const struct mount_entry *m)
+{
+	unsigned attr = options_attr(m->options) | STEP_ATTR_NOSUID;
+
+	switch (m->type) {
+	case MOUNT_DIR:
+	case MOUNT_SYMLINK:
+		return 0;
+	case MOUNT_DEV:
+		return attr;
+	case MOUNT_BIND:
+		if (!m->rw)
+			attr |= STEP_ATTR_RDONLY;
+		break;
+	case MOUNT_SYSFS:
+	case MOUNT_FILE:
+		attr |= STEP_ATTR_RDONLY;
+		break;
+	default:
+		break;
+	}
+	return attr | STEP_ATTR_NODEV;
+}
+
+/* A host path a step reads from: 0 when present (or missing and @optional), else the error
+ * recorded at @loc as "WHAT PATH: strerror". */
+static int check_source(const char *what, const char *path, bool optional, bool want_dir,
+			const struct sbx_loc *loc, struct sbx_err *err)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0) {
+		if (optional && (errno == ENOENT || errno == ENOTDIR))
+			return 0;
+		return sbx_err_errno(err, loc, "%s %s", what, path);
+	}
+	if (want_dir && !S_ISDIR(st.st_mode)) {
+		errno = ENOTDIR;
+		return sbx_err_errno(err, loc, "%s %s", what, path);
+	}
+	return 0;
+}
+
+static int check_entry(const struct mount_entry *m, struct sbx_err *err)
+{
+	int r = 0, k;
+
+	if (m->type == MOUNT_BIND)
+		return check_source("bind source", m->src, m->optional, false, &m->src_loc, err);
+	if (m->type != MOUNT_OVERLAY)
+		return 0;
+	for (size_t i = 0; i < m->n_lower; i++) {
+		k = check_source("overlay lower", m->lower[i], m->optional, true, &m->src_loc, err);
+		if (k < 0 && r == 0)
+			r = k;
+	}
+	if (m->upper) {
+		k = check_source("overlay upper", m->upper, false, true, &m->loc, err);
+		if (k < 0 && r == 0)
+			r = k;
+	}
+	return r;
+}
+
+/* The overlay part of a step: host paths as given; a persistent upper's work directory
+ * defaults to its sibling "<upper>.work" (created by the runner when missing). */
+static int fill_overlay(struct plan *plan, const struct mount_entry *m, struct step_mount *mnt)
+{
+	mnt->n_lower = m->n_lower;
+	mnt->lower =
+	    (const char *const *)plan_strv(plan, (const char *const *)m->lower, m->n_lower);
+	if (!mnt->lower)
+		return -ENOMEM;
+	if (!m->upper)
+		return 0;
+	mnt->upper = plan_strdup(plan, m->upper);
+	if (m->work)
+		mnt->work = plan_strdup(plan, m->work);
+	else
+		mnt->work = plan_printf(plan, "%s.work", m->upper);
+	return mnt->upper && mnt->work ? 0 : -ENOMEM;
+}
+
+/* Every string copied into the plan, so the plan never points into the profile. */
+static int fill_entry(struct plan *plan, const struct mount_entry *m, struct step_mount *mnt)
+{
+	const char *dst = m->dst ? m->dst : m->src;
+
+	mnt->attr = entry_attr(m);
+	mnt->optional = m->optional;
+	mnt->dst = plan_strdup(plan, dst);
+	if (!mnt->dst)
+		return -ENOMEM;
+	switch (m->type) {
+	case MOUNT_BIND:
+		mnt->recursive = m->recursive;
+		mnt->src = plan_strdup(plan, m->src);
+		return mnt->src ? 0 : -ENOMEM;
+	case MOUNT_TMPFS:
+		mnt->size = m->size;
+		mnt->mode = m->mode >= 0 ? (unsigned)m->mode : DEFAULT_TMPFS_MODE;
+		return 0;
+	case MOUNT_OVERLAY:
+		return fill_overlay(plan, m, mnt);
+	case MOUNT_DEV:
+		mnt->mode = DEV_MODE;
+		return 0;
+	case MOUNT_FILE:
+		mnt->mode = m->mode >= 0 ? (unsigned)m->mode : DEFAULT_FILE_MODE;
+		mnt->content_len = m->content_len;
+		mnt->content = plan_memdup(plan, m->content ? m->content : "", m->content_len);
+		return mnt->content ? 0 : -ENOMEM;
+	case MOUNT_DIR:
+		mnt->mode = m->mode >= 0 ? (unsigned)m->mode : DEFAULT_DIR_MODE;
+		return 0;
+	case MOUNT_SYMLINK:
+		mnt->target = plan_strdup(plan, m->target ? m->target : "");
+		return mnt->target ? 0 : -ENOMEM;
+	default:
+		return 0;
+	}
+}
+
+static int add_entry(struct plan *plan, const struct mount_entry *m, struct sbx_err *err)
+{
+	static const enum step_kind kinds[_MOUNT_TYPE_MAX] = {
+	    [MOUNT_BIND] = STEP_MOUNT_BIND,	  [MOUNT_TMPFS] = STEP_MOUNT_TMPFS,
+	    [MOUNT_OVERLAY] = STEP_MOUNT_OVERLAY, [MOUNT_PROC] = STEP_MOUNT_PROC,
+	    [MOUNT_DEV] = STEP_MOUNT_DEV,	  [MOUNT_SYSFS] = STEP_MOUNT_SYSFS,
+	    [MOUNT_MQUEUE] = STEP_MOUNT_MQUEUE,	  [MOUNT_FILE] = STEP_MOUNT_FILE,
+	    [MOUNT_DIR] = STEP_MOUNT_DIR,	  [MOUNT_SYMLINK] = STEP_MOUNT_SYMLINK,
+	};
+	const struct sbx_loc *loc = best_loc(&m->dst_loc, &m->loc);
+	struct step_mount mnt = {0};
+	struct step *s;
+	int r;
+
+	if ((unsigned)m->type >= _MOUNT_TYPE_MAX)
+		return sbx_err_set(err, &m->loc, -EINVAL, "unknown mount type %d", (int)m->type);
+	if (!m->dst && !m->src)
+		return sbx_err_set(err, &m->loc, -EINVAL, "%s mount without dst",
+				   profile_mount_type_name(m->type));
+	if (m->dst && m->dst[strspn(m->dst, "/")] == '\0')
+		return sbx_err_set(err, best_loc(&m->dst_loc, &m->loc), -EINVAL,
+				   "a %s mount on \"/\" would cover the new root; set "
+				   "filesystem.root instead",
+				   profile_mount_type_name(m->type));
+	r = check_entry(m, err);
+	if (r < 0)
+		return r;
+	if (fill_entry(plan, m, &mnt) < 0)
+		return oom(err);
+	if (m->type == MOUNT_BIND || m->type == MOUNT_OVERLAY)
+		loc = best_loc(&m->src_loc, &m->loc);
+	s = plan_add(plan, kinds[m->type], loc);
+	if (!s)
+		return oom(err);
+	s->mnt = mnt;
+	return 0;
+}
+
+static int add_stage(struct plan *plan, struct sbx_err *err)
+{
+	struct step *s;
+	struct stat st;
+
+	if (!plan_add(plan, STEP_MOUNT_PRIVATE, NULL))
+		return oom(err);
+	for (size_t i = 0; i < ARRAY_SIZE(stage_dirs); i++) {
+		if (lstat(stage_dirs[i], &st) < 0 || !S_ISDIR(st.st_mode))
+			continue;
+		s = plan_add(plan, STEP_MOUNT_STAGE, NULL);
+		if (!s)
+			return oom(err);
+		s->mnt.dst = stage_dirs[i]; /* static storage, outlives the plan */
+		s->mnt.size = STAGE_SIZE;
+		s->mnt.mode = 0755;
+		s->mnt.attr = STEP_ATTR_NOSUID | STEP_ATTR_NODEV | STEP_ATTR_NOEXEC;
+		return 0;
+	}
+	return sbx_err_set(err, NULL, -ENOENT,
+			   "no host directory to stage the mounts on (/tmp, /mnt, /run, /dev)");
+}
+
+static int add_root(struct plan *plan, const struct profile *p, struct sbx_err *err)
+{
+	struct step_mount mnt = {
+	    .root_kind = (int)p->fs.root,
+	    .rw = p->fs.root_rw,
+	    .attr = STEP_ATTR_NOSUID | STEP_ATTR_NODEV,
+	};
+	struct step *s;
+	int r;
+
+	switch (p->fs.root) {
+	case ROOT_TMPFS:
+		mnt.mode = ROOT_TMPFS_MODE; /* sealed read-only by the pivot unless root_rw */
+		break;
+	case ROOT_HOST:
+		mnt.src = "/";
+		mnt.recursive = true;
+		mnt.attr |= STEP_ATTR_RDONLY;
+		break;
+	case ROOT_DIR:
+		r = check_source("root directory", p->fs.root_path ? p->fs.root_path : "", false,
+				 true, &p->fs.root_loc, err);
+		if (r < 0)
+			return r;
+		mnt.src = plan_strdup(plan, p->fs.root_path);
+		if (!mnt.src)
+			return oom(err);
+		mnt.recursive = true;
+		if (!p->fs.root_rw)
+			mnt.attr |= STEP_ATTR_RDONLY;
+		break;
+	}
+	s = plan_add(plan, STEP_MOUNT_ROOT, &p->fs.root_loc);
+	if (!s)
+		return oom(err);
+	s->mnt = mnt;
+	return 0;
+}
+
+int mount_plan_add(struct plan *plan, const struct profile *p, const struct sbx_caller *c,
+		   struct sbx_err *err)
+{
+	struct step *s;
+	int r, k;
+
+	(void)c;
+	if (!(p->namespaces & NS_BIT(NS_MOUNT)))
+		return 0;
+	r = add_stage(plan, err);
+	if (r == -ENOMEM)
+		return r;
+	k = add_root(plan, p, err);
+	if (k == -ENOMEM)
+		return k;
+	if (k < 0 && r == 0)
+		r = k;
+	/* Check every mount even after an error, so --check lists them all. */
+	for (size_t i = 0; i < p->fs.n_mounts; i++) {
+		k = add_entry(plan, &p->fs.mounts[i], err);
+		if (k == -ENOMEM)
+			return k;
+		if (k < 0 && r == 0)
+			r = k;
+	}
+	s = plan_add(plan, STEP_MOUNT_PIVOT, &p->fs.root_loc);
+	if (!s)
+		return oom(err);
+	s->mnt.root_kind = (int)p->fs.root;
+	s->mnt.rw = p->fs.root_rw;
+	return r;
+}
+
+#include "util/child-safe.h"
+
+/* Child. Nothing mounted from here on propagates back to the host. */
 int mount_run_private(const struct step *s, struct run_ctx *ctx)
 {
 	(void)s;
 	(void)ctx;
-	return -ENOSYS;
+	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
+		return -errno;
+	return 0;
 }
 
+/* Child. A private tmpfs on a host directory becomes the root; the host tree moves to
+ * MOUNT_OLDROOT, where every host path is reached from now on (the directory the stage
+ * covered shows its own content again there, as the stage moved away from it). */
 int mount_run_stage(const struct step *s, struct run_ctx *ctx)
 {
-	(void)s;
+	_cleanup_close_ int stage = -1, dst = -1;
+	int r;
+
 	(void)ctx;
-	return -ENOSYS;
+	stage = mount_tmpfs(&s->mnt, s->mnt.attr);
+	if (stage < 0)
+		return stage;
+	dst = open(s->mnt.dst, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dst < 0)
+		return -errno;
+	r = mount_attach(stage, dst);
+	if (r < 0)
+		return r;
+	if (fchdir(stage) < 0)
+		return -errno;
+	if (mkdirat(stage, MOUNT_OLDROOT_NAME, 0700) < 0 ||
+	    mkdirat(stage, MOUNT_NEWROOT_NAME, 0700) < 0)
+		return -errno;
+	if (syscall(SYS_pivot_root, ".", MOUNT_OLDROOT_NAME) < 0)
+		return -errno;
+	if (chdir("/") < 0)
+		return -errno;
+	return 0;
 }
 
+static int root_mount(const struct step_mount *m)
+{
+	_cleanup_close_ int src = -1;
+
+	if (m->root_kind == ROOT_TMPFS)
+		return mount_tmpfs(m, m->attr);
+	src = mount_open_host(m->src, O_PATH | O_DIRECTORY);
+	if (src < 0)
+		return src;
+	return mount_clone(src, "", m->recursive, m->attr);
+}
+
+/* Child. The new root on MOUNT_NEWROOT; ctx->root_fd is left open on it for the mounts. */
 int mount_run_root(const struct step *s, struct run_ctx *ctx)
 {
-	(void)s;
-	(void)ctx;
-	return -ENOSYS;
+	_cleanup_close_ int mnt = -1, dst = -1;
+	int r, fd;
+
+	mnt = root_mount(&s->mnt);
+	if (mnt < 0)
+		return mnt;
+	dst = open(MOUNT_NEWROOT, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dst < 0)
+		return -errno;
+	r = mount_attach(mnt, dst);
+	if (r < 0)
+		return r;
+	/* Opened again by path: the fd must name the new mount, not the directory under it. */
+	fd = open(MOUNT_NEWROOT, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (ctx->root_fd >= 0)
+		close(ctx->root_fd);
+	ctx->root_fd = fd;
+	return 0;
 }
 
-int mount_run_bind(const struct step *s, struct run_ctx *ctx)
-{
-	(void)s;
-	(void)ctx;
-	return -ENOSYS;
-}
-
-int mount_run_tmpfs(const struct step *s, struct run_ctx *ctx)
-{
-	(void)s;
-	(void)ctx;
-	return -ENOSYS;
-}
-
-int mount_run_overlay(const struct step *s, struct run_ctx *ctx)
-{
-	(void)s;
-	(void)ctx;
-	return -ENOSYS;
-}
-
-int mount_run_proc(const struct step *s, struct run_ctx *ctx)
-{
-	(void)s;
-	(void)ctx;
-	return -ENOSYS;
-}
-
-int mount_run_dev(const struct step *s, struct run_ctx *ctx)
-{
-	(void)s;
-	(void)ctx;
-	return -ENOSYS;
-}
-
-int mount_run_sysfs(const struct step *s, struct run_ctx *ctx)
-{
-	(void)s;
-	(void)ctx;
-	return -ENOSYS;
-}
-
-int mount_run_mqueue(const struct step *s, struct run_ctx *ctx)
-{
-	(void)s;
-	(void)ctx;
-	return -ENOSYS;
-}
-
-int mount_run_file(const struct step *s, struct run_ctx *ctx)
-{
-	(void)s;
-	(void)ctx;
-	return -ENOSYS;
-}
-
-int mount_run_dir(const struct step *s, struct run_ctx *ctx)
-{
-	(void)s;
-	(void)ctx;
-	return -ENOSYS;
-}
-
-int mount_run_symlink(const struct step *s, struct run_ctx *ctx)
-{
-	(void)s;
-	(void)ctx;
-	return -ENOSYS;
-}
-
+/* Child. Seal the root (read-only unless root_rw), make it the process root and detach the
+ * stage with the host tree under it: nothing of the host stays reachable but the binds. */
 int mount_run_pivot(const struct step *s, struct run_ctx *ctx)
 {
-	(void)s;
-	(void)ctx;
-	return -ENOSYS;
+	int r;
+
+	if (ctx->root_fd < 0)
+		return -EBADF;
+	if (!s->mnt.rw) {
+		r = mount_set_attr(ctx->root_fd, STEP_ATTR_RDONLY, false);
+		if (r < 0)
+			return r;
+	}
+	if (fchdir(ctx->root_fd) < 0)
+		return -errno;
+	/* pivot_root(".", ".") stacks the old root on the new one; the detach removes it. */
+	if (syscall(SYS_pivot_root, ".", ".") < 0)
+		return -errno;
+	if (umount2(".", MNT_DETACH) < 0)
+		return -errno;
+	if (chdir("/") < 0)
+		return -errno;
+	close(ctx->root_fd);
+	ctx->root_fd = -1;
+	return 0;
 }

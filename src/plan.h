@@ -19,16 +19,16 @@ enum step_phase {
 
 enum step_kind {
 	/* userns.c */
-	STEP_CLONE,            /* parent: clone3() into the namespaces */
-	STEP_SETGROUPS_DENY,   /* parent: write "deny" to /proc/PID/setgroups */
-	STEP_IDMAP_WRITE,      /* parent: write uid_map or gid_map */
-	STEP_IDMAP_HELPER,     /* parent: run newuidmap/newgidmap */
+	STEP_CLONE,	     /* parent: clone3() into the namespaces */
+	STEP_SETGROUPS_DENY, /* parent: write "deny" to /proc/PID/setgroups */
+	STEP_IDMAP_WRITE,    /* parent: write uid_map or gid_map */
+	STEP_IDMAP_HELPER,   /* parent: run newuidmap/newgidmap */
 	/* net.c */
-	STEP_LOOPBACK_UP,      /* child: bring lo up by netlink */
+	STEP_LOOPBACK_UP, /* child: bring lo up by netlink */
 	/* mount.c */
-	STEP_MOUNT_PRIVATE,    /* child: make every mount a slave, so nothing reaches the host */
-	STEP_MOUNT_STAGE,      /* child: tmpfs stage; host tree moves to /oldroot */
-	STEP_MOUNT_ROOT,       /* child: the new root at /newroot (tmpfs, host or directory) */
+	STEP_MOUNT_PRIVATE, /* child: make every mount a slave, so nothing reaches the host */
+	STEP_MOUNT_STAGE,   /* child: tmpfs stage; host tree moves to /oldroot */
+	STEP_MOUNT_ROOT,    /* child: the new root at /newroot (tmpfs, host or directory) */
 	STEP_MOUNT_BIND,
 	STEP_MOUNT_TMPFS,
 	STEP_MOUNT_OVERLAY,
@@ -39,25 +39,25 @@ enum step_kind {
 	STEP_MOUNT_FILE,
 	STEP_MOUNT_DIR,
 	STEP_MOUNT_SYMLINK,
-	STEP_MOUNT_PIVOT,      /* child: seal the root, pivot_root, detach the old root */
+	STEP_MOUNT_PIVOT, /* child: seal the root, pivot_root, detach the old root */
 	/* uts.c */
 	STEP_HOSTNAME,
 	STEP_DOMAINNAME,
 	/* rlimit.c */
 	STEP_RLIMIT,
 	/* caps.c */
-	STEP_SET_IDS,          /* child: setgroups, setresgid, setresuid (caps kept) */
-	STEP_CAPS,             /* child: bounding, ambient, permitted/effective/inheritable */
+	STEP_SET_IDS, /* child: setgroups, setresgid, setresuid (caps kept) */
+	STEP_CAPS,    /* child: bounding, ambient, permitted/effective/inheritable */
 	STEP_NO_NEW_PRIVS,
 	/* process.c */
 	STEP_UMASK,
 	STEP_CHDIR,
-	STEP_DIE_WITH_PARENT,  /* child: PR_SET_PDEATHSIG (ids changed, so re-arm) */
-	STEP_INIT,             /* child: fork; pid 1 reaps and forwards, its child goes on */
-	STEP_SESSION,          /* child: setsid(), no terminal */
-	STEP_TTY,              /* child: new pty from the sandbox's devpts as controlling tty */
-	STEP_EXEC,             /* child: execve the command */
-	STEP_SUPERVISE,        /* parent: relay signals and the pty, enforce time_limit, wait */
+	STEP_DIE_WITH_PARENT, /* child: PR_SET_PDEATHSIG (ids changed, so re-arm) */
+	STEP_INIT,	      /* child: fork; pid 1 reaps and forwards, its child goes on */
+	STEP_SESSION,	      /* child: setsid(), no terminal */
+	STEP_TTY,	      /* child: new pty from the sandbox's devpts as controlling tty */
+	STEP_EXEC,	      /* child: execve the command */
+	STEP_SUPERVISE,	      /* parent: relay signals and the pty, enforce time_limit, wait */
 	_STEP_KIND_MAX,
 };
 
@@ -73,21 +73,21 @@ enum step_kind {
 #define STEP_ATTR_NOSYMFOLLOW 0x00200000u
 
 struct step_mount {
-	const char *src;    /* absolute host path (bind, root dir) */
-	const char *dst;    /* absolute path inside the new root */
-	const char *target; /* symlink target */
+	const char *src;	  /* absolute host path (bind, root dir) */
+	const char *dst;	  /* absolute path inside the new root */
+	const char *target;	  /* symlink target */
 	const char *const *lower; /* overlay lower dirs, host paths, topmost first */
 	size_t n_lower;
 	const char *upper, *work; /* overlay; NULL upper = ephemeral */
-	const char *content;      /* file */
+	const char *content;	  /* file */
 	size_t content_len;
-	uint64_t size;     /* tmpfs size in bytes; 0 = default */
-	unsigned mode;     /* tmpfs, file, dir, root */
-	unsigned attr;     /* STEP_ATTR_* applied to the mount */
-	bool recursive;    /* bind */
-	bool optional;     /* bind, overlay: a missing source skips the step */
-	bool rw;           /* root: leave writable */
-	int root_kind;     /* STEP_MOUNT_ROOT: enum root_kind */
+	uint64_t size;	/* tmpfs size in bytes; 0 = default */
+	unsigned mode;	/* tmpfs, file, dir, root */
+	unsigned attr;	/* STEP_ATTR_* applied to the mount */
+	bool recursive; /* bind */
+	bool optional;	/* bind, overlay: a missing source skips the step */
+	bool rw;	/* root: leave writable */
+	int root_kind;	/* STEP_MOUNT_ROOT: enum root_kind */
 };
 
 struct step_exec {
@@ -103,15 +103,15 @@ struct step {
 	struct sbx_loc loc; /* profile line that asked for it; file NULL = built in / CLI */
 	union {
 		struct {
-			unsigned ns;          /* NS_BIT() set */
-			unsigned long flags;  /* CLONE_NEW* */
+			unsigned ns;	     /* NS_BIT() set */
+			unsigned long flags; /* CLONE_NEW* */
 		} clone;
 		struct {
 			const char *file; /* "uid_map" or "gid_map" */
 			const char *text; /* full map text, lines "inside outside count\n" */
 		} idmap;
 		struct {
-			const char *prog;        /* "newuidmap" or "newgidmap" (found at compile) */
+			const char *prog;	 /* "newuidmap" or "newgidmap" (found at compile) */
 			const char *const *args; /* triples after the pid, NULL-terminated */
 		} helper;
 		struct step_mount mnt;
@@ -148,8 +148,8 @@ struct step {
 		struct step_exec exec;
 		struct {
 			uint64_t time_limit_ms; /* 0 = none */
-			bool tty;               /* relay the sandbox's pty */
-			bool has_init;          /* the direct child is sbx's init */
+			bool tty;		/* relay the sandbox's pty */
+			bool has_init;		/* the direct child is sbx's init */
 		} supervise;
 	};
 };
@@ -158,16 +158,18 @@ struct step {
  * the child's lives on its stack and only holds ints. */
 struct run_ctx {
 	const struct plan *plan;
-	size_t index;      /* index of the step being run */
-	pid_t child;       /* parent: the cloned child's pid (host pid ns) */
-	int sync_fd;       /* child: read end of the sync pipe */
-	int report_fd;     /* child: write end of the report pipe */
-	int tty_sock;      /* child: socket to pass the pty master; parent: its peer */
-	int root_fd;       /* child: O_PATH fd of /newroot while mounts are built */
-	int verbose;       /* -1 quiet, 0 normal, 1 verbose */
-	int status;        /* parent: wait status of the command, set by STEP_SUPERVISE */
-	bool stats;        /* parent: print --stats */
+	size_t index;	     /* index of the step being run */
+	pid_t child;	     /* parent: the cloned child's pid (host pid ns) */
+	int sync_fd;	     /* child: read end of the sync pipe */
+	int report_fd;	     /* child: write end of the report pipe */
+	int tty_sock;	     /* child: socket to pass the pty master; parent: its peer */
+	int root_fd;	     /* child: O_PATH fd of /newroot while mounts are built */
+	int verbose;	     /* -1 quiet, 0 normal, 1 verbose */
+	int status;	     /* parent: wait status of the command, set by STEP_SUPERVISE */
+	bool stats;	     /* parent: print --stats */
 	struct sbx_err *err; /* parent only: where parent-side runners record failures */
+	pid_t parent;	     /* sbx's pid, stored by the clone runner for the child's check */
+	int parent_fds[3];   /* child: the parent's ends of sync/report/tty, closed at once */
 };
 
 /* A step runner. Parent runners record a message in ctx->err; child runners return -errno
@@ -184,13 +186,13 @@ struct step_type {
 struct sbx_caller {
 	uid_t uid;
 	gid_t gid;
-	const char *user_name;   /* for /etc/subuid lookups; NULL if unknown */
-	bool stdin_tty;          /* stdin is a terminal */
-	char *const *argv;       /* the command, NULL-terminated */
-	char *const *environ;    /* the caller's environment, for env.keep */
+	const char *user_name;	 /* for /etc/subuid lookups; NULL if unknown */
+	bool stdin_tty;		 /* stdin is a terminal */
+	char *const *argv;	 /* the command, NULL-terminated */
+	char *const *environ;	 /* the caller's environment, for env.keep */
 	const char *subuid_file; /* default /etc/subuid; tests point elsewhere */
 	const char *subgid_file; /* default /etc/subgid */
-	const char *helper_dir;  /* where newuidmap/newgidmap live; NULL = search PATH */
+	const char *helper_dir;	 /* where newuidmap/newgidmap live; NULL = search PATH */
 };
 
 struct plan {
@@ -203,9 +205,9 @@ struct plan {
 	gid_t caller_gid;
 	const char *profile_names; /* "default" or "a.cfg + b.cfg" */
 	/* Compile-time scratch shared between *_plan_add()s, owned by the plan. */
-	char **envp;        /* the command's environment (env_plan_add) */
-	const char *path;   /* PATH inside the sandbox, for the command lookup */
-	bool has_init;      /* process_plan_add decided on an init */
+	char **envp;	  /* the command's environment (env_plan_add) */
+	const char *path; /* PATH inside the sandbox, for the command lookup */
+	bool has_init;	  /* process_plan_add decided on an init */
 };
 
 /* Parent. An empty plan; NULL on out-of-memory. */

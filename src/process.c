@@ -1,71 +1,353 @@
-/* process.c — STUB, replaced by the real implementation. */
+/* process.c — the last steps before the command runs: umask, cwd, die_with_parent, init,
+ * session or terminal, and the PATH search for exec, all decided at compile time.
+ *
+ * The pid-1 init lives in init.c and the parent's supervision (signals, time limit, pty relay,
+ * wait) in supervise.c; process.h is the interface of all three. */
 #include "process.h"
 
 #include <errno.h>
-#include <stdlib.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <termios.h>
 #include <unistd.h>
 
-int process_plan_add(struct plan *plan, const struct profile *p, const struct sbx_caller *c, struct sbx_err *err)
+#include "util/cleanup.h"
+
+#define DEFAULT_PATH "/usr/local/bin:/usr/bin:/bin"
+
+static int oom(struct sbx_err *err)
 {
-	(void)plan;
-	(void)p;
-	(void)c;
-	(void)err;
-	return -ENOSYS;
+	return sbx_err_set(err, NULL, -ENOMEM, "out of memory");
 }
+
+/* The terminal step opens /dev/ptmx inside, so it needs a dev mount exactly there. */
+static bool mounts_dev(const struct profile *p)
+{
+	for (size_t i = 0; i < p->fs.n_mounts; i++) {
+		const struct mount_entry *m = &p->fs.mounts[i];
+		size_t len;
+
+		if (m->type != MOUNT_DEV || !m->dst)
+			continue;
+		len = strlen(m->dst);
+		while (len > 1 && m->dst[len - 1] == '/')
+			len--;
+		if (len == 4 && strncmp(m->dst, "/dev", 4) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* process.init: 1 = on, 0 = off, -1 = on exactly when there is a pid namespace. */
+static int want_init(const struct profile *p, bool *ret, struct sbx_err *err)
+{
+	bool pidns = p->namespaces & NS_BIT(NS_PID);
+
+	if (p->process.init == 1 && !pidns)
+		return sbx_err_set(err, &p->process.init_loc, -EINVAL,
+				   "process.init needs the pid namespace");
+	*ret = p->process.init == 1 || (p->process.init < 0 && pidns);
+	return 0;
+}
+
+/* umask, chdir, die-with-parent: the plain settings, in that order. */
+static int add_basics(struct plan *plan, const struct profile *p, struct sbx_err *err)
+{
+	struct step *s;
+
+	if (p->process.umask >= 0) {
+		s = plan_add(plan, STEP_UMASK, NULL);
+		if (!s)
+			return oom(err);
+		s->umask.mask = (unsigned)p->process.umask & 07777;
+	}
+	s = plan_add(plan, STEP_CHDIR, &p->process.cwd_loc);
+	if (!s || !(s->chdir.path = plan_strdup(plan, p->process.cwd ? p->process.cwd : "/")))
+		return oom(err);
+	s = plan_add(plan, STEP_DIE_WITH_PARENT, NULL);
+	if (!s)
+		return oom(err);
+	s->pdeath.enable = p->process.die_with_parent;
+	return 0;
+}
+
+/* "dir" + "/" + "name", without doubling a trailing slash; an empty dir is the cwd (POSIX). */
+static char *join_path(struct plan *plan, const char *dir, size_t len, const char *name)
+{
+	if (len == 0)
+		return plan_printf(plan, "./%s", name);
+	while (len > 1 && dir[len - 1] == '/')
+		len--;
+	if (len == 1 && dir[0] == '/')
+		return plan_printf(plan, "/%s", name);
+	return plan_printf(plan, "%.*s/%s", (int)len, dir, name);
+}
+
+/* The candidates execve() tries in order: the name itself when it has a '/', else PATH's
+ * directories. The search happens here so --plan shows it and the child only loops. */
+static int exec_paths(struct plan *plan, const char *name, const char ***ret, size_t *ret_n)
+{
+	const char *path = plan->path ? plan->path : DEFAULT_PATH;
+	size_t n = 1, i = 0;
+	const char **v;
+
+	if (strchr(name, '/')) {
+		v = plan_alloc(plan, 2 * sizeof(*v));
+		if (!v || !(v[0] = plan_strdup(plan, name)))
+			return -ENOMEM;
+		*ret = v;
+		*ret_n = 1;
+		return 0;
+	}
+	for (const char *c = path; *c; c++)
+		n += *c == ':';
+	v = plan_alloc(plan, (n + 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	for (const char *dir = path;; i++) {
+		const char *end = strchrnul(dir, ':');
+
+		v[i] = join_path(plan, dir, (size_t)(end - dir), name);
+		if (!v[i])
+			return -ENOMEM;
+		if (!*end)
+			break;
+		dir = end + 1;
+	}
+	*ret = v;
+	*ret_n = i + 1;
+	return 0;
+}
+
+static int add_exec(struct plan *plan, const struct sbx_caller *c, struct sbx_err *err)
+{
+	const char **paths = NULL;
+	char **envp = plan->envp;
+	size_t argc = 0;
+	struct step *s;
+
+	while (c->argv && c->argv[argc])
+		argc++;
+	if (argc == 0)
+		return sbx_err_set(err, NULL, -EINVAL, "no command given");
+	if (!c->argv[0][0])
+		return sbx_err_set(err, NULL, -EINVAL, "the command name is empty");
+	if (!envp && !(envp = plan_alloc(plan, sizeof(char *))))
+		return oom(err);
+	s = plan_add(plan, STEP_EXEC, NULL);
+	if (!s)
+		return oom(err);
+	s->exec.argv = plan_strv(plan, (const char *const *)c->argv, argc);
+	if (!s->exec.argv)
+		return oom(err);
+	s->exec.envp = envp;
+	s->exec.name = s->exec.argv[0];
+	if (exec_paths(plan, s->exec.name, &paths, &s->exec.n_paths) < 0)
+		return oom(err);
+	s->exec.paths = paths;
+	return 0;
+}
+
+int process_plan_add(struct plan *plan, const struct profile *p, const struct sbx_caller *c,
+		     struct sbx_err *err)
+{
+	bool init = false, tty = false;
+	struct step *s;
+	int r;
+
+	r = want_init(p, &init, err);
+	if (r < 0)
+		return r;
+	r = add_basics(plan, p, err);
+	if (r < 0)
+		return r;
+	if (init && !plan_add(plan, STEP_INIT, &p->process.init_loc))
+		return oom(err);
+	plan->has_init = init;
+	/* A pty of its own only when the caller has a terminal to relay and the sandbox a devpts;
+	 * otherwise setsid() alone keeps the caller's terminal out of reach (no TIOCSTI). */
+	if (p->process.new_session) {
+		tty = c->stdin_tty && mounts_dev(p);
+		if (!plan_add(plan, tty ? STEP_TTY : STEP_SESSION, NULL))
+			return oom(err);
+	}
+	r = add_exec(plan, c, err);
+	if (r < 0)
+		return r;
+	s = plan_add(plan, STEP_SUPERVISE,
+		     p->process.time_limit_loc.file ? &p->process.time_limit_loc : NULL);
+	if (!s)
+		return oom(err);
+	s->supervise.time_limit_ms =
+	    p->process.time_limit > UINT64_MAX / 1000 ? UINT64_MAX : p->process.time_limit * 1000;
+	s->supervise.tty = tty;
+	s->supervise.has_init = init;
+	return 0;
+}
+
+#include "util/child-safe.h"
 
 int process_run_umask(const struct step *s, struct run_ctx *ctx)
 {
-	(void)s;
 	(void)ctx;
-	return -ENOSYS;
+	umask((mode_t)s->umask.mask);
+	return 0;
 }
 
 int process_run_chdir(const struct step *s, struct run_ctx *ctx)
 {
-	(void)s;
 	(void)ctx;
-	return -ENOSYS;
+	return chdir(s->chdir.path) < 0 ? -errno : 0;
 }
 
+/* Changing ids cleared the death signal the executor armed, so arm it again (or drop it). The
+ * parent may have died in between: without a pid namespace getppid() no longer names it, and
+ * in any case the report pipe shows it, since the parent holds its only read end (POLLERR once
+ * that is gone). */
 int process_run_die_with_parent(const struct step *s, struct run_ctx *ctx)
 {
-	(void)s;
-	(void)ctx;
-	return -ENOSYS;
-}
+	struct pollfd pfd = {.fd = ctx->report_fd, .events = 0};
+	pid_t ppid;
 
-int process_run_init(const struct step *s, struct run_ctx *ctx)
-{
-	(void)s;
-	(void)ctx;
-	return -ENOSYS;
+	if (prctl(PR_SET_PDEATHSIG, s->pdeath.enable ? SIGKILL : 0, 0, 0, 0) < 0)
+		return -errno;
+	if (!s->pdeath.enable)
+		return 0;
+	ppid = getppid(); /* 0 in a new pid namespace: the parent is outside it */
+	if (ctx->parent > 0 && ppid != 0 && ppid != ctx->parent)
+		return -ESRCH;
+	if (pfd.fd >= 0 && poll(&pfd, 1, 0) > 0 && (pfd.revents & POLLERR))
+		return -ESRCH;
+	return 0;
 }
 
 int process_run_session(const struct step *s, struct run_ctx *ctx)
 {
 	(void)s;
 	(void)ctx;
-	return -ENOSYS;
+	return setsid() < 0 ? -errno : 0;
+}
+
+/* Hand the pty master to the parent, which relays it to the caller's terminal. */
+static int send_fd(int sock, int fd)
+{
+	char byte = 'T';
+	struct iovec iov = {.iov_base = &byte, .iov_len = 1};
+	union {
+		struct cmsghdr align;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} u;
+	struct msghdr msg = {
+	    .msg_iov = &iov,
+	    .msg_iovlen = 1,
+	    .msg_control = u.buf,
+	    .msg_controllen = sizeof(u.buf),
+	};
+	struct cmsghdr *cm;
+	ssize_t n;
+
+	memset(&u, 0, sizeof(u));
+	cm = CMSG_FIRSTHDR(&msg);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	do
+		n = sendmsg(sock, &msg, MSG_NOSIGNAL);
+	while (n < 0 && errno == EINTR);
+	return n < 0 ? -errno : 0;
+}
+
+/* The new pty starts with the caller's modes and size (as script(1) does), so the command sees
+ * the same erase character and columns; the caller's terminal itself is only read. */
+static void copy_terminal(int slave)
+{
+	struct termios tio;
+	struct winsize ws;
+
+	if (tcgetattr(STDIN_FILENO, &tio) == 0)
+		(void)tcsetattr(slave, TCSANOW, &tio);
+	if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0)
+		(void)ioctl(slave, TIOCSWINSZ, &ws);
+}
+
+/* Open a pty pair from the sandbox's devpts; the slave becomes the controlling terminal and
+ * stdio of a new session. TIOCGPTPEER (Linux 4.13) opens the peer without a path lookup. */
+static int open_pty(int *ret_master, int *ret_slave)
+{
+	_cleanup_close_ int master = -1;
+	int unlock = 0, slave;
+
+	master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (master < 0)
+		return -errno;
+	if (ioctl(master, TIOCSPTLCK, &unlock) < 0)
+		return -errno;
+	slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (slave < 0)
+		return -errno;
+	*ret_master = TAKE_FD(master);
+	*ret_slave = slave;
+	return 0;
 }
 
 int process_run_tty(const struct step *s, struct run_ctx *ctx)
 {
+	_cleanup_close_ int master = -1, slave = -1;
+	int r;
+
 	(void)s;
-	(void)ctx;
-	return -ENOSYS;
+	r = open_pty(&master, &slave);
+	if (r < 0)
+		return r;
+	copy_terminal(slave);
+	r = send_fd(ctx->tty_sock, master);
+	if (r < 0)
+		return r;
+	close(TAKE_FD(master)); /* only the parent holds the master now */
+	if (setsid() < 0 || ioctl(slave, TIOCSCTTY, 0) < 0)
+		return -errno;
+	for (int fd = 0; fd < 3; fd++) {
+		/* dup2 clears O_CLOEXEC on the copies; a slave that landed on 0-2 keeps its number
+		 */
+		if (fd == slave ? fcntl(fd, F_SETFD, 0) < 0 : dup2(slave, fd) < 0)
+			return -errno;
+	}
+	if (slave <= 2)
+		(void)TAKE_FD(slave);
+	return 0;
 }
 
+/* execve() each candidate in turn, as execvp() would: a missing one sends us to the next, a
+ * permission error is remembered in case nothing better turns up, anything else is final.
+ * Returns only on failure: -ENOENT when nothing was found (the executor exits 127), else the
+ * error (126). */
 int process_run_exec(const struct step *s, struct run_ctx *ctx)
 {
-	(void)s;
-	(void)ctx;
-	return -ENOSYS;
-}
+	int r = -ENOENT;
 
-int process_run_supervise(const struct step *s, struct run_ctx *ctx)
-{
-	(void)s;
 	(void)ctx;
-	return -ENOSYS;
+	for (size_t i = 0; i < s->exec.n_paths; i++) {
+		execve(s->exec.paths[i], s->exec.argv, s->exec.envp);
+		switch (errno) {
+		case EACCES:
+			r = -EACCES;
+			break;
+		case ENOENT:
+		case ENOTDIR:
+		case ESTALE:
+		case ENODEV:
+		case ETIMEDOUT:
+			break;
+		default:
+			return -errno;
+		}
+	}
+	return r;
 }

@@ -13,21 +13,20 @@
 #include "profile.h"
 #include "util/cleanup.h"
 
-static char *test_argv[] = { "/bin/true", NULL };
-static char *test_environ[] = { "PATH=/caller/bin", "TERM=xterm", "SECRET=1", "LANG=C.UTF-8",
-				NULL };
+static char *test_argv[] = {"/bin/true", NULL};
+static char *test_environ[] = {"PATH=/caller/bin", "TERM=xterm", "SECRET=1", "LANG=C.UTF-8", NULL};
 
 static struct sbx_caller caller(uid_t uid)
 {
 	struct sbx_caller c = {
-		.uid = uid,
-		.gid = uid,
-		.user_name = uid ? "tester" : "root",
-		.argv = test_argv,
-		.environ = test_environ,
-		.subuid_file = "tests/unit/data/subuid",
-		.subgid_file = "tests/unit/data/subuid",
-		.helper_dir = "/usr/bin",
+	    .uid = uid,
+	    .gid = uid,
+	    .user_name = uid ? "tester" : "root",
+	    .argv = test_argv,
+	    .environ = test_environ,
+	    .subuid_file = "tests/unit/data/subuid",
+	    .subgid_file = "tests/unit/data/subuid",
+	    .helper_dir = "/usr/bin",
 	};
 	return c;
 }
@@ -66,9 +65,9 @@ static void check_golden(const char *name, uid_t uid)
 	_cleanup_(profile_freep) struct profile *p = profile_new();
 	_cleanup_(plan_freep) struct plan *plan = NULL;
 	_cleanup_free_ char *got = NULL, *want = NULL, *golden = NULL, *file = NULL;
-	const char *search[] = { "profiles" };
+	const char *search[] = {"profiles"};
 	struct sbx_caller c = caller(uid);
-	struct sbx_err err = { 0 };
+	struct sbx_err err = {0};
 	size_t len = 0;
 	FILE *f;
 
@@ -114,7 +113,7 @@ static void test_golden_untrusted(void **state)
 static void test_nonroot_needs_user_ns(void **state)
 {
 	_cleanup_(plan_freep) struct plan *plan = NULL;
-	struct sbx_err err = { 0 };
+	struct sbx_err err = {0};
 
 	(void)state;
 	assert_true(compile("namespaces = [ \"mount\", \"pid\" ];\n", 1000, &plan, &err) < 0);
@@ -127,7 +126,7 @@ static void test_nonroot_needs_user_ns(void **state)
 static void test_cross_section_errors_are_all_listed(void **state)
 {
 	_cleanup_(plan_freep) struct plan *plan = NULL;
-	struct sbx_err err = { 0 };
+	struct sbx_err err = {0};
 
 	(void)state;
 	assert_true(compile("namespaces = [ \"user\", \"mount\" ];\n"
@@ -144,7 +143,7 @@ static void test_cross_section_errors_are_all_listed(void **state)
 static void test_host_network_drops_net_ns(void **state)
 {
 	_cleanup_(plan_freep) struct plan *plan = NULL;
-	struct sbx_err err = { 0 };
+	struct sbx_err err = {0};
 
 	(void)state;
 	assert_int_equal(compile("network = { mode = \"host\"; };\n", 1000, &plan, &err), 0);
@@ -154,22 +153,40 @@ static void test_host_network_drops_net_ns(void **state)
 		assert_int_not_equal(plan->steps[i].kind, STEP_LOOPBACK_UP);
 }
 
+/* The setup section a step belongs to (STYLE.md §6 order): sections never go backwards. */
+static int section(enum step_kind k)
+{
+	if (k <= STEP_IDMAP_HELPER)
+		return 0;
+	if (k == STEP_LOOPBACK_UP)
+		return 1;
+	if (k <= STEP_MOUNT_PIVOT)
+		return 2;
+	if (k <= STEP_DOMAINNAME)
+		return 3;
+	if (k == STEP_RLIMIT)
+		return 4;
+	if (k <= STEP_NO_NEW_PRIVS)
+		return 5;
+	return 6 + (int)(k - STEP_UMASK); /* process steps keep their declared order */
+}
+
 static void test_plan_order(void **state)
 {
 	_cleanup_(plan_freep) struct plan *plan = NULL;
-	struct sbx_err err = { 0 };
-	enum step_kind last = STEP_CLONE;
+	struct sbx_err err = {0};
+	int last = 0;
 
 	(void)state;
-	assert_int_equal(compile("hostname = \"box\";\n"
-				 "rlimits = { nofile = 64; };\n"
-				 "filesystem = { mounts = ( { type = \"tmpfs\"; dst = \"/tmp\"; } ); };\n",
-				 1000, &plan, &err),
-			 0);
-	/* The step kinds are declared in setup order, so the plan must be non-decreasing. */
+	assert_int_equal(
+	    compile("hostname = \"box\";\n"
+		    "rlimits = { nofile = 64; };\n"
+		    "filesystem = { mounts = ( { type = \"tmpfs\"; dst = \"/tmp\"; } ); };\n",
+		    1000, &plan, &err),
+	    0);
 	for (size_t i = 0; i < plan->n_steps; i++) {
-		assert_true(plan->steps[i].kind >= last);
-		last = plan->steps[i].kind;
+		assert_true(section(plan->steps[i].kind) >= last);
+		last = section(plan->steps[i].kind);
 	}
 	assert_int_equal(plan->steps[plan->n_steps - 1].kind, STEP_SUPERVISE);
 	assert_int_equal(plan->steps[plan->n_steps - 2].kind, STEP_EXEC);
@@ -178,14 +195,15 @@ static void test_plan_order(void **state)
 static void test_env_clear_keep_set(void **state)
 {
 	_cleanup_(plan_freep) struct plan *plan = NULL;
-	struct sbx_err err = { 0 };
+	struct sbx_err err = {0};
 	const struct step *exec = NULL;
 
 	(void)state;
-	assert_int_equal(compile("env = { clear = true; keep = [ \"TERM\" ];\n"
-				 "  set = { PATH = \"/usr/bin\"; TERM = \"dumb\"; X = \"1\"; }; };\n",
-				 1000, &plan, &err),
-			 0);
+	assert_int_equal(
+	    compile("env = { clear = true; keep = [ \"TERM\" ];\n"
+		    "  set = { PATH = \"/usr/bin\"; TERM = \"dumb\"; X = \"1\"; }; };\n",
+		    1000, &plan, &err),
+	    0);
 	for (size_t i = 0; i < plan->n_steps; i++)
 		if (plan->steps[i].kind == STEP_EXEC)
 			exec = &plan->steps[i];
@@ -200,7 +218,7 @@ static void test_env_clear_keep_set(void **state)
 static void test_env_not_cleared_keeps_caller(void **state)
 {
 	_cleanup_(plan_freep) struct plan *plan = NULL;
-	struct sbx_err err = { 0 };
+	struct sbx_err err = {0};
 
 	(void)state;
 	assert_int_equal(compile("env = { clear = false; };\n", 1000, &plan, &err), 0);
@@ -210,7 +228,7 @@ static void test_env_not_cleared_keeps_caller(void **state)
 static void test_caps_and_ids(void **state)
 {
 	_cleanup_(plan_freep) struct plan *plan = NULL;
-	struct sbx_err err = { 0 };
+	struct sbx_err err = {0};
 	bool seen_ids = false, seen_caps = false, seen_nnp = false;
 
 	(void)state;
@@ -228,7 +246,7 @@ static void test_caps_and_ids(void **state)
 		} else if (s->kind == STEP_CAPS) {
 			seen_caps = true;
 			assert_int_equal(s->caps.keep, 1ull << 10); /* CAP_NET_BIND_SERVICE */
-			assert_false(s->caps.ambient);              /* uid 0 inside */
+			assert_false(s->caps.ambient);		    /* uid 0 inside */
 		} else if (s->kind == STEP_NO_NEW_PRIVS) {
 			seen_nnp = true;
 		}
@@ -239,16 +257,16 @@ static void test_caps_and_ids(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_golden_default),
-		cmocka_unit_test(test_golden_shell),
-		cmocka_unit_test(test_golden_untrusted),
-		cmocka_unit_test(test_nonroot_needs_user_ns),
-		cmocka_unit_test(test_cross_section_errors_are_all_listed),
-		cmocka_unit_test(test_host_network_drops_net_ns),
-		cmocka_unit_test(test_plan_order),
-		cmocka_unit_test(test_env_clear_keep_set),
-		cmocka_unit_test(test_env_not_cleared_keeps_caller),
-		cmocka_unit_test(test_caps_and_ids),
+	    cmocka_unit_test(test_golden_default),
+	    cmocka_unit_test(test_golden_shell),
+	    cmocka_unit_test(test_golden_untrusted),
+	    cmocka_unit_test(test_nonroot_needs_user_ns),
+	    cmocka_unit_test(test_cross_section_errors_are_all_listed),
+	    cmocka_unit_test(test_host_network_drops_net_ns),
+	    cmocka_unit_test(test_plan_order),
+	    cmocka_unit_test(test_env_clear_keep_set),
+	    cmocka_unit_test(test_env_not_cleared_keeps_caller),
+	    cmocka_unit_test(test_caps_and_ids),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,126 @@
+/* init.c — sbx's pid 1 inside the pid namespace: it forks the command, forwards signals to it,
+ * reaps every orphan, and exits with the command's status (which ends the namespace).
+ *
+ * The kernel delivers to a namespace's init only the signals it handles or blocks, and kills
+ * everything else in the namespace when it exits. This init never installs a handler: it keeps
+ * its signals blocked and takes them one by one with sigwaitinfo(), so no global state is needed
+ * and a signal sent before the fork simply waits in the queue until the command's pid is known. */
+#include "process.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "util/child-safe.h"
+
+/* What init passes on to the command (SIGKILL and SIGSTOP can't be caught anyway). */
+static const int forwarded[] = {SIGHUP,	 SIGINT,  SIGQUIT,  SIGUSR1,
+				SIGUSR2, SIGTERM, SIGWINCH, SIGCONT};
+
+static void init_sigset(sigset_t *set)
+{
+	sigemptyset(set);
+	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+		sigaddset(set, forwarded[i]);
+	sigaddset(set, SIGCHLD);
+}
+
+/* Does a session or terminal step follow? Then the command gets a session of its own and init
+ * leaves the caller's as well, so a key like ^C on the caller's terminal reaches the command
+ * once, through sbx, and never straight from the terminal to init as a second copy. */
+static bool command_detaches(const struct run_ctx *ctx)
+{
+	for (size_t i = ctx->index + 1; i < ctx->plan->n_steps; i++) {
+		enum step_kind k = ctx->plan->steps[i].kind;
+
+		if (k == STEP_SESSION || k == STEP_TTY)
+			return true;
+	}
+	return false;
+}
+
+/* Reap every child that has exited; true once @cmd is among them, its wait status in @status. */
+static bool reap(pid_t cmd, int *status)
+{
+	for (;;) {
+		int st;
+		pid_t pid = waitpid(-1, &st, WNOHANG);
+
+		if (pid < 0 && errno == EINTR)
+			continue;
+		if (pid <= 0)
+			return false;
+		if (pid == cmd) {
+			*status = st;
+			return true;
+		}
+	}
+}
+
+/* The sbx parent learns that exec succeeded from EOF on the report pipe, and the pty relay
+ * must end when the command's last holder of the terminal does: so init keeps no fd at all. */
+static void close_everything(const struct run_ctx *ctx)
+{
+	const int fds[] = {ctx->sync_fd, ctx->report_fd, ctx->tty_sock, ctx->root_fd};
+
+	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
+		if (fds[i] >= 0)
+			(void)close(fds[i]);
+	(void)close_range(0, ~0u, 0);
+}
+
+static _Noreturn void init_main(const struct run_ctx *ctx, pid_t cmd, const sigset_t *set)
+{
+	int status = 0;
+
+	(void)prctl(PR_SET_NAME, "sbx-init", 0, 0, 0);
+	if (command_detaches(ctx))
+		(void)setsid();
+	close_everything(ctx);
+	for (;;) {
+		siginfo_t si;
+
+		if (sigwaitinfo(set, &si) < 0)
+			continue;
+		if (si.si_signo == SIGCHLD) {
+			if (reap(cmd, &status))
+				break;
+			continue;
+		}
+		/* A signal from the kernel came from the terminal, which sent the command its own
+		 * copy (same process group); only signals someone sent to init are passed on. */
+		if (si.si_code != SI_KERNEL)
+			(void)kill(cmd, si.si_signo);
+	}
+	if (WIFSIGNALED(status))
+		_exit(128 + WTERMSIG(status));
+	_exit(WEXITSTATUS(status));
+}
+
+/* Child. Returns 0 in the forked command, which goes on with the next steps; the caller, now
+ * init, never returns. */
+int process_run_init(const struct step *s, struct run_ctx *ctx)
+{
+	struct sigaction dfl = {.sa_handler = SIG_DFL};
+	sigset_t set, old;
+	pid_t pid;
+	int r;
+
+	(void)s;
+	init_sigset(&set);
+	/* An ignored SIGCHLD would make the kernel reap the command before init sees its status. */
+	if (sigaction(SIGCHLD, &dfl, NULL) < 0 || sigprocmask(SIG_BLOCK, &set, &old) < 0)
+		return -errno;
+	pid = fork();
+	if (pid < 0) {
+		r = -errno;
+		(void)sigprocmask(SIG_SETMASK, &old, NULL);
+		return r;
+	}
+	if (pid == 0)
+		return sigprocmask(SIG_SETMASK, &old, NULL) < 0 ? -errno : 0;
+	init_main(ctx, pid, &set);
+}

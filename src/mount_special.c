@@ -1,0 +1,245 @@
+/* mount_special.c — child runners for the kernel filesystems: proc (made harmless as container
+ * runtimes do), dev (a small /dev a non-root uid inside can use), sysfs and mqueue.
+ * Everything in this file runs between clone() and execve(). */
+#include "mount.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "mount_child.h"
+#include "util/cleanup.h"
+#include "util/child-safe.h"
+
+/* Kernel-wide knobs under /proc: left visible, but read-only. */
+static const char *const proc_readonly[] = {"sys", "sysrq-trigger", "irq", "bus", "fs"};
+/* Kernel memory, addresses, keys and timers of the whole machine: covered by something empty. */
+static const char *const proc_masked[] = {"kcore",	 "keys",	"timer_list",
+					  "kallsyms",	 "sched_debug", "latency_stats",
+					  "timer_stats", "acpi",	"scsi"};
+
+/* Host device nodes bound into /dev (mknod is not allowed in a user namespace). */
+static const char *const dev_nodes[] = {"null", "zero", "full", "random", "urandom", "tty"};
+static const struct {
+	const char *name, *target;
+} dev_links[] = {
+    {"ptmx", "pts/ptmx"},	   {"fd", "/proc/self/fd"},	  {"stdin", "/proc/self/fd/0"},
+    {"stdout", "/proc/self/fd/1"}, {"stderr", "/proc/self/fd/2"},
+};
+
+#define MASK_ATTR (STEP_ATTR_RDONLY | STEP_ATTR_NOSUID | STEP_ATTR_NODEV | STEP_ATTR_NOEXEC)
+
+/* Attach @mnt on @dfd/@name itself, never following a symlink there. */
+static int attach_at(int mnt, int dfd, const char *name)
+{
+	_cleanup_close_ int dst = openat(dfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+
+	if (dst < 0)
+		return -errno;
+	return mount_attach(mnt, dst);
+}
+
+/* Attach a fresh @type mount (no options) with @attr on dst inside the new root. */
+static int attach_new(const char *type, const struct step *s, const struct run_ctx *ctx)
+{
+	_cleanup_close_ int mnt = -1, dst = -1;
+
+	mnt = mount_new_fs(type, NULL, 0, s->mnt.attr);
+	if (mnt < 0)
+		return mnt;
+	dst = mount_open_dst(ctx->root_fd, s->mnt.dst, true);
+	if (dst < 0)
+		return dst;
+	return mount_attach(mnt, dst);
+}
+
+static int proc_make_readonly(int proc, const char *name)
+{
+	_cleanup_close_ int mnt = mount_clone(proc, name, true, MASK_ATTR);
+
+	if (mnt < 0)
+		return mnt == -ENOENT ? 0 : mnt;
+	return attach_at(mnt, proc, name);
+}
+
+/* A private, detached tmpfs holding one empty read-only file, "empty", to bind over files. */
+static int empty_file_fs(void)
+{
+	const struct mount_fs_opt opts[] = {{"mode", "0755"}};
+	_cleanup_close_ int tmp = -1, fd = -1;
+
+	tmp = mount_new_fs("tmpfs", opts, 1, MASK_ATTR & ~STEP_ATTR_RDONLY);
+	if (tmp < 0)
+		return tmp;
+	fd = openat(tmp, "empty", O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0444);
+	if (fd < 0 || fchmod(fd, 0444) < 0)
+		return -errno;
+	return TAKE_FD(tmp);
+}
+
+/* Cover @name: a file with the empty file (@empty made on first use), a directory with an
+ * empty read-only tmpfs. Missing entries are skipped. */
+static int proc_mask(int proc, const char *name, int *empty)
+{
+	const struct mount_fs_opt opts[] = {{"mode", "0555"}};
+	_cleanup_close_ int mnt = -1;
+	struct stat st;
+
+	if (fstatat(proc, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return errno == ENOENT ? 0 : -errno;
+	if (S_ISDIR(st.st_mode)) {
+		mnt = mount_new_fs("tmpfs", opts, 1, MASK_ATTR);
+	} else {
+		if (*empty < 0)
+			*empty = empty_file_fs();
+		if (*empty < 0)
+			return *empty;
+		mnt = mount_clone(*empty, "empty", false, MASK_ATTR);
+	}
+	if (mnt < 0)
+		return mnt;
+	return attach_at(mnt, proc, name);
+}
+
+/* Child. A fresh procfs of the sandbox's pid namespace, its kernel-wide parts made harmless. */
+int mount_run_proc(const struct step *s, struct run_ctx *ctx)
+{
+	_cleanup_close_ int proc = -1, dst = -1, empty = -1;
+	int r;
+
+	proc = mount_new_fs("proc", NULL, 0, s->mnt.attr);
+	if (proc < 0)
+		return proc;
+	dst = mount_open_dst(ctx->root_fd, s->mnt.dst, true);
+	if (dst < 0)
+		return dst;
+	r = mount_attach(proc, dst);
+	if (r < 0)
+		return r;
+	/* From here on @proc names the attached mount, so the covers land inside it. */
+	for (size_t i = 0; i < ARRAY_SIZE(proc_readonly); i++) {
+		r = proc_make_readonly(proc, proc_readonly[i]);
+		if (r < 0)
+			return r;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(proc_masked); i++) {
+		r = proc_mask(proc, proc_masked[i], &empty);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* The host's /dev/@name bound on an empty file of the same name in @dev. */
+static int dev_bind_node(int dev, const char *name)
+{
+	char path[32] = "/dev/";
+	_cleanup_close_ int src = -1, mnt = -1, fd = -1;
+
+	if (strlen(name) >= sizeof(path) - 5)
+		return -ENAMETOOLONG;
+	memcpy(path + 5, name, strlen(name) + 1);
+	src = mount_open_host(path, O_PATH);
+	if (src < 0)
+		return src;
+	mnt = mount_clone(src, "", false, STEP_ATTR_NOSUID | STEP_ATTR_NOEXEC);
+	if (mnt < 0)
+		return mnt;
+	fd = openat(dev, name, O_RDONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+	if (fd < 0)
+		return -errno;
+	return attach_at(mnt, dev, name);
+}
+
+/* A private devpts instance on @dev/pts. No gid= option: each pty belongs to whoever opened
+ * /dev/ptmx (a host gid such as tty's would not be mapped in a user namespace). */
+static int dev_pts(int dev)
+{
+	const struct mount_fs_opt opts[] = {
+	    {"newinstance", NULL}, {"ptmxmode", "0666"}, {"mode", "0620"}};
+	_cleanup_close_ int mnt = -1;
+	int r;
+
+	mnt = mount_new_fs("devpts", opts, ARRAY_SIZE(opts), STEP_ATTR_NOSUID | STEP_ATTR_NOEXEC);
+	if (mnt < 0)
+		return mnt;
+	r = mount_mkdir(dev, "pts", 0755);
+	if (r < 0)
+		return r;
+	return attach_at(mnt, dev, "pts");
+}
+
+static int dev_shm(int dev)
+{
+	const struct step_mount m = {.mode = 01777};
+	_cleanup_close_ int mnt = -1;
+	int r;
+
+	mnt = mount_tmpfs(&m, STEP_ATTR_NOSUID | STEP_ATTR_NODEV);
+	if (mnt < 0)
+		return mnt;
+	r = mount_mkdir(dev, "shm", 0755);
+	if (r < 0)
+		return r;
+	return attach_at(mnt, dev, "shm");
+}
+
+/* Child. A tmpfs (nosuid but not nodev) with the usual nodes, a private devpts, shm and the
+ * fd links. Attached first, then filled through its own fd, so nothing in it is followed. */
+int mount_run_dev(const struct step *s, struct run_ctx *ctx)
+{
+	_cleanup_close_ int dev = -1, dst = -1;
+	int r;
+
+	dev = mount_tmpfs(&s->mnt, s->mnt.attr);
+	if (dev < 0)
+		return dev;
+	dst = mount_open_dst(ctx->root_fd, s->mnt.dst, true);
+	if (dst < 0)
+		return dst;
+	r = mount_attach(dev, dst);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < ARRAY_SIZE(dev_nodes); i++) {
+		r = dev_bind_node(dev, dev_nodes[i]);
+		if (r < 0)
+			return r;
+	}
+	r = dev_pts(dev);
+	if (r == 0)
+		r = dev_shm(dev);
+	for (size_t i = 0; i < ARRAY_SIZE(dev_links) && r == 0; i++)
+		if (symlinkat(dev_links[i].target, dev, dev_links[i].name) < 0)
+			r = -errno;
+	return r;
+}
+
+/* Child. A fresh sysfs, read-only. The kernel allows one only in a network namespace owned by
+ * the sandbox's user namespace; otherwise the host's /sys is bound, read-only. */
+int mount_run_sysfs(const struct step *s, struct run_ctx *ctx)
+{
+	_cleanup_close_ int src = -1, mnt = -1, dst = -1;
+
+	mnt = mount_new_fs("sysfs", NULL, 0, s->mnt.attr);
+	if (mnt == -EPERM || mnt == -EACCES) {
+		src = mount_open_host("/sys", O_PATH | O_DIRECTORY);
+		if (src < 0)
+			return src;
+		mnt = mount_clone(src, "", true, s->mnt.attr | STEP_ATTR_RDONLY);
+	}
+	if (mnt < 0)
+		return mnt;
+	dst = mount_open_dst(ctx->root_fd, s->mnt.dst, true);
+	if (dst < 0)
+		return dst;
+	return mount_attach(mnt, dst);
+}
+
+/* Child. The POSIX message queues of the sandbox's ipc namespace. */
+int mount_run_mqueue(const struct step *s, struct run_ctx *ctx)
+{
+	return attach_new("mqueue", s, ctx);
+}

@@ -1,0 +1,432 @@
+/* test_mount.c — compiling the filesystem section: the skeleton steps, one step per mount in
+ * order, attributes and defaults, copies of every string, and errors at the right line.
+ *
+ * Profiles are built by hand, so these tests depend only on mount.c and plan.c. The child
+ * runners need namespaces and are exercised by the integration tests. */
+#include "unit.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "mount.h"
+#include "mount_child.h"
+#include "plan.h"
+#include "profile.h"
+#include "util/cleanup.h"
+
+#define MISSING "/nonexistent-sbx-test"
+#define RO_NS (STEP_ATTR_RDONLY | STEP_ATTR_NOSUID | STEP_ATTR_NODEV)
+#define NS (STEP_ATTR_NOSUID | STEP_ATTR_NODEV)
+
+struct fixture {
+	struct profile p;
+	struct mount_entry m[16];
+	struct sbx_caller c;
+	struct sbx_err err;
+	struct plan *plan;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	if (!f)
+		return -1;
+	f->p.namespaces = NS_DEFAULT;
+	f->p.fs.root = ROOT_TMPFS;
+	f->p.fs.root_loc = (struct sbx_loc){"t.cfg", 2};
+	f->p.fs.mounts = f->m;
+	f->c.uid = 1000;
+	f->c.gid = 1000;
+	f->plan = plan_new();
+	*state = f;
+	return f->plan ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	plan_free(f->plan);
+	free(f);
+	return 0;
+}
+
+/* A mount whose group starts at @line; src is on the next line and dst on the one after. */
+static struct mount_entry *add(struct fixture *f, enum mount_type type, const char *src,
+			       const char *dst, unsigned line)
+{
+	struct mount_entry *m = &f->m[f->p.fs.n_mounts++];
+
+	m->type = type;
+	m->src = (char *)src;
+	m->dst = (char *)dst;
+	m->recursive = true;
+	m->mode = -1;
+	m->loc = (struct sbx_loc){"t.cfg", line};
+	m->src_loc = (struct sbx_loc){"t.cfg", line + 1};
+	m->dst_loc = (struct sbx_loc){"t.cfg", line + 2};
+	return m;
+}
+
+static int compile(struct fixture *f)
+{
+	return mount_plan_add(f->plan, &f->p, &f->c, &f->err);
+}
+
+static const struct step *step(const struct fixture *f, size_t i)
+{
+	assert_true(i < f->plan->n_steps);
+	return &f->plan->steps[i];
+}
+
+static void assert_diag(const struct fixture *f, unsigned i, unsigned line, const char *msg)
+{
+	assert_true(i < f->err.n);
+	assert_string_equal(f->err.diag[i].file, "t.cfg");
+	assert_int_equal(f->err.diag[i].line, line);
+	assert_string_equal(f->err.diag[i].msg, msg);
+}
+
+static void test_no_mount_ns_adds_nothing(void **state)
+{
+	struct fixture *f = *state;
+
+	f->p.namespaces = NS_DEFAULT & ~NS_BIT(NS_MOUNT);
+	f->p.fs.root = ROOT_HOST;
+	assert_int_equal(compile(f), 0);
+	assert_int_equal(f->plan->n_steps, 0);
+	assert_int_equal(f->err.n, 0);
+}
+
+static void test_skeleton_tmpfs_root(void **state)
+{
+	struct fixture *f = *state;
+	const struct step *s;
+
+	assert_int_equal(compile(f), 0);
+	assert_int_equal(f->plan->n_steps, 4);
+	assert_int_equal(step(f, 0)->kind, STEP_MOUNT_PRIVATE);
+	s = step(f, 1);
+	assert_int_equal(s->kind, STEP_MOUNT_STAGE);
+	assert_string_equal(s->mnt.dst, "/tmp");
+	assert_int_equal(s->mnt.attr, NS | STEP_ATTR_NOEXEC);
+	s = step(f, 2);
+	assert_int_equal(s->kind, STEP_MOUNT_ROOT);
+	assert_int_equal(s->mnt.root_kind, ROOT_TMPFS);
+	assert_int_equal(s->mnt.mode, 0755);
+	assert_int_equal(s->mnt.attr, NS); /* written during setup, sealed by the pivot */
+	assert_int_equal(s->loc.line, 2);
+	s = step(f, 3);
+	assert_int_equal(s->kind, STEP_MOUNT_PIVOT);
+	assert_false(s->mnt.rw);
+	assert_int_equal(s->loc.line, 2);
+}
+
+static void test_host_root(void **state)
+{
+	struct fixture *f = *state;
+	const struct step *s;
+
+	f->p.fs.root = ROOT_HOST;
+	f->p.fs.root_rw = true; /* the host's root stays read-only all the same */
+	assert_int_equal(compile(f), 0);
+	s = step(f, 2);
+	assert_int_equal(s->kind, STEP_MOUNT_ROOT);
+	assert_int_equal(s->mnt.root_kind, ROOT_HOST);
+	assert_string_equal(s->mnt.src, "/");
+	assert_true(s->mnt.recursive);
+	assert_int_equal(s->mnt.attr, RO_NS);
+}
+
+static void test_dir_root(void **state)
+{
+	struct fixture *f = *state;
+	char dir[] = "/tmp/sbx-test-rootfs-XXXXXX";
+	const struct step *s;
+
+	assert_non_null(mkdtemp(dir));
+	f->p.fs.root = ROOT_DIR;
+	f->p.fs.root_path = dir;
+	assert_int_equal(compile(f), 0);
+	s = step(f, 2);
+	assert_int_equal(s->mnt.root_kind, ROOT_DIR);
+	assert_string_equal(s->mnt.src, dir);
+	assert_ptr_not_equal(s->mnt.src, dir);
+	assert_true(s->mnt.recursive);
+	assert_int_equal(s->mnt.attr, RO_NS);
+	assert_false(step(f, 3)->mnt.rw);
+
+	/* root_rw: writable root, and the pivot leaves it so. */
+	f->p.fs.root_rw = true;
+	f->plan = plan_free(f->plan);
+	f->plan = plan_new();
+	assert_int_equal(compile(f), 0);
+	assert_int_equal(step(f, 2)->mnt.attr, NS);
+	assert_true(step(f, 3)->mnt.rw);
+	assert_int_equal(rmdir(dir), 0);
+}
+
+static void test_dir_root_missing(void **state)
+{
+	struct fixture *f = *state;
+
+	f->p.fs.root = ROOT_DIR;
+	f->p.fs.root_path = MISSING "/rootfs";
+	assert_int_equal(compile(f), -ENOENT);
+	assert_int_equal(f->err.n, 1);
+	assert_diag(f, 0, 2, "root directory " MISSING "/rootfs: No such file or directory");
+}
+
+static void test_one_step_per_mount_in_order(void **state)
+{
+	static const enum step_kind want[] = {
+	    STEP_MOUNT_PRIVATE, STEP_MOUNT_STAGE, STEP_MOUNT_ROOT,    STEP_MOUNT_BIND,
+	    STEP_MOUNT_SYMLINK, STEP_MOUNT_TMPFS, STEP_MOUNT_OVERLAY, STEP_MOUNT_PROC,
+	    STEP_MOUNT_DEV,	STEP_MOUNT_SYSFS, STEP_MOUNT_MQUEUE,  STEP_MOUNT_FILE,
+	    STEP_MOUNT_DIR,	STEP_MOUNT_PIVOT,
+	};
+	static char *lower[] = {"/usr"};
+	struct fixture *f = *state;
+	struct mount_entry *m;
+
+	add(f, MOUNT_BIND, "/usr", NULL, 10);
+	add(f, MOUNT_SYMLINK, NULL, "/bin", 20)->target = "usr/bin";
+	add(f, MOUNT_TMPFS, NULL, "/tmp", 30);
+	m = add(f, MOUNT_OVERLAY, NULL, "/app", 40);
+	m->lower = lower;
+	m->n_lower = 1;
+	add(f, MOUNT_PROC, NULL, "/proc", 50);
+	add(f, MOUNT_DEV, NULL, "/dev", 60);
+	add(f, MOUNT_SYSFS, NULL, "/sys", 70);
+	add(f, MOUNT_MQUEUE, NULL, "/dev/mqueue", 80);
+	add(f, MOUNT_FILE, NULL, "/etc/motd", 90)->content = "";
+	add(f, MOUNT_DIR, NULL, "/run/x", 100);
+	assert_int_equal(compile(f), 0);
+	assert_int_equal(f->plan->n_steps, sizeof(want) / sizeof(want[0]));
+	for (size_t i = 0; i < f->plan->n_steps; i++)
+		assert_int_equal(step(f, i)->kind, want[i]);
+	/* The line of a step: src for what reads a host path, else dst. */
+	assert_int_equal(step(f, 3)->loc.line, 11);
+	assert_int_equal(step(f, 4)->loc.line, 22);
+	assert_int_equal(step(f, 5)->loc.line, 32);
+	assert_int_equal(step(f, 6)->loc.line, 41);
+	assert_int_equal(step(f, 7)->loc.line, 52);
+}
+
+static void test_attrs(void **state)
+{
+	struct fixture *f = *state;
+
+	add(f, MOUNT_BIND, "/usr", NULL, 10);
+	add(f, MOUNT_BIND, "/etc", "/host-etc", 20)->rw = true;
+	add(f, MOUNT_TMPFS, NULL, "/tmp", 30)->options = MOUNT_OPT_NOEXEC | MOUNT_OPT_NOATIME;
+	add(f, MOUNT_PROC, NULL, "/proc", 40);
+	add(f, MOUNT_DEV, NULL, "/dev", 50)->options = MOUNT_OPT_NOEXEC;
+	add(f, MOUNT_SYSFS, NULL, "/sys", 60);
+	add(f, MOUNT_MQUEUE, NULL, "/dev/mqueue", 70);
+	add(f, MOUNT_FILE, NULL, "/etc/motd", 80)->content = "hi";
+	add(f, MOUNT_DIR, NULL, "/run/x", 90);
+	add(f, MOUNT_BIND, "/usr", "/u2", 100)->options =
+	    MOUNT_OPT_NOSYMFOLLOW | MOUNT_OPT_STRICTATIME | MOUNT_OPT_NODIRATIME;
+	assert_int_equal(compile(f), 0);
+	assert_int_equal(step(f, 3)->mnt.attr, RO_NS);
+	assert_int_equal(step(f, 4)->mnt.attr, NS);
+	assert_int_equal(step(f, 5)->mnt.attr, NS | STEP_ATTR_NOEXEC | STEP_ATTR_NOATIME);
+	assert_int_equal(step(f, 6)->mnt.attr, NS);
+	assert_int_equal(step(f, 7)->mnt.attr, STEP_ATTR_NOSUID | STEP_ATTR_NOEXEC); /* no nodev */
+	assert_int_equal(step(f, 8)->mnt.attr, RO_NS);
+	assert_int_equal(step(f, 9)->mnt.attr, NS);
+	assert_int_equal(step(f, 10)->mnt.attr, RO_NS);
+	assert_int_equal(step(f, 11)->mnt.attr, 0); /* not a mount */
+	assert_int_equal(step(f, 12)->mnt.attr, RO_NS | STEP_ATTR_NOSYMFOLLOW |
+						    STEP_ATTR_STRICTATIME | STEP_ATTR_NODIRATIME);
+}
+
+static void test_defaults_and_values(void **state)
+{
+	struct fixture *f = *state;
+	struct mount_entry *m;
+
+	add(f, MOUNT_TMPFS, NULL, "/tmp", 10);
+	m = add(f, MOUNT_TMPFS, NULL, "/big", 20);
+	m->mode = 0700;
+	m->size = 64u << 20;
+	add(f, MOUNT_FILE, NULL, "/etc/a", 30)->content = "x";
+	add(f, MOUNT_FILE, NULL, "/etc/b", 40)->mode = 0600;
+	add(f, MOUNT_DIR, NULL, "/run/a", 50);
+	add(f, MOUNT_DIR, NULL, "/run/b", 60)->mode = 01777;
+	add(f, MOUNT_DEV, NULL, "/dev", 70);
+	add(f, MOUNT_BIND, "/usr", NULL, 80)->recursive = false;
+	assert_int_equal(compile(f), 0);
+	assert_int_equal(step(f, 3)->mnt.mode, 0755);
+	assert_int_equal(step(f, 3)->mnt.size, 0);
+	assert_int_equal(step(f, 4)->mnt.mode, 0700);
+	assert_int_equal(step(f, 4)->mnt.size, 64u << 20);
+	assert_int_equal(step(f, 5)->mnt.mode, 0644);
+	assert_int_equal(step(f, 6)->mnt.mode, 0600);
+	assert_non_null(step(f, 6)->mnt.content); /* no content: an empty file */
+	assert_int_equal(step(f, 6)->mnt.content_len, 0);
+	assert_int_equal(step(f, 7)->mnt.mode, 0755);
+	assert_int_equal(step(f, 8)->mnt.mode, 01777);
+	assert_int_equal(step(f, 9)->mnt.mode, 0755);
+	assert_string_equal(step(f, 10)->mnt.dst, "/usr"); /* dst defaults to src */
+	assert_false(step(f, 10)->mnt.recursive);
+}
+
+static void test_strings_are_copied(void **state)
+{
+	static char *lower[] = {"/usr", "/etc"};
+	struct fixture *f = *state;
+	struct mount_entry *m;
+	char upper[] = "/tmp/sbx-test-upper-XXXXXX";
+	const struct step *s;
+
+	assert_non_null(mkdtemp(upper));
+	m = add(f, MOUNT_FILE, NULL, "/etc/motd", 10);
+	m->content = "a\0b";
+	m->content_len = 3;
+	add(f, MOUNT_SYMLINK, NULL, "/lib", 20)->target = "usr/lib";
+	m = add(f, MOUNT_OVERLAY, NULL, "/app", 30);
+	m->lower = lower;
+	m->n_lower = 2;
+	m = add(f, MOUNT_OVERLAY, NULL, "/data", 40);
+	m->lower = lower;
+	m->n_lower = 1;
+	m->upper = upper;
+	m = add(f, MOUNT_OVERLAY, NULL, "/data2", 50);
+	m->lower = lower;
+	m->n_lower = 1;
+	m->upper = upper;
+	m->work = "/var/tmp/w";
+	assert_int_equal(compile(f), 0);
+
+	s = step(f, 3);
+	assert_ptr_not_equal(s->mnt.dst, f->m[0].dst);
+	assert_ptr_not_equal(s->mnt.content, f->m[0].content);
+	assert_int_equal(s->mnt.content_len, 3);
+	assert_memory_equal(s->mnt.content, "a\0b", 3);
+	assert_ptr_not_equal(step(f, 4)->mnt.target, f->m[1].target);
+	assert_string_equal(step(f, 4)->mnt.target, "usr/lib");
+
+	s = step(f, 5); /* ephemeral */
+	assert_int_equal(s->mnt.n_lower, 2);
+	assert_ptr_not_equal(s->mnt.lower, (const char *const *)lower);
+	assert_ptr_not_equal(s->mnt.lower[0], lower[0]);
+	assert_string_equal(s->mnt.lower[0], "/usr");
+	assert_string_equal(s->mnt.lower[1], "/etc");
+	assert_null(s->mnt.upper);
+	assert_null(s->mnt.work);
+
+	s = step(f, 6); /* persistent: work next to upper */
+	assert_string_equal(s->mnt.upper, upper);
+	assert_ptr_not_equal(s->mnt.upper, upper);
+	assert_true(strncmp(s->mnt.work, upper, strlen(upper)) == 0);
+	assert_string_equal(s->mnt.work + strlen(upper), ".work");
+	assert_string_equal(step(f, 7)->mnt.work, "/var/tmp/w");
+	assert_int_equal(rmdir(upper), 0);
+}
+
+static void test_missing_sources_all_listed(void **state)
+{
+	static char *lower_ok[] = {"/usr"};
+	static char *lower_missing[] = {"/usr", MISSING "/lower"};
+	struct fixture *f = *state;
+	struct mount_entry *m;
+
+	add(f, MOUNT_BIND, MISSING "/srv/www", NULL, 10);
+	add(f, MOUNT_BIND, MISSING "/opt", "/opt", 20)->optional = true;
+	add(f, MOUNT_BIND, MISSING "/data", "/data", 30);
+	m = add(f, MOUNT_OVERLAY, NULL, "/app", 40);
+	m->lower = lower_missing;
+	m->n_lower = 2;
+	m = add(f, MOUNT_OVERLAY, NULL, "/app2", 50);
+	m->lower = lower_ok;
+	m->n_lower = 1;
+	m->upper = MISSING "/upper";
+	m = add(f, MOUNT_OVERLAY, NULL, "/app3", 60);
+	m->lower = lower_missing;
+	m->n_lower = 2;
+	m->optional = true;
+	add(f, MOUNT_BIND, "/etc/passwd", "/usr", 70); /* a file is a fine bind source */
+
+	assert_int_equal(compile(f), -ENOENT);
+	assert_int_equal(f->err.n, 4);
+	assert_diag(f, 0, 11, "bind source " MISSING "/srv/www: No such file or directory");
+	assert_diag(f, 1, 31, "bind source " MISSING "/data: No such file or directory");
+	assert_diag(f, 2, 41, "overlay lower " MISSING "/lower: No such file or directory");
+	assert_diag(f, 3, 50, "overlay upper " MISSING "/upper: No such file or directory");
+	/* The optional ones are still planned, marked optional: the child skips them. */
+	for (size_t i = 0; i < f->plan->n_steps; i++) {
+		const struct step *s = step(f, i);
+
+		if (s->kind == STEP_MOUNT_BIND && strcmp(s->mnt.dst, "/opt") == 0)
+			assert_true(s->mnt.optional);
+		if (s->kind == STEP_MOUNT_OVERLAY)
+			assert_string_equal(s->mnt.dst, "/app3");
+	}
+	assert_int_equal(step(f, f->plan->n_steps - 1)->kind, STEP_MOUNT_PIVOT);
+}
+
+static void test_upper_not_a_directory(void **state)
+{
+	static char *lower[] = {"/usr"};
+	struct fixture *f = *state;
+	struct mount_entry *m;
+
+	m = add(f, MOUNT_OVERLAY, NULL, "/app", 10);
+	m->lower = lower;
+	m->n_lower = 1;
+	m->upper = "/etc/passwd";
+	assert_int_equal(compile(f), -ENOTDIR);
+	assert_diag(f, 0, 10, "overlay upper /etc/passwd: Not a directory");
+}
+
+static void test_dst_root_rejected(void **state)
+{
+	struct fixture *f = *state;
+
+	add(f, MOUNT_TMPFS, NULL, "/", 10);
+	add(f, MOUNT_BIND, "/usr", "/usr", 20);
+	assert_int_equal(compile(f), -EINVAL);
+	assert_int_equal(f->err.n, 1);
+	assert_int_equal(f->err.diag[0].line, 12);
+	assert_non_null(strstr(f->err.diag[0].msg, "would cover the new root"));
+}
+
+static void test_fmt_uint(void **state)
+{
+	char buf[24], small[3];
+
+	(void)state;
+	assert_string_equal(mount_fmt_uint(buf, sizeof(buf), 01777, 8), "1777");
+	assert_string_equal(mount_fmt_uint(buf, sizeof(buf), 0, 8), "0");
+	assert_string_equal(mount_fmt_uint(buf, sizeof(buf), 1048576, 10), "1048576");
+	assert_string_equal(mount_fmt_uint(buf, sizeof(buf), UINT64_MAX, 10),
+			    "18446744073709551615");
+	assert_string_equal(mount_fmt_uint(small, sizeof(small), 123, 10), "");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(test_no_mount_ns_adds_nothing, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_skeleton_tmpfs_root, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_host_root, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_dir_root, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_dir_root_missing, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_one_step_per_mount_in_order, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_attrs, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_defaults_and_values, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_strings_are_copied, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_missing_sources_all_listed, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_upper_not_a_directory, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_dst_root_rejected, setup, teardown),
+	    cmocka_unit_test(test_fmt_uint),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
