@@ -403,6 +403,36 @@ static int check_no_userns(const struct profile *p, struct sbx_err *err)
 	return r;
 }
 
+/* Whether the outside id @id is covered by map @m. */
+static bool maps_outside(const struct map *m, uint32_t id)
+{
+	for (size_t i = 0; i < m->n; i++)
+		if (ranges_overlap(id, 1, m->lines[i].outside, m->lines[i].count))
+			return true;
+	return false;
+}
+
+/* A map that leaves out the caller's own id (root mapping a range, or a subuid-only map)
+ * leaves the child with unmapped ids: the kernel then refuses to create files (EOVERFLOW)
+ * while the mounts are built. Switch to the ids the command runs as first; the child keeps
+ * its capabilities in the namespace, since it was not the namespace's root before. */
+static int add_enter_ids(struct plan *plan, const struct map_kind *uk, const struct map *um,
+			 const struct map_kind *gk, const struct map *gm,
+			 const struct sbx_caller *c, struct sbx_err *err)
+{
+	struct step *s;
+
+	if (maps_outside(um, c->uid) && maps_outside(gm, c->gid))
+		return 0;
+	s = plan_add(plan, STEP_SET_IDS, uk->run_as_loc ? uk->run_as_loc : um->lines[0].loc);
+	if (!s)
+		return sbx_err_set(err, NULL, -ENOMEM, "out of memory");
+	s->ids.uid = uk->run_as;
+	s->ids.gid = gk->run_as;
+	s->ids.set_groups = false;
+	return 0;
+}
+
 static int add_map_steps(struct plan *plan, const struct profile *p, const struct sbx_caller *c,
 			 struct sbx_err *err)
 {
@@ -422,13 +452,18 @@ static int add_map_steps(struct plan *plan, const struct profile *p, const struc
 		       : add_write_step(plan, &uk, um, err);
 	if (r < 0)
 		return r;
-	if (gm->helper)
-		return add_helper_step(plan, c, &gk, gm, err);
-	/* The kernel lets an unprivileged writer set gid_map only once setgroups is denied,
-	 * so that dropping a group can't be undone from inside. */
-	if (c->uid != 0 && !plan_add(plan, STEP_SETGROUPS_DENY, gm->lines[0].loc))
-		return -ENOMEM;
-	return add_write_step(plan, &gk, gm, err);
+	if (gm->helper) {
+		r = add_helper_step(plan, c, &gk, gm, err);
+	} else {
+		/* The kernel lets an unprivileged writer set gid_map only once setgroups is
+		 * denied, so that dropping a group can't be undone from inside. */
+		if (c->uid != 0 && !plan_add(plan, STEP_SETGROUPS_DENY, gm->lines[0].loc))
+			return -ENOMEM;
+		r = add_write_step(plan, &gk, gm, err);
+	}
+	if (r < 0)
+		return r;
+	return add_enter_ids(plan, &uk, um, &gk, gm, c, err);
 }
 
 int userns_plan_add(struct plan *plan, const struct profile *p, const struct sbx_caller *c,

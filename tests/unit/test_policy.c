@@ -254,6 +254,28 @@ static void test_caps_and_ids(void **state)
 	assert_true(seen_ids && seen_caps && seen_nnp);
 }
 
+static void test_unmapped_caller_enters_ids_first(void **state)
+{
+	_cleanup_(plan_freep) struct plan *plan = NULL;
+	struct sbx_err err = {0};
+	const char *text = "user = { uid = 0; gid = 0;\n"
+			   "  uid_map = ( { inside = 0; outside = 100000; count = 65536; } );\n"
+			   "  gid_map = ( { inside = 0; outside = 100000; count = 65536; } ); };\n";
+
+	(void)state;
+	assert_int_equal(compile(text, 0, &plan, &err), 0);
+	/* clone, uid_map, gid_map, then the early switch before any mount is built. */
+	assert_int_equal(plan->steps[3].kind, STEP_SET_IDS);
+	assert_int_equal(plan->steps[3].ids.uid, 0);
+	assert_false(plan->steps[3].ids.set_groups);
+	assert_int_equal(plan_step_type(plan->steps[4].kind)->phase, PHASE_CHILD);
+	plan = plan_free(plan);
+
+	/* The default self map needs no early switch. */
+	assert_int_equal(compile("user = { uid = 0; };\n", 1000, &plan, &err), 0);
+	assert_int_not_equal(plan->steps[4].kind, STEP_SET_IDS);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
