@@ -380,6 +380,7 @@ static void describe_args(struct sink *k, const struct step *s)
 		put_list(k, "argv", (const char *const *)s->exec.argv,
 			 strv_len((const char *const *)s->exec.argv));
 		put_list(k, "try", s->exec.paths, s->exec.n_paths);
+		put_str(k, "fds", "0-2");
 		put_list(k, "env", (const char *const *)s->exec.envp,
 			 strv_len((const char *const *)s->exec.envp));
 		break;

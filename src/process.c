@@ -333,6 +333,11 @@ int process_run_exec(const struct step *s, struct run_ctx *ctx)
 	int r = -ENOENT;
 
 	(void)ctx;
+	/* Only stdin, stdout and stderr reach the command: any other fd sbx's caller leaked to
+	 * us (not close-on-exec) could be a way out of the sandbox. The report pipe is already
+	 * close-on-exec, so a failed execve() can still be reported. */
+	if (close_range(3, ~0u, CLOSE_RANGE_CLOEXEC) < 0)
+		return -errno;
 	for (size_t i = 0; i < s->exec.n_paths; i++) {
 		execve(s->exec.paths[i], s->exec.argv, s->exec.envp);
 		switch (errno) {
