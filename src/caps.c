@@ -11,14 +11,11 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-/* setgroups(2) is denied in the user namespace when an unprivileged caller writes its own
- * gid_map (the kernel's rule); a newgidmap range map leaves it allowed. */
-static bool setgroups_allowed(const struct profile *p, const struct sbx_caller *c)
+/* userns.c has already decided whether setgroups(2) is denied in the namespace. */
+static bool setgroups_denied(const struct plan *plan)
 {
-	if (c->uid == 0 || !(p->namespaces & NS_BIT(NS_USER)))
-		return true;
-	for (size_t i = 0; i < p->user.n_gid_map; i++)
-		if (p->user.gid_map[i].outside_kind == IDMAP_OUTSIDE_SUB)
+	for (size_t i = 0; i < plan->n_steps; i++)
+		if (plan->steps[i].kind == STEP_SETGROUPS_DENY)
 			return true;
 	return false;
 }
@@ -33,7 +30,7 @@ int caps_plan_add(struct plan *plan, const struct profile *p, const struct sbx_c
 		return sbx_err_set(err, NULL, -ENOMEM, "out of memory");
 	s->ids.uid = p->user.uid_set ? p->user.uid : c->uid;
 	s->ids.gid = p->user.gid_set ? p->user.gid : c->gid;
-	s->ids.set_groups = setgroups_allowed(p, c);
+	s->ids.set_groups = !setgroups_denied(plan);
 
 	s = plan_add(plan, STEP_CAPS, p->security.caps_loc.file ? &p->security.caps_loc : NULL);
 	if (!s)

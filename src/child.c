@@ -76,6 +76,9 @@ _Noreturn void child_main(struct run_ctx *ctx)
 	const struct plan *plan = ctx->plan;
 
 	arm_parent_death(ctx);
+	/* The parent blocked the forwarded signals before clone(); the command gets the
+	 * caller's mask back. */
+	(void)sigprocmask(SIG_SETMASK, &ctx->sigmask, NULL);
 	wait_for_go(ctx);
 	for (size_t i = ctx->index; i < plan->n_steps; i++) {
 		const struct step *s = &plan->steps[i];

@@ -32,6 +32,9 @@ struct channels {
 	int tty[2];    /* SOCK_SEQPACKET: the child passes its pty master to the parent */
 };
 
+/* The signals sbx passes on to the command (STEP_SUPERVISE forwards them). */
+static const int forwarded_signals[] = {SBX_FORWARDED_SIGNALS};
+
 static void drop_fd(int *fd)
 {
 	closep(fd);
@@ -378,17 +381,25 @@ int exec_run(const struct plan *plan, const struct exec_opts *opts, struct sbx_e
 	    .parent_fds = {-1, -1, -1},
 	};
 	struct shape sh = {0};
+	sigset_t forward;
 	int r;
 
 	r = check_shape(plan, &sh, err);
 	if (r < 0)
 		return r;
+	/* A signal meant for the command that arrives while the sandbox is being set up stays
+	 * pending until STEP_SUPERVISE's signalfd forwards it, instead of killing sbx. */
+	sigemptyset(&forward);
+	for (size_t i = 0; i < ARRAY_SIZE(forwarded_signals); i++)
+		sigaddset(&forward, forwarded_signals[i]);
+	if (sigprocmask(SIG_BLOCK, &forward, &ctx.sigmask) < 0)
+		return sbx_err_errno(err, NULL, "blocking signals");
 	r = run_parent_steps(&ctx, 0, sh.clone); /* PREPARE */
-	if (r < 0)
-		return r;
-	r = channels_open(&ch, err);
+	if (r == 0)
+		r = channels_open(&ch, err);
 	if (r == 0)
 		r = run_clone_and_follow(&ctx, &ch, &sh);
 	channels_close(&ch);
+	(void)sigprocmask(SIG_SETMASK, &ctx.sigmask, NULL);
 	return r;
 }

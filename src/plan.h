@@ -4,6 +4,7 @@
  * their own step). Every string a step points at is owned by the plan (plan_strdup()). */
 #pragma once
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -154,6 +155,9 @@ struct step {
 	};
 };
 
+/* The signals sent to sbx that it passes on to the command (STEP_SUPERVISE). */
+#define SBX_FORWARDED_SIGNALS SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2
+
 /* The run context a step runner gets. The parent and the child each have their own copy;
  * the child's lives on its stack and only holds ints. */
 struct run_ctx {
@@ -170,6 +174,7 @@ struct run_ctx {
 	struct sbx_err *err; /* parent only: where parent-side runners record failures */
 	pid_t parent;	     /* sbx's pid, stored by the clone runner for the child's check */
 	int parent_fds[3];   /* child: the parent's ends of sync/report/tty, closed at once */
+	sigset_t sigmask;    /* the caller's signal mask: the child restores it at once */
 };
 
 /* A step runner. Parent runners record a message in ctx->err; child runners return -errno

@@ -25,7 +25,7 @@
 #include "util/cleanup.h"
 
 /* Signals sent to sbx that the command should get instead. */
-static const int forwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
+static const int forwarded[] = {SBX_FORWARDED_SIGNALS};
 
 /* After the command exits, how long the relay waits for output still in flight, in ms: a
  * process that escaped the command's session could otherwise keep the pty open for ever. */

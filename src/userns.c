@@ -403,6 +403,12 @@ static int check_no_userns(const struct profile *p, struct sbx_err *err)
 	return r;
 }
 
+/* A map of exactly one id. */
+static bool is_single_id(const struct map *m)
+{
+	return m->n == 1 && m->lines[0].count == 1;
+}
+
 /* Whether the outside id @id is covered by map @m. */
 static bool maps_outside(const struct map *m, uint32_t id)
 {
@@ -456,8 +462,11 @@ static int add_map_steps(struct plan *plan, const struct profile *p, const struc
 		r = add_helper_step(plan, c, &gk, gm, err);
 	} else {
 		/* The kernel lets an unprivileged writer set gid_map only once setgroups is
-		 * denied, so that dropping a group can't be undone from inside. */
-		if (c->uid != 0 && !plan_add(plan, STEP_SETGROUPS_DENY, gm->lines[0].loc))
+		 * denied, so that dropping a group can't be undone from inside. Root may
+		 * allow it, but with a single mapped gid there is nothing safe to set, so it
+		 * is denied too (SPEC.md: denied unless a range map makes it safe). */
+		if ((c->uid != 0 || is_single_id(gm)) &&
+		    !plan_add(plan, STEP_SETGROUPS_DENY, gm->lines[0].loc))
 			return -ENOMEM;
 		r = add_write_step(plan, &gk, gm, err);
 	}

@@ -289,6 +289,7 @@ int main(void)
 	    cmocka_unit_test(test_env_clear_keep_set),
 	    cmocka_unit_test(test_env_not_cleared_keeps_caller),
 	    cmocka_unit_test(test_caps_and_ids),
+	    cmocka_unit_test(test_unmapped_caller_enters_ids_first),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

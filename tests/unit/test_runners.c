@@ -1,7 +1,6 @@
 /* test_runners.c — child-side runners of uts, rlimit and caps, with the syscalls mocked. */
-/* LDWRAP:
- * -Wl,--wrap=sethostname,--wrap=setdomainname,--wrap=setrlimit,--wrap=setresuid,--wrap=setresgid,--wrap=setgroups
- */
+/* LDWRAP: -Wl,--wrap=sethostname,--wrap=setdomainname,--wrap=setrlimit */
+/* LDWRAP: -Wl,--wrap=setresuid,--wrap=setresgid,--wrap=setgroups */
 #include "unit.h"
 
 #include <errno.h>

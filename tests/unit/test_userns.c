@@ -138,13 +138,14 @@ static void test_root_default_map(void **state)
 
 	fx->caller.uid = fx->caller.gid = 0;
 	assert_int_equal(compile(fx), 0);
-	assert_int_equal(fx->plan->n_steps, 3);
+	/* A single mapped gid: setgroups is denied even for root (SPEC.md). */
+	assert_int_equal(fx->plan->n_steps, 4);
 	assert_int_equal(fx->plan->steps[1].kind, STEP_IDMAP_WRITE);
 	assert_string_equal(fx->plan->steps[1].idmap.file, "uid_map");
 	assert_string_equal(fx->plan->steps[1].idmap.text, "0 0 1\n");
-	assert_string_equal(fx->plan->steps[2].idmap.file, "gid_map");
-	assert_string_equal(fx->plan->steps[2].idmap.text, "0 0 1\n");
-	assert_null(find(fx, STEP_SETGROUPS_DENY, 0)); /* root never needs it */
+	assert_int_equal(fx->plan->steps[2].kind, STEP_SETGROUPS_DENY);
+	assert_string_equal(fx->plan->steps[3].idmap.file, "gid_map");
+	assert_string_equal(fx->plan->steps[3].idmap.text, "0 0 1\n");
 }
 
 static void test_user_default_map_denies_setgroups(void **state)
@@ -202,6 +203,12 @@ static void test_root_ranges(void **state)
 	assert_int_equal(compile(fx), 0);
 	assert_string_equal(find(fx, STEP_IDMAP_WRITE, 0)->idmap.text,
 			    "0 100000 65536\n65536 0 1\n");
+	assert_non_null(find(fx, STEP_SETGROUPS_DENY, 0)); /* the gid map is still one id */
+	/* A gid range makes setgroups safe. */
+	plan_free(fx->plan);
+	fx->plan = plan_new();
+	fx->p->user.gid_map = u, fx->p->user.n_gid_map = 2;
+	assert_int_equal(compile(fx), 0);
 	assert_null(find(fx, STEP_SETGROUPS_DENY, 0));
 }
 
