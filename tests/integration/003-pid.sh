@@ -1,0 +1,62 @@
+#!/bin/bash
+# 003-pid.sh — the pid namespace: pid 1 is sbx's init, the command is its child, and /proc
+# shows the sandbox's processes only.
+. "$(dirname "$0")/lib.sh"
+require_userns
+
+# A host process the sandbox must not see.
+"$PROBE" sleep 30 "$MARK-host" &
+host_pid=$!
+
+run "${MINI[@]}" -- /probe ppid
+is "$RC:$OUT" "0:1" "the command's parent is pid 1 (the init)"
+run "${MINI[@]}" -- /probe pid
+isnt "$OUT" 1 "the command is not pid 1 itself"
+
+run "${MINI[@]}" -- /probe cat /proc/1/comm
+unlike "$OUT" '^probe$' "pid 1 is not the command"
+like "$OUT" '^(sbx|init)' "pid 1 is sbx's init"
+
+run "${MINI[@]}" -- /probe procs
+is "$(grep -c . <<<"$OUT")" 2 "/proc lists two processes: the init and the command"
+like "$OUT" '^[0-9]+ probe$' "/proc lists the command"
+unlike "$OUT" "^$host_pid " "a host pid is not listed"
+
+run "${MINI[@]}" -- /probe stat "/proc/$host_pid"
+is "$OUT" ENOENT "/proc/<host pid> does not exist inside"
+run "${MINI[@]}" -- /probe cat /proc/self/status
+like "$OUT" $'^NSpid:\t[0-9]+$' "/proc is the sandbox's own procfs (NSpid has one level)"
+
+run "${MINI[@]}" --profile "$PROFILES/noinit.cfg" -- /probe pid
+is "$RC:$OUT" "0:1" "with process.init = false the command is pid 1"
+run "${MINI[@]}" --profile "$PROFILES/noinit.cfg" -- /probe procs
+is "$(grep -c . <<<"$OUT")" 1 "with process.init = false /proc lists the command alone"
+
+# The init reaps orphans: a grandchild that exits while its parent lives on must not stay a
+# zombie. A subshell starts /bin/true in the background and exits; the init inherits it.
+run "${PB[@]}" -- /bin/sh -c '(/bin/true &); sleep 0.5; /probe procs'
+is "$RC" 0 "a shell leaving an orphan behind runs"
+unlike "$OUT" ' true$' "the init reaps an orphaned child (no zombie left)"
+
+# The kernel-global parts of /proc are read-only or masked.
+run "${MINI[@]}" -- /probe write /proc/sys/kernel/hostname evil
+is "$OUT" EROFS "/proc/sys is read-only"
+if [ -e /proc/sysrq-trigger ]; then
+	run "${MINI[@]}" -- /probe write /proc/sysrq-trigger h
+	is "$OUT" EROFS "/proc/sysrq-trigger is read-only"
+else
+	skip "/proc/sysrq-trigger is read-only" "the kernel has no sysrq-trigger"
+fi
+run "${MINI[@]}" -- /probe cat /proc/self/mountinfo
+for f in kcore keys timer_list kallsyms; do
+	if [ -e "/proc/$f" ]; then
+		like "$OUT" "^[0-9]+ [0-9]+ [0-9:]+ [^ ]+ /proc/$f " "/proc/$f is masked"
+	else
+		skip "/proc/$f is masked" "the kernel has no /proc/$f"
+	fi
+done
+
+kill "$host_pid" 2>/dev/null
+wait "$host_pid" 2>/dev/null
+check_no_leftovers "the pid namespace runs"
+done_testing

@@ -1,0 +1,128 @@
+#!/bin/bash
+# 005-mounts.sh — the new root and its mounts: read-only and read-write binds, a tmpfs root
+# that shows only what the profile mounts, the host root, each mount type, nosuid/nodev.
+. "$(dirname "$0")/lib.sh"
+require_userns
+
+mkdir -p "$T/ro" "$T/rw"
+echo original >"$T/ro/file"
+
+# Read-only bind: EROFS, and no way back to rw (as root inside, and with no caps to lose).
+run "${MINI[@]}" --ro-bind "$T/ro:/data" -- /probe cat /data/file
+is "$RC:$OUT" "0:original" "a read-only bind shows the host's file"
+run "${MINI[@]}" --ro-bind "$T/ro:/data" -- /probe write /data/file changed
+is "$OUT" EROFS "writing into a read-only bind fails with EROFS"
+run "${MINI[@]}" --ro-bind "$T/ro:/data" -- /probe write /data/new x
+is "$OUT" EROFS "creating a file in a read-only bind fails with EROFS"
+is "$(cat "$T/ro/file")" original "the host file is unchanged"
+run "${MINI[@]}" --ro-bind "$T/ro:/data" -- /probe remount-rw /data
+isnt "$OUT" ok "remount,rw of a read-only bind fails"
+like "$OUT" '^E[A-Z]+$' "remount,rw is refused by the kernel ($OUT)"
+run "${MINI[@]}" --ro-bind "$T/ro:/data" -- /probe remount-rw /
+isnt "$OUT" ok "remount,rw of the root fails"
+
+cat >"$T/ro-default.cfg" <<CFG
+filesystem = { mounts = ( { type = "bind"; src = "$T/ro"; dst = "/data"; } ); };
+CFG
+run "${MINI[@]}" --profile "$T/ro-default.cfg" -- /probe write /data/file changed
+is "$OUT" EROFS "a profile bind without rw is read-only"
+
+# Read-write bind: writes reach the host, as the caller.
+run "${MINI[@]}" --bind "$T/rw:/data" -- /probe write /data/new hello
+is "$RC:$OUT" "0:ok" "writing into a rw bind succeeds"
+is "$(cat "$T/rw/new" 2>/dev/null)" hello "the write reached the host"
+is "$(stat -c %u:%g "$T/rw/new" 2>/dev/null)" "$ME_UID:$ME_GID" "the host file belongs to the caller"
+cat >"$T/rw.cfg" <<CFG
+filesystem = { mounts = ( { type = "bind"; src = "$T/rw"; dst = "/data"; rw = true; } ); };
+CFG
+run "${MINI[@]}" --profile "$T/rw.cfg" -- /probe mkdir /data/sub
+is "$RC:$OUT" "0:ok" "rw = true in a profile makes the bind writable"
+check "the directory reached the host" test -d "$T/rw/sub"
+run "${MINI[@]}" --bind "$T/rw" -- /probe cat "$T/rw/new"
+is "$OUT" hello "--bind SRC without DST mounts at the same path"
+
+# A missing optional bind is skipped.
+cat >"$T/optional.cfg" <<CFG
+filesystem = { mounts = ( { type = "bind"; src = "$T/absent"; dst = "/data"; optional = true; } ); };
+CFG
+run "${MINI[@]}" --profile "$T/optional.cfg" -- /probe ls /
+is "$RC" 0 "a missing optional bind is skipped"
+
+# A tmpfs root shows only what the profile mounts; the old root is gone.
+run "${MINI[@]}" -- /probe ls /
+is "$(tr '\n' ' ' <<<"$OUT")" "probe proc " "a tmpfs root holds only the profile's mounts"
+run "${MINI[@]}" -- /probe cat /proc/self/mountinfo
+is "$(awk '$5 != "/" && $5 != "/probe" && $5 !~ /^\/proc(\/|$)/' <<<"$OUT")" "" \
+	"mountinfo inside lists the root, /probe and /proc (with its masks) only"
+is "$(awk '$5 ~ /oldroot|newroot/' <<<"$OUT")" "" "no trace of the old root or the staging area"
+
+# Every mount but dev is nosuid and nodev.
+run "${MINI[@]}" --profile "$PROFILES/fs-types.cfg" --ro-bind "$T/ro:/data" -- \
+	/probe cat /proc/self/mountinfo
+bad=$(awk '$5 !~ /^\/dev(\/|$)/ && ($6 !~ /nosuid/ || $6 !~ /nodev/) { print $5, $6 }' <<<"$OUT")
+is "$bad" "" "every mount outside /dev is nosuid,nodev"
+like "$(awk '$5 == "/scratch" { print $6 }' <<<"$OUT")" noexec "options = [ \"noexec\" ] applies"
+
+# Each mount type.
+run "${MINI[@]}" --profile "$PROFILES/fs-types.cfg" -- /probe stat /tmp
+# (ids inside default to the caller's)
+is "$OUT" "1777 $ME_UID $ME_GID dir" "tmpfs with mode 1777"
+run "${MINI[@]}" --profile "$PROFILES/fs-types.cfg" -- /probe cat /proc/self/mountinfo
+like "$(awk '$5 == "/tmp"' <<<"$OUT")" 'size=1024k' "tmpfs with size 1M"
+run "${MINI[@]}" --profile "$PROFILES/fs-types.cfg" -- /probe stat /run/private
+is "$OUT" "0700 $ME_UID $ME_GID dir" "dir with mode 0700"
+run "${MINI[@]}" --profile "$PROFILES/fs-types.cfg" -- /probe cat /motd
+is "$OUT" "hello from sbx" "file with content, reached through a symlink"
+run "${MINI[@]}" --profile "$PROFILES/fs-types.cfg" -- /probe stat /etc/motd
+is "$OUT" "0640 $ME_UID $ME_GID file" "file with mode 0640"
+run "${MINI[@]}" --profile "$PROFILES/fs-types.cfg" -- /probe write /etc/motd x
+isnt "$OUT" ok "a file mount is read-only"
+run "${MINI[@]}" --profile "$PROFILES/fs-types.cfg" -- /probe ls /sys
+like "$OUT" '^(class|kernel)$' "sysfs is mounted"
+run "${MINI[@]}" --profile "$PROFILES/fs-types.cfg" -- /probe mkdir /sys/sbxt
+is "$OUT" EROFS "sysfs is read-only"
+run "${MINI[@]}" --profile "$PROFILES/fs-types.cfg" -- /probe cat /proc/self/mountinfo
+like "$(awk '$5 == "/mq"' <<<"$OUT")" ' - mqueue ' "mqueue is mounted"
+
+# dev: the usual nodes, usable as root and as a non-root uid inside.
+run "${MINI[@]}" --profile "$PROFILES/fs-types.cfg" -- /probe ls /dev
+for n in null zero full random urandom tty ptmx pts shm fd stdin stdout stderr; do
+	grep -qx "$n" <<<"$OUT" || missing="${missing:-}$n "
+done
+is "${missing:-}" "" "/dev holds null zero full random urandom tty ptmx pts shm fd std*"
+run "${MINI[@]}" --profile "$PROFILES/fs-types.cfg" -- /probe ls /dev/pts
+like "$OUT" '^ptmx$' "/dev/pts is a devpts of its own"
+for n in null zero full urandom ptmx; do
+	run "${MINI[@]}" --profile "$PROFILES/fs-types.cfg" --profile "$PROFILES/uid1000.cfg" \
+		-- /probe open-dev /dev/$n
+	is "$OUT" ok "uid 1000 inside can open /dev/$n"
+done
+run "${MINI[@]}" --profile "$PROFILES/fs-types.cfg" -- /probe ls /dev
+unlike "$OUT" '^(sda|vda|nvme.*|mem|kmem|kmsg|port)$' "no host device appears in /dev"
+
+# root = "host": the host's / read-only, mounts on top. The probe is run from its host path
+# (a new mount point can't be made in a read-only host root).
+H=(--profile "$PROFILES/mini.cfg" --profile "$PROFILES/hostroot.cfg")
+run "${H[@]}" -- "$PROBE" cat "$T/ro/file"
+is "$RC:$OUT" "0:original" "root = host shows the host's files"
+run "${H[@]}" -- "$PROBE" write "$T/ro/file" changed
+is "$OUT" EROFS "root = host is read-only"
+run "${H[@]}" --bind "$T/rw" -- "$PROBE" write "$T/rw/host" x
+is "$OUT:$(cat "$T/rw/host" 2>/dev/null)" "ok:x" "a rw bind on top of the host root is writable"
+run "${H[@]}" -- "$PROBE" procs
+is "$(grep -c . <<<"$OUT")" 2 "root = host still gets its own /proc"
+
+# root = a rootfs directory, read-only unless root_rw.
+# (mount points made in advance: creating them is not what this tests)
+mkdir -p "$T/rootfs/etc" "$T/rootfs/proc"
+: >"$T/rootfs/probe"
+echo rootfs >"$T/rootfs/etc/name"
+run "${MINI[@]}" --set filesystem.root="$T/rootfs" -- /probe cat /etc/name
+is "$RC:$OUT" "0:rootfs" "root = DIR makes that directory the root"
+run "${MINI[@]}" --set filesystem.root="$T/rootfs" -- /probe write /etc/name x
+is "$OUT" EROFS "a rootfs directory is read-only"
+run "${MINI[@]}" --set filesystem.root="$T/rootfs" --set filesystem.root_rw=true -- /probe write /etc/name x
+is "$OUT:$(cat "$T/rootfs/etc/name")" "ok:x" "root_rw = true makes it writable"
+
+check_no_leftovers "the mount runs"
+done_testing

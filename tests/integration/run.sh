@@ -1,0 +1,143 @@
+#!/bin/bash
+# run.sh — run the integration tests: every NNN-*.sh and bad-profiles.sh as TAP scripts, as
+# the caller and, when the caller is root, again as the unprivileged user sbxtest (created
+# with subordinate id ranges if missing), from a copy under /tmp that user can read.
+#
+#   SBX=$PWD/sbx PROBE=$PWD/build/probe tests/integration/run.sh [PATTERN...]
+#
+# PATTERN selects scripts by substring (e.g. 005 mounts). SBX_TEST_PASSES=root|user limits
+# the passes. Ends with one line "N passed, N failed[, N skipped]"; exits 1 if anything failed.
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+SBX=$(realpath "${SBX:-$repo/sbx}")
+PROBE=$(realpath "${PROBE:-$repo/build/probe}")
+TEST_USER=sbxtest
+SCRIPT_TIMEOUT=${SCRIPT_TIMEOUT:-240}
+CLEAN_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+
+for f in "$SBX" "$PROBE"; do
+	[ -x "$f" ] || { echo "run.sh: $f is missing; run 'make sbx build/probe'" >&2; exit 2; }
+done
+
+passed=0 failed=0 skipped=0
+
+# The scripts to run, as names relative to the tests dir.
+scripts=()
+for f in "$here"/[0-9][0-9][0-9]-*.sh "$here"/bad-profiles.sh; do
+	[ -f "$f" ] || continue
+	name=${f#"$here"/}
+	if [ $# -gt 0 ]; then
+		want=no
+		for p in "$@"; do [[ $name == *"$p"* ]] && want=yes; done
+		[ $want = yes ] || continue
+	fi
+	scripts+=("$name")
+done
+
+# summarize PASS NAME LOG RC: count the TAP points of one script and print its result line.
+summarize() {
+	local pass=$1 name=$2 log=$3 rc=$4
+	local n_ok n_fail n_skip plan line
+	n_skip=$(grep -Ec '^ok [0-9]+.*# SKIP' "$log")
+	n_ok=$(($(grep -Ec '^ok [0-9]+' "$log") - n_skip))
+	n_fail=$(grep -Ec '^not ok [0-9]+' "$log")
+	plan=$(grep -Eo '^1\.\.[0-9]+' "$log" | tail -1)
+	if [ "$rc" = 77 ]; then
+		line="SKIP ($(sed -n 's/^1\.\.0 # SKIP //p' "$log"))"
+		n_skip=$((n_skip + 1))
+	elif [ "$n_fail" -gt 0 ]; then
+		line="FAIL ($n_fail of $((n_ok + n_fail + n_skip)) failed)"
+	elif [ "$rc" != 0 ]; then
+		line="FAIL (exit status $rc${plan:+, plan $plan})"
+		n_fail=$((n_fail + 1))
+	elif [ -z "$plan" ] || [ "${plan#1..}" != $((n_ok + n_fail + n_skip)) ]; then
+		line="FAIL (plan ${plan:-missing}, ran $((n_ok + n_skip)))"
+		n_fail=$((n_fail + 1))
+	else
+		line="ok ($n_ok passed)"
+		[ "$n_skip" -gt 0 ] && line="ok ($n_ok passed, $n_skip skipped)"
+	fi
+	printf '%-5s %-24s %s\n' "$pass" "$name" "$line"
+	if [ "$n_fail" -gt 0 ] || [ "$rc" != 0 ] && [ "$rc" != 77 ]; then
+		# Show the failures with their diagnostics, and any stray output of a crash.
+		awk '/^not ok /{show=1; print "      " $0; next} /^(ok |1\.\.)/{show=0} show{print "      " $0}' "$log"
+		[ "$rc" != 0 ] && [ "$rc" != 77 ] && grep -Ev '^(ok |not ok |#|1\.\.)' "$log" | head -20 | sed 's/^/      | /'
+	fi
+	passed=$((passed + n_ok))
+	failed=$((failed + n_fail))
+	skipped=$((skipped + n_skip))
+}
+
+# run_pass PASS DIR [USER]: every script from the tests copy in DIR (or the repo).
+run_pass() {
+	local pass=$1 dir=$2 user=${3:-} name log rc
+	for name in "${scripts[@]}"; do
+		log=$(mktemp)
+		chmod 0644 "$log"
+		local envs=(env -i PATH="$CLEAN_PATH" LANG=C.UTF-8 SBX="$SBX_DIR/sbx" PROBE="$SBX_DIR/probe"
+			SBX_TEST_PASS="$pass" SCRIPT_TIMEOUT="$SCRIPT_TIMEOUT")
+		if [ -n "$user" ]; then
+			(cd "$dir" && timeout -k 5 "$SCRIPT_TIMEOUT" runuser -u "$user" -- \
+				"${envs[@]}" HOME="$(getent passwd "$user" | cut -d: -f6)" USER="$user" \
+				LOGNAME="$user" /bin/bash "$dir/tests/integration/$name") >"$log" 2>&1 </dev/null
+		else
+			(cd "$dir" && timeout -k 5 "$SCRIPT_TIMEOUT" "${envs[@]}" HOME="${HOME:-/root}" \
+				/bin/bash "$dir/tests/integration/$name") >"$log" 2>&1 </dev/null
+		fi
+		rc=$?
+		[ "$rc" = 124 ] && echo "not ok - $name timed out after ${SCRIPT_TIMEOUT}s" >>"$log"
+		summarize "$pass" "$name" "$log" "$rc"
+		[ -n "${SBX_TEST_KEEP_LOGS:-}" ] && cp "$log" "$SBX_TEST_KEEP_LOGS/$pass-$name.log"
+		rm -f "$log"
+	done
+}
+
+# ensure_user: the unprivileged test user with subordinate id ranges.
+ensure_user() {
+	if ! id "$TEST_USER" >/dev/null 2>&1; then
+		useradd -m -s /bin/sh "$TEST_USER" || return 1
+	fi
+	local f
+	for f in /etc/subuid /etc/subgid; do
+		[ -e "$f" ] || : >"$f"
+	done
+	grep -q "^$TEST_USER:" /etc/subuid || usermod --add-subuids 200000-265535 "$TEST_USER" || return 1
+	grep -q "^$TEST_USER:" /etc/subgid || usermod --add-subgids 200000-265535 "$TEST_USER" || return 1
+}
+
+# A copy laid out like the repo (sbx, build/probe, tests/integration, profiles) that any
+# user can read, wherever the repo is.
+work=$(mktemp -d /tmp/sbx-itest.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+chmod 0755 "$work"
+mkdir -p "$work/build" "$work/tests"
+cp "$SBX" "$work/sbx"
+cp "$PROBE" "$work/probe"
+cp "$PROBE" "$work/build/probe"
+cp -r "$here" "$work/tests/integration"
+[ -d "$repo/profiles" ] && cp -r "$repo/profiles" "$work/profiles"
+[ -d "$repo/tests/unit/data" ] && mkdir -p "$work/tests/unit" && cp -r "$repo/tests/unit/data" "$work/tests/unit/data"
+chmod -R a+rX "$work"
+SBX_DIR=$work
+
+passes=${SBX_TEST_PASSES:-root user}
+if [ "$(id -u)" = 0 ]; then
+	[[ $passes == *root* ]] && run_pass root "$work"
+	if [[ $passes == *user* ]]; then
+		if ensure_user; then
+			run_pass user "$work" "$TEST_USER"
+		else
+			echo "user  (setup)                  FAIL (could not create $TEST_USER)"
+			failed=$((failed + 1))
+		fi
+	fi
+else
+	run_pass user "$work"
+fi
+
+summary="$passed passed, $failed failed"
+[ "$skipped" -gt 0 ] && summary="$summary, $skipped skipped"
+echo "$summary"
+[ "$failed" = 0 ]
