@@ -54,24 +54,27 @@ $(BUILD)/%.o: src/%.c $(wildcard src/*.h src/util/*.h) | $(BUILD)/util
 
 # The built-in default profile: one source of truth, embedded as a C string.
 $(BUILD)/default_profile.c: profiles/default.cfg | $(BUILD)/util
-	{ echo '/* generated from profiles/default.cfg */'; \
+	@{ echo '/* generated from profiles/default.cfg */'; \
 	  echo 'const char profile_builtin_default[] = {'; \
 	  od -An -v -tx1 $< | sed 's/\([0-9a-f][0-9a-f]\)/0x\1,/g'; \
 	  echo '0x00 };'; } > $@
 
 $(BUILD)/default_profile.o: $(BUILD)/default_profile.c
-	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -Wno-missing-variable-declarations -c -o $@ $<
+	@echo "  CC      $<"
+	@$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -Wno-missing-variable-declarations -c -o $@ $<
 
 $(BUILD)/util:
 	mkdir -p $@ $(BUILD)/tests
 
 $(BUILD)/tests/test_%: tests/unit/test_%.c tests/unit/unit.h $(BUILD)/libsbx.a
-	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -Itests/unit -o $@ $< $(BUILD)/libsbx.a \
+	@echo "  CC      $@"
+	@$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -Itests/unit -o $@ $< $(BUILD)/libsbx.a \
 		$(PKG_LIBS) $$(pkg-config --libs cmocka) $(shell sed -n 's,^/\* LDWRAP: \(.*\) \*/,\1,p' $<)
 
 # Static helper run inside sandboxes by the integration tests.
 $(BUILD)/probe: tests/integration/probe.c | $(BUILD)/util
-	$(CC) -std=gnu11 -D_GNU_SOURCE -O2 -Wall -Wextra -static -o $@ $<
+	@echo "  CC      $@"
+	@$(CC) -std=gnu11 -D_GNU_SOURCE -O2 -Wall -Wextra -static -o $@ $<
 
 deps:
 	@missing=""; for p in $(DEB_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -104,6 +107,8 @@ else
 check: deps
 	$(MAKE) sbx unit
 	$(MAKE) integration
+	@if command -v clang-format >/dev/null; then $(MAKE) --no-print-directory format-check; \
+	else echo "format-check: SKIP (clang-format not installed)"; fi
 endif
 
 install: sbx
@@ -120,7 +125,7 @@ format:
 	clang-format -i src/*.[ch] src/util/*.[ch] tests/unit/*.[ch] tests/integration/*.c
 
 format-check:
-	clang-format --dry-run -Werror src/*.[ch] src/util/*.[ch] tests/unit/*.[ch] tests/integration/*.c
+	@clang-format --dry-run -Werror src/*.[ch] src/util/*.[ch] tests/unit/*.[ch] tests/integration/*.c
 
 clean:
 	rm -rf build build-san sbx

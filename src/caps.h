@@ -5,7 +5,7 @@
 #include "profile.h"
 
 int caps_plan_add(struct plan *plan, const struct profile *p, const struct sbx_caller *c,
-		  struct sbx_err *err);                                /* parent */
-int caps_run_set_ids(const struct step *s, struct run_ctx *ctx);     /* child */
-int caps_run_caps(const struct step *s, struct run_ctx *ctx);        /* child */
+		  struct sbx_err *err);				      /* parent */
+int caps_run_set_ids(const struct step *s, struct run_ctx *ctx);      /* child */
+int caps_run_caps(const struct step *s, struct run_ctx *ctx);	      /* child */
 int caps_run_no_new_privs(const struct step *s, struct run_ctx *ctx); /* child */

@@ -61,14 +61,14 @@ struct mount_entry {
 	size_t content_len;
 	char **lower; /* overlay, in the order given (topmost first, as overlayfs' lowerdir) */
 	size_t n_lower;
-	char *upper, *work; /* overlay; NULL upper = ephemeral tmpfs upper */
-	bool rw;            /* bind, default false */
-	bool optional;      /* bind, overlay: skip if src/lower is missing */
-	bool recursive;     /* bind, default true */
-	uint64_t size;      /* tmpfs; 0 = kernel default */
-	int mode;           /* tmpfs, file, dir; -1 = the type's default */
-	unsigned options;   /* MOUNT_OPT_* */
-	struct sbx_loc loc;     /* the mount's group (line of `type`) */
+	char *upper, *work;	/* overlay; NULL upper = ephemeral tmpfs upper */
+	bool rw;		/* bind, default false */
+	bool optional;		/* bind, overlay: skip if src/lower is missing */
+	bool recursive;		/* bind, default true */
+	uint64_t size;		/* tmpfs; 0 = kernel default */
+	int mode;		/* tmpfs, file, dir; -1 = the type's default */
+	unsigned options;	/* MOUNT_OPT_* */
+	struct sbx_loc loc;	/* the mount's group (line of `type`) */
 	struct sbx_loc src_loc; /* line of `src` (or of `lower`); = loc when absent */
 	struct sbx_loc dst_loc; /* line of `dst`; = src_loc when dst defaulted */
 };
@@ -97,7 +97,7 @@ enum rlimit_how { RLIMIT_UNSET, RLIMIT_VALUE, RLIMIT_UNLIMITED, RLIMIT_INHERIT }
 
 struct rlimit_entry {
 	enum rlimit_how how; /* UNSET and INHERIT both leave the caller's limit */
-	uint64_t value;      /* RLIMIT_VALUE: sets soft and hard */
+	uint64_t value;	     /* RLIMIT_VALUE: sets soft and hard */
 	struct sbx_loc loc;
 };
 
@@ -154,19 +154,19 @@ struct profile {
 	} net;
 
 	struct {
-		bool no_new_privs;  /* default true */
-		uint64_t caps;      /* bit = CAP_* number; default none */
+		bool no_new_privs; /* default true */
+		uint64_t caps;	   /* bit = CAP_* number; default none */
 		struct sbx_loc caps_loc;
 	} security;
 
 	struct {
-		char *cwd;            /* NULL = "/" */
+		char *cwd; /* NULL = "/" */
 		struct sbx_loc cwd_loc;
 		bool die_with_parent; /* default true */
 		bool new_session;     /* default true */
 		uint64_t time_limit;  /* seconds; 0 = none */
 		struct sbx_loc time_limit_loc;
-		int init;  /* -1 = default (on with a pid namespace), 0, 1 */
+		int init; /* -1 = default (on with a pid namespace), 0, 1 */
 		struct sbx_loc init_loc;
 		int umask; /* -1 = inherit */
 	} process;
@@ -187,8 +187,7 @@ int profile_set_search_path(struct profile *p, const char *const *dirs, size_t n
 int profile_load(struct profile *p, const char *file_or_name, struct sbx_err *err);
 
 /* Parent. Apply profile text onto @p; @name is used in locations. */
-int profile_load_string(struct profile *p, const char *text, const char *name,
-			struct sbx_err *err);
+int profile_load_string(struct profile *p, const char *text, const char *name, struct sbx_err *err);
 
 /* Parent. Convenience for tests: profile_new() + profile_load_string(); *ret_p is set even
  * on a profile error so callers can inspect it, and must be freed. */

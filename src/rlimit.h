@@ -5,5 +5,5 @@
 #include "profile.h"
 
 int rlimit_plan_add(struct plan *plan, const struct profile *p, const struct sbx_caller *c,
-		    struct sbx_err *err);                          /* parent */
+		    struct sbx_err *err);		       /* parent */
 int rlimit_run_set(const struct step *s, struct run_ctx *ctx); /* child */

@@ -5,7 +5,7 @@
 #include "profile.h"
 
 int userns_plan_add(struct plan *plan, const struct profile *p, const struct sbx_caller *c,
-		    struct sbx_err *err); /* parent */
+		    struct sbx_err *err);			     /* parent */
 int userns_run_clone(const struct step *s, struct run_ctx *ctx);     /* parent */
 int userns_run_setgroups(const struct step *s, struct run_ctx *ctx); /* parent */
 int userns_run_idmap(const struct step *s, struct run_ctx *ctx);     /* parent */

@@ -5,6 +5,6 @@
 #include "profile.h"
 
 int uts_plan_add(struct plan *plan, const struct profile *p, const struct sbx_caller *c,
-		 struct sbx_err *err);                                 /* parent */
+		 struct sbx_err *err);				   /* parent */
 int uts_run_hostname(const struct step *s, struct run_ctx *ctx);   /* child */
 int uts_run_domainname(const struct step *s, struct run_ctx *ctx); /* child */

@@ -25,11 +25,11 @@ struct sbx_err {
 
 /* Record one error and return @code, so callers can `return sbx_err_set(...)`. */
 int sbx_err_set(struct sbx_err *err, const struct sbx_loc *loc, int code, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 
 /* Like sbx_err_set() with code = -errno and ": strerror(errno)" appended; reads errno first. */
 int sbx_err_errno(struct sbx_err *err, const struct sbx_loc *loc, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* Format diagnostic @i as "FILE:LINE: MSG" (or just MSG without a location) into @buf. */
 void sbx_err_format(const struct sbx_err *err, unsigned i, char *buf, size_t size);

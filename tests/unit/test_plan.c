@@ -31,7 +31,7 @@ static void test_every_row_has_name_and_runner(void **state)
 static void test_add_keeps_order_and_loc(void **state)
 {
 	_cleanup_(plan_freep) struct plan *plan = plan_new();
-	struct sbx_loc loc = { "web.cfg", 12 };
+	struct sbx_loc loc = {"web.cfg", 12};
 
 	(void)state;
 	assert_non_null(plan);
@@ -49,7 +49,7 @@ static void test_add_keeps_order_and_loc(void **state)
 static void test_owned_copies(void **state)
 {
 	_cleanup_(plan_freep) struct plan *plan = plan_new();
-	const char *v[] = { "a", "bc" };
+	const char *v[] = {"a", "bc"};
 	char src[] = "hello";
 	char *s = plan_strdup(plan, src);
 	char **sv = plan_strv(plan, v, 2);
@@ -201,9 +201,9 @@ static char *dump(const struct plan *plan, enum plan_format fmt)
 
 static struct plan *sample_plan(void)
 {
-	static const char *const argv[] = { "/bin/echo", "quote\" and \\ and\ttab", NULL };
+	static const char *const argv[] = {"/bin/echo", "quote\" and \\ and\ttab", NULL};
 	struct plan *plan = plan_new();
-	struct sbx_loc loc = { "t.cfg", 3 };
+	struct sbx_loc loc = {"t.cfg", 3};
 	struct step *s;
 
 	s = plan_add(plan, STEP_CLONE, &loc);
@@ -258,14 +258,14 @@ static void test_text_lists_every_step(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_every_row_has_name_and_runner),
-		cmocka_unit_test(test_add_keeps_order_and_loc),
-		cmocka_unit_test(test_owned_copies),
-		cmocka_unit_test(test_describe_bind),
-		cmocka_unit_test(test_describe_truncates_safely),
-		cmocka_unit_test(test_describe_rlimit_and_caps),
-		cmocka_unit_test(test_json_parses_back),
-		cmocka_unit_test(test_text_lists_every_step),
+	    cmocka_unit_test(test_every_row_has_name_and_runner),
+	    cmocka_unit_test(test_add_keeps_order_and_loc),
+	    cmocka_unit_test(test_owned_copies),
+	    cmocka_unit_test(test_describe_bind),
+	    cmocka_unit_test(test_describe_truncates_safely),
+	    cmocka_unit_test(test_describe_rlimit_and_caps),
+	    cmocka_unit_test(test_json_parses_back),
+	    cmocka_unit_test(test_text_lists_every_step),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
