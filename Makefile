@@ -26,6 +26,14 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 ALL_CFLAGS = $(CPPFLAGS_SBX) $(WARN) $(CFLAGS) $(SANFLAGS) $(PKG_CFLAGS)
 
+# Rebuild everything when the flags change (e.g. `make install PREFIX=/usr` after a plain
+# `make`): the paths are compiled in.
+FLAGS_STAMP := $(BUILD)/.flags
+$(shell mkdir -p $(BUILD))
+ifneq ($(file < $(FLAGS_STAMP)),$(ALL_CFLAGS))
+$(file > $(FLAGS_STAMP),$(ALL_CFLAGS))
+endif
+
 LIB_SRCS := $(filter-out src/main.c,$(wildcard src/*.c src/util/*.c))
 LIB_OBJS := $(patsubst src/%.c,$(BUILD)/%.o,$(LIB_SRCS)) $(BUILD)/default_profile.o
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
@@ -33,7 +41,7 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
 # Debian packages the build and the tests need.
 DEB_PKGS := build-essential pkg-config libconfig-dev libseccomp-dev libmnl-dev libcmocka-dev \
-	uidmap iproute2 python3 procps util-linux passwd
+	uidmap iproute2 python3 procps util-linux passwd clang-format
 
 .PHONY: all deps demo check unit integration install clean format format-check bench
 all: sbx
@@ -48,7 +56,7 @@ $(BUILD)/sbx: $(BUILD)/main.o $(BUILD)/libsbx.a
 $(BUILD)/libsbx.a: $(LIB_OBJS)
 	@rm -f $@ && ar rcs $@ $^
 
-$(BUILD)/%.o: src/%.c $(wildcard src/*.h src/util/*.h) | $(BUILD)/util
+$(BUILD)/%.o: src/%.c $(wildcard src/*.h src/util/*.h) $(FLAGS_STAMP) | $(BUILD)/util
 	@echo "  CC      $<"
 	@$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
@@ -59,7 +67,7 @@ $(BUILD)/default_profile.c: profiles/default.cfg | $(BUILD)/util
 	  od -An -v -tx1 $< | sed 's/\([0-9a-f][0-9a-f]\)/0x\1,/g'; \
 	  echo '0x00 };'; } > $@
 
-$(BUILD)/default_profile.o: $(BUILD)/default_profile.c
+$(BUILD)/default_profile.o: $(BUILD)/default_profile.c $(FLAGS_STAMP)
 	@echo "  CC      $<"
 	@$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -Wno-missing-variable-declarations -c -o $@ $<
 
