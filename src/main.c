@@ -62,7 +62,7 @@ static void usage(FILE *f)
 	      "  -p, --profile FILE|NAME  profile to use (repeatable; later ones merge on top)\n"
 	      "      --check              check the profile(s) and print every error; run nothing\n"
 	      "      --plan[=text|json]   print the setup plan; run nothing\n"
-	      "      --set KEY=VALUE      override one setting, e.g. --set cgroup.memory=128M\n"
+	      "      --set KEY=VALUE      override one setting, e.g. --set hostname=box\n"
 	      "      --bind SRC[:DST]     add a read-write bind mount\n"
 	      "      --ro-bind SRC[:DST]  add a read-only bind mount\n"
 	      "      --tmpfs DST          add a tmpfs mount\n"

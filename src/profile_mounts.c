@@ -166,7 +166,7 @@ static const struct {
 } mount_keys[] = {
     {"type", T_ALL},
     {"dst", T_ALL},
-    {"options", T_ALL},
+    {"options", T_ALL & ~(T(MOUNT_DIR) | T(MOUNT_SYMLINK))},
     {"src", T(MOUNT_BIND)},
     {"rw", T(MOUNT_BIND)},
     {"recursive", T(MOUNT_BIND)},
