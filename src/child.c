@@ -94,7 +94,11 @@ _Noreturn void child_main(struct run_ctx *ctx)
 		/* STEP_EXEC only comes back on failure: never report it as done. */
 		if (r >= 0 && s->kind == STEP_EXEC)
 			r = -ENOEXEC;
-		report(ctx, i, r < 0 ? r : 0, now_usec() - start);
+		/* Every record wakes the parent: without -v only a failure and the last step
+		 * before exec (which tells the parent that setup completed) are sent. */
+		if (ctx->verbose > 0 || r < 0 ||
+		    (i + 1 < plan->n_steps && plan->steps[i + 1].kind == STEP_EXEC))
+			report(ctx, i, r < 0 ? r : 0, now_usec() - start);
 		if (r < 0)
 			_exit(125);
 	}

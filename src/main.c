@@ -2,7 +2,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <libconfig.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -417,11 +416,10 @@ static char *profile_names(void)
 static void fill_caller(struct sbx_caller *c, char **argv)
 {
 	extern char **environ;
-	struct passwd *pw = getpwuid(getuid());
 
 	c->uid = getuid();
 	c->gid = getgid();
-	c->user_name = pw ? pw->pw_name : NULL;
+	c->user_name = NULL; /* looked up by userns.c only when a subuid map needs it */
 	c->stdin_tty = isatty(STDIN_FILENO) == 1;
 	c->argv = argv;
 	c->environ = environ;

@@ -18,6 +18,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <pwd.h>
+
 #include "child.h"
 #include "util/cleanup.h"
 
@@ -156,11 +158,15 @@ static int resolve_sub(const struct map_kind *k, const struct sbx_caller *c,
 		       const struct idmap_entry *e, uint64_t *used, uint32_t *ret_outside,
 		       struct sbx_err *err)
 {
-	const char *who = c->user_name ? c->user_name : "this user";
+	/* The name is looked up only here: most runs need no subordinate range, and the
+	 * name-service lookup costs start-up time. */
+	struct passwd *pw = c->user_name ? NULL : getpwuid(c->uid);
+	const char *name = c->user_name ? c->user_name : pw ? pw->pw_name : NULL;
+	const char *who = name ? name : "this user";
 	uint32_t start = 0, count = 0;
 	int r;
 
-	r = find_subid_range(k->sub_file, c->user_name, c->uid, &start, &count);
+	r = find_subid_range(k->sub_file, name, c->uid, &start, &count);
 	if (r == -ENOENT)
 		return sbx_err_set(err, &e->loc, r,
 				   "%s: no %s range for %s (uid %" PRIu32 ") in %s; add one, e.g. "
