@@ -22,7 +22,8 @@ enum override_kind { OV_SET, OV_BIND, OV_RO_BIND, OV_TMPFS };
 struct override {
 	enum override_kind kind;
 	const char *value;
-	char *owned; /* a --set text built from a shortcut */
+	char *owned;  /* a --set text built from a shortcut */
+	char *origin; /* the shortcut as given ("--cwd /srv") for messages; NULL for --set */
 };
 
 /* The parsed command line: the only mutable global, written once before anything runs. */
@@ -98,29 +99,34 @@ static char *quoted_set(const char *key, const char *v)
 	return s;
 }
 
-static int add_override(enum override_kind kind, const char *value, char *owned)
+static int add_override(enum override_kind kind, const char *value, char *owned, char *origin)
 {
 	if (arg.n_overrides == MAX_ITEMS) {
 		free(owned);
+		free(origin);
 		fprintf(stderr, "sbx: error: too many command-line overrides\n");
 		return -E2BIG;
 	}
-	arg.overrides[arg.n_overrides++] = (struct override){kind, owned ? owned : value, owned};
+	arg.overrides[arg.n_overrides++] =
+	    (struct override){kind, owned ? owned : value, owned, origin};
 	return 0;
 }
 
-static int add_shortcut(const char *key, const char *v, bool quote)
+/* A shortcut is a --set of @key; @option names it in messages ("--cwd"). */
+static int add_shortcut(const char *option, const char *key, const char *v, bool quote)
 {
-	char *s = NULL;
+	char *s = NULL, *origin = NULL;
 
 	if (quote) {
 		s = quoted_set(key, v);
 	} else if (asprintf(&s, "%s=%s", key, v) < 0) {
 		s = NULL;
 	}
-	if (!s)
+	if (!s || asprintf(&origin, "%s %s", option, v) < 0) {
+		free(s);
 		return -ENOMEM;
-	return add_override(OV_SET, s, s);
+	}
+	return add_override(OV_SET, s, s, origin);
 }
 
 static int add_env_shortcut(const char *name_value)
@@ -134,7 +140,7 @@ static int add_env_shortcut(const char *name_value)
 	}
 	if (asprintf(&key, "env.set.%.*s", (int)(eq - name_value), name_value) < 0)
 		return -ENOMEM;
-	return add_shortcut(key, eq + 1, true);
+	return add_shortcut("--env", key, eq + 1, true);
 }
 
 static int parse_plan_format(const char *v)
@@ -165,23 +171,23 @@ static int parse_option(int c, const char *v)
 	case OPT_PLAN:
 		return parse_plan_format(v);
 	case OPT_SET:
-		return add_override(OV_SET, v, NULL);
+		return add_override(OV_SET, v, NULL, NULL);
 	case OPT_BIND:
-		return add_override(OV_BIND, v, NULL);
+		return add_override(OV_BIND, v, NULL, NULL);
 	case OPT_RO_BIND:
-		return add_override(OV_RO_BIND, v, NULL);
+		return add_override(OV_RO_BIND, v, NULL, NULL);
 	case OPT_TMPFS:
-		return add_override(OV_TMPFS, v, NULL);
+		return add_override(OV_TMPFS, v, NULL, NULL);
 	case OPT_NET:
-		return add_shortcut("network.mode", v, true);
+		return add_shortcut("--net", "network.mode", v, true);
 	case OPT_HOSTNAME:
-		return add_shortcut("hostname", v, true);
+		return add_shortcut("--hostname", "hostname", v, true);
 	case OPT_ENV:
 		return add_env_shortcut(v);
 	case OPT_CWD:
-		return add_shortcut("process.cwd", v, true);
+		return add_shortcut("--cwd", "process.cwd", v, true);
 	case OPT_TIME_LIMIT:
-		return add_shortcut("process.time_limit", v, false);
+		return add_shortcut("--time-limit", "process.time_limit", v, false);
 	case OPT_STATS:
 		arg.stats = true;
 		return 0;
@@ -315,7 +321,7 @@ static int apply_override(struct profile *p, const struct override *o, struct sb
 {
 	switch (o->kind) {
 	case OV_SET:
-		return profile_set(p, o->value, err);
+		return profile_set_as(p, o->value, o->origin, err);
 	case OV_BIND:
 		return profile_add_cli_mount(p, MOUNT_BIND, true, o->value, err);
 	case OV_RO_BIND:
@@ -473,7 +479,9 @@ int main(int argc, char **argv)
 	if (r <= 0)
 		return r == 0 ? 0 : EXIT_SBX_FAILED;
 	r = run();
-	for (size_t i = 0; i < arg.n_overrides; i++)
+	for (size_t i = 0; i < arg.n_overrides; i++) {
 		free(arg.overrides[i].owned);
+		free(arg.overrides[i].origin);
+	}
 	return r;
 }

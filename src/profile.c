@@ -507,6 +507,12 @@ static config_t *set_parse(struct apply_ctx *ctx, const char *key, const char *v
 
 int profile_set(struct profile *p, const char *key_value, struct sbx_err *err)
 {
+	return profile_set_as(p, key_value, NULL, err);
+}
+
+int profile_set_as(struct profile *p, const char *key_value, const char *origin,
+		   struct sbx_err *err)
+{
 	_cleanup_free_ char *key = NULL;
 	struct apply_ctx ctx = {.p = p, .err = err};
 	const char *eq = strchr(key_value, '=');
@@ -514,7 +520,10 @@ int profile_set(struct profile *p, const char *key_value, struct sbx_err *err)
 	config_t *cfg;
 	int r;
 
-	snprintf(prefix, sizeof(prefix), "--set %.140s", key_value);
+	if (origin)
+		snprintf(prefix, sizeof(prefix), "%.150s", origin);
+	else
+		snprintf(prefix, sizeof(prefix), "--set %.140s", key_value);
 	if (!eq || eq == key_value)
 		return sbx_err_set(err, NULL, -EINVAL, "%s: expected KEY=VALUE", prefix);
 	key = strndup(key_value, (size_t)(eq - key_value));
@@ -524,7 +533,8 @@ int profile_set(struct profile *p, const char *key_value, struct sbx_err *err)
 		return sbx_err_set(err, NULL, -EINVAL, "%s: \"%.64s\" is not a setting name",
 				   prefix, key);
 	ctx.prefix = prefix;
-	ctx.file = profile_intern_file(p, "--set");
+	/* Steps made from it name the option as the user wrote it, e.g. "--cwd /srv". */
+	ctx.file = profile_intern_file(p, prefix);
 	if (!ctx.file)
 		return sbx_err_set(err, NULL, -ENOMEM, "out of memory");
 	cfg = set_parse(&ctx, key, eq + 1);

@@ -197,6 +197,10 @@ int profile_parse_string(const char *text, const char *name, struct profile **re
 /* Parent. Apply one `--set KEY=VALUE` (KEY dotted, e.g. cgroup.memory). VALUE is read as a
  * libconfig value, or as a string when it is not one. Locations name "--set". */
 int profile_set(struct profile *p, const char *key_value, struct sbx_err *err);
+/* Parent. The same, for a CLI shortcut: @origin ("--cwd /srv") names it in messages and in the
+ * locations of the steps it causes. */
+int profile_set_as(struct profile *p, const char *key_value, const char *origin,
+		   struct sbx_err *err);
 
 /* Parent. Append a mount as the CLI shortcuts do (--bind, --ro-bind, --tmpfs). @spec is
  * "SRC[:DST]" for binds and "DST" for tmpfs. */

@@ -1171,8 +1171,11 @@ static void test_set_values(void **state)
 	(void)state;
 	assert_int_equal(profile_set(p, "user.uid=1000", &err), 0);
 	assert_int_equal(p->user.uid, 1000);
-	assert_string_equal(p->user.uid_loc.file, "--set");
+	assert_string_equal(p->user.uid_loc.file, "--set user.uid=1000");
 	assert_int_equal(p->user.uid_loc.line, 0);
+	/* A CLI shortcut is named as the user typed it. */
+	assert_int_equal(profile_set_as(p, "process.cwd=\"/srv\"", "--cwd /srv", &err), 0);
+	assert_string_equal(p->process.cwd_loc.file, "--cwd /srv");
 	assert_int_equal(profile_set(p, "user.gid=4294967294", &err), 0);
 	assert_int_equal(p->user.gid, 4294967294u);
 	assert_int_equal(profile_set(p, "hostname=box", &err), 0);
