@@ -1209,7 +1209,8 @@ static void test_set_values(void **state)
 	assert_int_equal(profile_set(p, "filesystem.mounts=({type=\"dev\";dst=\"/dev\";})", &err),
 			 0);
 	assert_int_equal(p->fs.n_mounts, 2); /* lists append */
-	assert_string_equal(p->fs.mounts[1].loc.file, "--set");
+	assert_string_equal(p->fs.mounts[1].loc.file,
+			    "--set filesystem.mounts=({type=\"dev\";dst=\"/dev\";})");
 	assert_int_equal(profile_set(p, "user={uid=7;}", &err), 0);
 	assert_int_equal(p->user.uid, 7);
 	assert_int_equal(p->user.gid, 4294967294u); /* a group value merges too */
