@@ -90,6 +90,11 @@ $(BUILD)/probe: tests/integration/probe.c | $(BUILD)/util
 	@echo "  CC      $@"
 	@$(CC) -std=gnu11 -D_GNU_SOURCE -O2 -Wall -Wextra -static -o $@ $<
 
+# The timing driver of `make bench`; the integration tests smoke-test it.
+$(BUILD)/bench: bench/bench.c | $(BUILD)/util
+	@echo "  CC      $@"
+	@$(CC) -std=gnu11 -D_GNU_SOURCE -O2 -g $(WARN) -o $@ $<
+
 deps:
 	@missing=""; for p in $(DEB_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -z "$$missing" ]; then exit 0; fi; \
@@ -110,8 +115,9 @@ demo: deps
 unit: $(UNIT_BINS)
 	@fail=0; for t in $(UNIT_BINS); do echo "# $$t"; $$t || fail=1; done; exit $$fail
 
-integration: sbx $(BUILD)/probe
-	SBX=$(CURDIR)/sbx PROBE=$(CURDIR)/$(BUILD)/probe tests/integration/run.sh
+integration: sbx $(BUILD)/probe $(BUILD)/bench
+	SBX=$(CURDIR)/sbx PROBE=$(CURDIR)/$(BUILD)/probe BENCH=$(CURDIR)/$(BUILD)/bench \
+		tests/integration/run.sh
 
 ifeq ($(SANITIZE),1)
 check: deps
@@ -125,6 +131,12 @@ check: deps
 	else echo "format-check: SKIP (clang-format not installed)"; fi
 endif
 
+# Start-up, memory and concurrency against the peers (bench/run.sh); sbx built with the
+# release flags, whatever CFLAGS or SANITIZE the caller set. Never part of `make check`.
+bench: deps
+	$(MAKE) --no-print-directory SANITIZE= CFLAGS="-O2 -g" sbx build/bench
+	SBX=$(CURDIR)/sbx BENCH=$(CURDIR)/build/bench bench/run.sh
+
 install: sbx
 	install -Dm755 sbx $(DESTDIR)$(BINDIR)/sbx
 	install -d $(DESTDIR)$(DATADIR)/sbx/profiles $(DESTDIR)$(sysconfdir)/sbx/profiles
@@ -136,10 +148,11 @@ install: sbx
 	install -Dm644 man/sbx.cfg.5 $(DESTDIR)$(MANDIR)/man5/sbx.cfg.5
 
 format:
-	clang-format -i src/*.[ch] src/util/*.[ch] tests/unit/*.[ch] tests/integration/*.c
+	clang-format -i src/*.[ch] src/util/*.[ch] tests/unit/*.[ch] tests/integration/*.c bench/*.c
 
 format-check:
-	@clang-format --dry-run -Werror src/*.[ch] src/util/*.[ch] tests/unit/*.[ch] tests/integration/*.c
+	@clang-format --dry-run -Werror src/*.[ch] src/util/*.[ch] tests/unit/*.[ch] tests/integration/*.c \
+		bench/*.c
 
 clean:
 	rm -rf build build-san sbx

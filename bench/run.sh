@@ -1,0 +1,380 @@
+#!/bin/bash
+# bench/run.sh — `make bench`: sbx's start-up time and peak memory against its peers, and 100
+# sandboxes at once. The timing is done by the driver bench/bench.c (build/bench).
+#
+#   SBX=$PWD/sbx BENCH=$PWD/build/bench bench/run.sh
+#
+# As root on Debian it first installs the peers that are missing (bubblewrap, firejail,
+# crun); a peer that can't be had, or that fails here, is skipped with a line saying why.
+# The start-up set (sbx with bench/profiles/bench.cfg, bwrap with the same isolation,
+# unshare, firejail, crun, plain /bin/true) runs twice: as root, and as the unprivileged user
+# sbxtest (created like tests/integration/run.sh does) from a world-readable temp copy of sbx,
+# the driver and the profile. Without root, only the second pass runs, as the caller.
+#
+# Prints a report, writes it to bench/results/latest.md, and ends with the one line
+#   bench: startup_ratio_vs_bwrap=X startup_seccomp_ratio_vs_bwrap=n/a rss_ratio_vs_bwrap=X seccomp_ns_per_syscall=n/a concurrent_failures=N
+# Environment: BENCH_ROUNDS (40), BENCH_WARMUP (5), BENCH_COPIES (100), BENCH_PASSES
+# ("root user"), BENCH_RESULTS (the report file). No timing is asserted anywhere.
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/.." && pwd)
+SBX=$(realpath "${SBX:-$repo/sbx}")
+BENCH=$(realpath "${BENCH:-$repo/build/bench}")
+PROFILE=$here/profiles/bench.cfg
+ROUNDS=${BENCH_ROUNDS:-40}
+WARMUP=${BENCH_WARMUP:-5}
+COPIES=${BENCH_COPIES:-100}
+PASSES=${BENCH_PASSES:-root user}
+RESULTS=${BENCH_RESULTS:-$here/results/latest.md}
+TEST_USER=sbxtest
+CLEAN_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+PEERS=(bubblewrap firejail crun)
+BWRAP_ARGS=(--unshare-all --unshare-user --cap-drop ALL --ro-bind /usr /usr
+	--symlink usr/lib /lib --symlink usr/lib64 /lib64 --symlink usr/bin /bin
+	--symlink usr/sbin /sbin --proc /proc --dev /dev --tmpfs /tmp --die-with-parent --new-session)
+
+for f in "$SBX" "$BENCH" "$PROFILE"; do
+	[ -r "$f" ] || { echo "bench: $f is missing; run 'make sbx build/bench'" >&2; exit 2; }
+done
+
+is_root() {
+	[ "$(id -u)" = 0 ]
+}
+
+# ---- set-up ---------------------------------------------------------------------------------
+# install_peers: as root on Debian, apt-get install each missing peer (one at a time, so one
+# that can't be had doesn't keep the others out).
+install_peers() {
+	local p updated=no
+	is_root && command -v apt-get >/dev/null && command -v dpkg >/dev/null || return 0
+	for p in "${PEERS[@]}"; do
+		dpkg -s "$p" >/dev/null 2>&1 && continue
+		echo "bench: installing $p"
+		if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+			"$p" >/dev/null 2>&1; then
+			[ $updated = no ] && apt-get update -qq >/dev/null 2>&1 && updated=yes
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+				"$p" >/dev/null 2>&1 || echo "bench: could not install $p; it is skipped"
+		fi
+	done
+}
+
+# ensure_user: the unprivileged user, exactly as tests/integration/run.sh makes it.
+ensure_user() {
+	if ! id "$TEST_USER" >/dev/null 2>&1; then
+		useradd -m -s /bin/sh "$TEST_USER" || return 1
+	fi
+	local f
+	for f in /etc/subuid /etc/subgid; do
+		[ -e "$f" ] || : >"$f"
+	done
+	grep -q "^$TEST_USER:" /etc/subuid || usermod --add-subuids 200000-265535 "$TEST_USER" || return 1
+	grep -q "^$TEST_USER:" /etc/subgid || usermod --add-subgids 200000-265535 "$TEST_USER" || return 1
+}
+
+# A copy of sbx, the driver and the profile that any user can read, and the passes' files.
+work=$(mktemp -d /tmp/bench-run.XXXXXX) || exit 2
+chmod 0755 "$work"
+cleanup() {
+	local pass state id
+	for pass in root user; do
+		state=$work/$pass/crun/state
+		[ -d "$state" ] || continue
+		for id in $(as_pass "$pass" crun --root "$state" list -q 2>/dev/null); do
+			as_pass "$pass" crun --root "$state" delete -f "$id" >/dev/null 2>&1
+		done
+	done
+	rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+cp "$SBX" "$work/sbx"
+cp "$BENCH" "$work/bench"
+cp "$PROFILE" "$work/bench.cfg"
+chmod a+rX "$work"/*
+
+# as_pass PASS CMD...: run CMD with a clean environment, from $work, as the pass's user.
+as_pass() {
+	local pass=$1
+	shift
+	if [ "$pass" = user ] && is_root; then
+		(cd "$work" && runuser -u "$TEST_USER" -- env -i PATH="$CLEAN_PATH" LANG=C.UTF-8 \
+			HOME="$(getent passwd "$TEST_USER" | cut -d: -f6)" USER="$TEST_USER" \
+			LOGNAME="$TEST_USER" "$@")
+	else
+		(cd "$work" && env -i PATH="$CLEAN_PATH" LANG=C.UTF-8 HOME="${HOME:-/}" \
+			USER="$(id -un)" LOGNAME="$(id -un)" "$@")
+	fi
+}
+
+# quote ARGS...: ARGS as one shell command line.
+quote() {
+	local q
+	q=$(printf '%q ' "$@")
+	echo "${q% }"
+}
+
+# ---- the launchers --------------------------------------------------------------------------
+NOTES=()    # "pass launcher: why it is skipped"
+COMMANDS=() # "pass label: the exact command"
+
+# add_launcher PASS FILE LABEL CMD...: one run of CMD first, with its output kept; if that
+# fails, the launcher is skipped with its last line of error output. Else a line of FILE.
+add_launcher() {
+	local pass=$1 file=$2 label=$3 out rc why
+	shift 3
+	out=$(as_pass "$pass" timeout -k 2 20 "${@//\{n\}/pre}" 2>&1 </dev/null)
+	rc=$?
+	if [ $rc != 0 ]; then
+		why=$(grep -v '^[[:space:]]*$' <<<"$out" | tail -1)
+		NOTES+=("$pass $label: skipped (exit status $rc${why:+: $why})")
+		return 1
+	fi
+	(
+		IFS=$'\t'
+		echo "$label"$'\t'"$*"
+	) >>"$file"
+	COMMANDS+=("$pass $label: $(quote "$@")")
+}
+
+# crun_bundle PASS DIR: a bundle for /bin/true: `crun spec` (--rootless in the user pass)
+# with the same isolation as the others: no capabilities, the user and cgroup namespaces
+# too, /usr bound read-only over a rootfs holding the merged-/usr symlinks, a tmpfs /tmp,
+# no /sys; the root stays writable like bwrap's.
+crun_bundle() {
+	local pass=$1 dir=$2 d
+	mkdir -p "$dir/rootfs/usr" "$dir/state"
+	for d in bin sbin lib lib64; do ln -s "usr/$d" "$dir/rootfs/$d"; done
+	chmod -R a+rX "$dir"
+	if [ "$pass" = user ] && is_root; then chown "$TEST_USER" "$dir" "$dir/state"; fi
+	local spec=(crun spec)
+	[ "$pass" = user ] && spec+=(--rootless)
+	as_pass "$pass" sh -c 'cd "$1" && shift && exec "$@"' sh "$dir" "${spec[@]}" || return 1
+	python3 - "$dir/config.json" "$pass" "$(id -u)" <<-'EOF'
+		import json, sys
+		path, want_map = sys.argv[1], sys.argv[2] == "root" and sys.argv[3] == "0"
+		c = json.load(open(path))
+		p = c["process"]
+		p.update(args=["/bin/true"], terminal=False, env=["PATH=/usr/bin:/bin"])
+		p["capabilities"] = {k: [] for k in
+				     ("bounding", "effective", "inheritable", "permitted", "ambient")}
+		c["root"] = {"path": "rootfs", "readonly": False}
+		keep = ("/proc", "/dev", "/dev/pts", "/dev/shm", "/dev/mqueue")
+		c["mounts"] = [m for m in c["mounts"] if m["destination"] in keep] + [
+		    {"destination": "/usr", "type": "bind", "source": "/usr",
+		     "options": ["rbind", "ro", "nosuid", "nodev"]},
+		    {"destination": "/tmp", "type": "tmpfs", "source": "tmpfs",
+		     "options": ["nosuid", "nodev", "mode=755"]}]
+		lx = c["linux"]
+		lx["namespaces"] = [n for n in lx["namespaces"] if n["type"] not in ("user", "cgroup")] + \
+		    [{"type": "user"}, {"type": "cgroup"}]
+		if want_map:  # root's sandbox root is the host's root, as with sbx and bwrap
+		    lx["uidMappings"] = [{"containerID": 0, "hostID": 0, "size": 1}]
+		    lx["gidMappings"] = [{"containerID": 0, "hostID": 0, "size": 1}]
+		json.dump(c, open(path, "w"), indent=1)
+	EOF
+	chmod a+r "$dir/config.json"
+}
+
+# startup_launchers PASS FILE: the start-up set of one pass, the ones that run here.
+startup_launchers() {
+	local pass=$1 file=$2
+	add_launcher "$pass" "$file" sbx "$work/sbx" --profile "$work/bench.cfg" -- /bin/true
+	if command -v bwrap >/dev/null; then
+		add_launcher "$pass" "$file" bwrap bwrap "${BWRAP_ARGS[@]}" /bin/true
+	else
+		NOTES+=("$pass bwrap: skipped (bubblewrap is not installed)")
+	fi
+	add_launcher "$pass" "$file" unshare unshare -Urmpfiun --mount-proc /bin/true
+	if command -v firejail >/dev/null; then
+		add_launcher "$pass" "$file" firejail firejail --noprofile --net=none --private /bin/true
+	else
+		NOTES+=("$pass firejail: skipped (firejail is not installed)")
+	fi
+	if ! command -v crun >/dev/null; then
+		NOTES+=("$pass crun: skipped (crun is not installed)")
+	elif ! crun_bundle "$pass" "$work/$pass/crun"; then
+		NOTES+=("$pass crun: skipped (could not make its bundle)")
+	else
+		add_launcher "$pass" "$file" crun crun --cgroup-manager=disabled \
+			--root "$work/$pass/crun/state" run --bundle "$work/$pass/crun" "bench-{n}"
+	fi
+	add_launcher "$pass" "$file" true /bin/true
+}
+
+# run_pass PASS: the start-up set, then the concurrency run; rows go to $work/rows.tsv
+# (pass label runs failed median min max rss first_failure) and $work/concurrent.tsv
+# (pass copies wall_ms failed first_failure).
+run_pass() {
+	local pass=$1 dir=$work/$1 rc line
+	mkdir -p "$dir"
+	chmod 0755 "$dir"
+	: >"$dir/startup.tsv"
+	startup_launchers "$pass" "$dir/startup.tsv"
+	chmod a+r "$dir/startup.tsv"
+	echo "bench: $pass pass: $(wc -l <"$dir/startup.tsv") launchers," \
+		"$WARMUP warm-up and $ROUNDS interleaved runs each"
+	COMMANDS+=("$pass driver: bench -r $ROUNDS -w $WARMUP FILE (one launcher above per line)")
+	as_pass "$pass" "$work/bench" -r "$ROUNDS" -w "$WARMUP" "$dir/startup.tsv" \
+		>"$dir/startup.out" 2>"$dir/startup.err" </dev/null
+	rc=$?
+	if [ $rc -gt 1 ]; then
+		NOTES+=("$pass: the driver failed (exit status $rc: $(tail -1 "$dir/startup.err"))")
+	fi
+	awk -v pass="$pass" 'NR > 2 && !/^#/ { print pass, $0 }' "$dir/startup.out" >>"$work/rows.tsv"
+
+	printf 'sbx-sleep\t%s\t--profile\t%s\t--\t/bin/sleep\t1\n' "$work/sbx" "$work/bench.cfg" \
+		>"$dir/concurrent.tsv"
+	chmod a+r "$dir/concurrent.tsv"
+	COMMANDS+=("$pass concurrency: bench -c $COPIES FILE, FILE holding the one launcher sbx-sleep: $(
+		quote "$work/sbx" --profile "$work/bench.cfg" -- /bin/sleep 1)")
+	echo "bench: $pass pass: $COPIES sandboxes at once"
+	line=$(as_pass "$pass" "$work/bench" -c "$COPIES" "$dir/concurrent.tsv" 2>&1 </dev/null |
+		grep '^concurrent ')
+	if [ -n "$line" ]; then
+		sed -E 's/.* copies=([0-9]+) wall_ms=([0-9.]+) failed=([0-9]+) first_failure=(.*)/\1 \2 \3 \4/' \
+			<<<"$line" | sed "s/^/$pass /" >>"$work/concurrent.tsv"
+	else
+		echo "$pass $COPIES - $COPIES driver-failed" >>"$work/concurrent.tsv"
+	fi
+	leftover_check "$pass"
+}
+
+# leftover_check PASS: nothing may still run from $work (sbx, the driver); a sandbox gets up
+# to two seconds to go after its sbx.
+leftover_check() {
+	local left
+	for _ in $(seq 20); do
+		left=$(pgrep -af -- "$work/") || return 0
+		sleep 0.1
+	done
+	NOTES+=("$1: processes left behind: $(tr '\n' ';' <<<"$left")")
+}
+
+# ---- the report -----------------------------------------------------------------------------
+# headline_pass: the pass the ratios come from: user, unless it lacks sbx or bwrap figures.
+headline_pass() {
+	local p
+	for p in user root; do
+		if awk -v p=$p '$1 == p && ($2 == "sbx" || $2 == "bwrap") && $5 != "-" { n++ }
+			END { exit n != 2 }' "$work/rows.tsv"; then
+			echo $p
+			return
+		fi
+	done
+	echo none
+}
+
+# ratio PASS FIELD: sbx's FIELD (5 median, 8 rss) over bwrap's in PASS, or n/a.
+ratio() {
+	awk -v p="$1" -v f="$2" '$1 == p && $2 == "sbx" { s = $f } $1 == p && $2 == "bwrap" { b = $f }
+		END { if (s == "" || b == "" || s == "-" || b == "-" || b == 0) print "n/a";
+		      else printf "%.2f\n", s / b }' "$work/rows.tsv"
+}
+
+startup_table() {
+	echo "| pass | launcher | median ms | min ms | max ms | × sbx | peak RSS KiB | failed/runs |"
+	echo "|------|----------|----------:|-------:|-------:|------:|-------------:|------------:|"
+	awk '{ row[NR] = $0; if ($2 == "sbx") sbx[$1] = $5 }
+	END {
+		for (i = 1; i <= NR; i++) {
+			split(row[i], f, " ")
+			r = (f[5] == "-" || sbx[f[1]] == "" || sbx[f[1]] == "-" || sbx[f[1]] == 0) ? "n/a" \
+				: sprintf("%.2f", f[5] / sbx[f[1]])
+			why = f[9] == "-" ? "" : " (" f[9] ")"
+			printf "| %s | %s | %s | %s | %s | %s | %s | %s/%s%s |\n", f[1], f[2], f[5], f[6],
+				f[7], r, f[8], f[4], f[3], why
+		}
+	}' "$work/rows.tsv"
+}
+
+# report HEADLINE_PASS: the whole report, in Markdown.
+report() {
+	local hp=$1 n
+	echo "# sbx benchmark: latest results"
+	echo
+	echo "- Date: $(date -u)"
+	echo "- Machine: $(uname -srm), $(nproc) CPUs, $(grep -m1 '^model name' /proc/cpuinfo |
+		cut -d: -f2- | sed 's/^ *//')"
+	echo "- sbx: $("$SBX" --version 2>&1 | head -1) (\`make bench\` builds it with CFLAGS=\"-O2 -g\")"
+	echo
+	echo "## Start-up of /bin/true"
+	echo
+	echo "$WARMUP warm-up runs, then $ROUNDS runs of each launcher, interleaved; each run is a"
+	echo "posix_spawn() and wait4() of the launcher with its output on /dev/null. Times are wall"
+	echo "times; peak RSS is wait4()'s ru_maxrss, the median over the runs; × sbx is the median"
+	echo "over sbx's median in the same pass. Failed runs are counted and left out of the figures."
+	echo
+	startup_table
+	echo
+	for n in "${NOTES[@]}"; do echo "- $n"; done
+	[ ${#NOTES[@]} -gt 0 ] && echo
+	if [ "$hp" = none ]; then
+		echo "No pass has figures for both sbx and bwrap, so the ratios of the last line are n/a."
+	else
+		echo "The ratios of the last line come from the $hp pass."
+	fi
+	echo
+	echo "## $COPIES sandboxes at once"
+	echo
+	echo "All started at once by the driver, each running \`sleep 1\` in sbx's bench profile;"
+	echo "the wall time is from the first start to the last exit. concurrent_failures in the last"
+	echo "line counts the failures of every pass."
+	echo
+	echo "| pass | copies | wall ms | failed |"
+	echo "|------|-------:|--------:|-------:|"
+	awk '{ why = $5 == "-" ? "" : " (" $5 ")"; printf "| %s | %s | %s | %s%s |\n", $1, $2, $3, $4, why }' \
+		"$work/concurrent.tsv"
+	echo
+	echo "## Not measured yet"
+	echo
+	echo "- Seccomp cost and start-up with the default seccomp preset: n/a (sbx has no seccomp yet)."
+	echo "- Cgroup cost (start-up with a memory+pids quota): n/a (sbx has no cgroup support yet)."
+	echo
+	echo "## Commands"
+	echo
+	echo "Each pass runs from a world-readable copy in a temp dir (\`$work\`, removed afterwards);"
+	echo "the user pass runs as $TEST_USER with \`runuser -u $TEST_USER --\`."
+	echo
+	echo '```'
+	for n in "${COMMANDS[@]}"; do echo "$n"; done
+	echo '```'
+}
+
+# ---- main -----------------------------------------------------------------------------------
+install_peers
+: >"$work/rows.tsv"
+: >"$work/concurrent.tsv"
+if is_root; then
+	[[ $PASSES == *root* ]] && run_pass root
+	if [[ $PASSES == *user* ]]; then
+		if ensure_user; then
+			run_pass user
+		else
+			NOTES+=("user: skipped (could not create $TEST_USER)")
+		fi
+	fi
+else
+	run_pass user
+fi
+
+hp=$(headline_pass)
+report "$hp" >"$work/report.md"
+mkdir -p "$(dirname "$RESULTS")"
+startup=$(ratio "$hp" 5)
+rss=$(ratio "$hp" 8)
+conc=$(awk '{ n += $4 } END { print NR ? n : "n/a" }' "$work/concurrent.tsv")
+line="bench: startup_ratio_vs_bwrap=$startup startup_seccomp_ratio_vs_bwrap=n/a"
+line="$line rss_ratio_vs_bwrap=$rss seccomp_ns_per_syscall=n/a concurrent_failures=$conc"
+{
+	cat "$work/report.md"
+	echo
+	echo '```'
+	echo "$line"
+	echo '```'
+} >"$RESULTS"
+echo
+cat "$work/report.md"
+echo
+echo "$line"
