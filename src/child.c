@@ -71,16 +71,17 @@ static void arm_parent_death(struct run_ctx *ctx)
 		_exit(125);
 }
 
-_Noreturn void child_main(struct run_ctx *ctx)
+_Noreturn void child_fail(const struct run_ctx *ctx, size_t step, int code)
+{
+	report(ctx, step, code, 0);
+	_exit(125);
+}
+
+_Noreturn void child_run_steps(struct run_ctx *ctx, size_t from)
 {
 	const struct plan *plan = ctx->plan;
 
-	arm_parent_death(ctx);
-	/* The parent blocked the forwarded signals before clone(); the command gets the
-	 * caller's mask back. */
-	(void)sigprocmask(SIG_SETMASK, &ctx->sigmask, NULL);
-	wait_for_go(ctx);
-	for (size_t i = ctx->index; i < plan->n_steps; i++) {
+	for (size_t i = from; i < plan->n_steps; i++) {
 		const struct step *s = &plan->steps[i];
 		const struct step_type *t = plan_step_type(s->kind);
 		uint64_t start;
@@ -103,4 +104,14 @@ _Noreturn void child_main(struct run_ctx *ctx)
 			_exit(125);
 	}
 	_exit(125); /* a plan without STEP_EXEC; exec_run() refuses those */
+}
+
+_Noreturn void child_main(struct run_ctx *ctx)
+{
+	arm_parent_death(ctx);
+	/* The parent blocked the forwarded signals before clone(); the command gets the
+	 * caller's mask back. */
+	(void)sigprocmask(SIG_SETMASK, &ctx->sigmask, NULL);
+	wait_for_go(ctx);
+	child_run_steps(ctx, ctx->index);
 }

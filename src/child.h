@@ -1,6 +1,7 @@
 /* child.h — the post-clone step loop. */
 #pragma once
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "plan.h"
@@ -8,6 +9,13 @@
 /* Child. Wait for the parent's go, run the CHILD steps from ctx->index on, report each, and
  * exec. Never returns: _exit(125) on the first failure. */
 _Noreturn void child_main(struct run_ctx *ctx);
+
+/* Child. Run the CHILD steps from @from on, report each, and exec; never returns. The init
+ * step's command goes on here, on a stack of its own (process_run_init()). */
+_Noreturn void child_run_steps(struct run_ctx *ctx, size_t from);
+
+/* Child. Report that step @step failed with @code (-errno) and _exit(125). */
+_Noreturn void child_fail(const struct run_ctx *ctx, size_t step, int code);
 
 /* Child. The report record written after each step (STYLE.md §7). */
 struct child_report {

@@ -148,6 +148,10 @@ struct step {
 		} pdeath;
 		struct step_exec exec;
 		struct {
+			void *stack; /* STEP_INIT: the command's stack until it execs, plan-owned */
+			size_t stack_size;
+		} init;
+		struct {
 			uint64_t time_limit_ms; /* 0 = none */
 			bool tty;		/* relay the sandbox's pty */
 			bool has_init;		/* the direct child is sbx's init */

@@ -20,6 +20,9 @@
 #include "util/cleanup.h"
 
 #define DEFAULT_PATH "/usr/local/bin:/usr/bin:/bin"
+/* The stack the init step's command runs its last steps on (see init.c): they only call a few
+ * syscall wrappers, so this is plenty. */
+#define INIT_STACK_SIZE (64u * 1024u)
 
 static int oom(struct sbx_err *err)
 {
@@ -167,8 +170,12 @@ int process_plan_add(struct plan *plan, const struct profile *p, const struct sb
 	r = add_basics(plan, p, err);
 	if (r < 0)
 		return r;
-	if (init && !plan_add(plan, STEP_INIT, &p->process.init_loc))
-		return oom(err);
+	if (init) {
+		s = plan_add(plan, STEP_INIT, &p->process.init_loc);
+		if (!s || !(s->init.stack = plan_alloc(plan, INIT_STACK_SIZE)))
+			return oom(err);
+		s->init.stack_size = INIT_STACK_SIZE;
+	}
 	plan->has_init = init;
 	/* A pty of its own only when the caller has a terminal to relay and the sandbox a devpts;
 	 * otherwise setsid() alone keeps the caller's terminal out of reach (no TIOCSTI). */

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "plan.h"
+#include "child.h"
 #include "process.h"
 #include "profile.h"
 #include "util/cleanup.h"
@@ -490,10 +491,26 @@ static void test_run_tty(void **state)
 	close(sp[0]);
 }
 
-/* A child that runs the init step (a plan of init + exec) and then execs sh -c @script. */
+static int wait_exit(pid_t pid)
+{
+	int status;
+
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status)); /* init exits, it is never killed by the forwarded one */
+	return WEXITSTATUS(status);
+}
+
+/* A child that runs the init step of a plan of init + exec of sh -c @script: the command goes
+ * on with the exec step on the init step's own stack. */
 static pid_t start_init(const char *script)
 {
-	struct step steps[] = {{.kind = STEP_INIT}, {.kind = STEP_EXEC}};
+	static char stack[64 * 1024] __attribute__((aligned(16)));
+	static const char *const paths[] = {"/bin/sh"};
+	char *argv[] = {"sh", "-c", (char *)script, NULL};
+	struct step steps[] = {
+	    {.kind = STEP_INIT, .init = {.stack = stack, .stack_size = sizeof(stack)}},
+	    {.kind = STEP_EXEC,
+	     .exec = {.paths = paths, .n_paths = 1, .argv = argv, .envp = environ, .name = "sh"}}};
 	struct plan plan = {.steps = steps, .n_steps = 2};
 	struct run_ctx ctx = {
 	    .plan = &plan, .sync_fd = -1, .report_fd = -1, .tty_sock = -1, .root_fd = -1};
@@ -502,21 +519,61 @@ static pid_t start_init(const char *script)
 	assert_true(pid >= 0);
 	if (pid == 0) {
 		(void)prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
-		if (process_run_init(&steps[0], &ctx) < 0)
-			_exit(99);
-		execl("/bin/sh", "sh", "-c", script, (char *)NULL);
-		_exit(98);
+		(void)process_run_init(&steps[0], &ctx); /* returns only on failure */
+		_exit(99);
 	}
 	return pid;
 }
 
-static int wait_exit(pid_t pid)
+/* Without its stack the init step fails cleanly instead of starting anything. */
+static void test_run_init_needs_stack(void **state)
 {
-	int status;
+	struct step s = {.kind = STEP_INIT};
+	struct run_ctx ctx = {.sync_fd = -1, .report_fd = -1, .tty_sock = -1, .root_fd = -1};
 
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	assert_true(WIFEXITED(status)); /* init exits, it is never killed by the forwarded one */
-	return WEXITSTATUS(status);
+	(void)state;
+	assert_int_equal(process_run_init(&s, &ctx), -EINVAL);
+}
+
+/* A failed exec after init: the command reports it and exits 125, which init passes on. */
+static void test_run_init_exec_failure(void **state)
+{
+	static char stack[64 * 1024] __attribute__((aligned(16)));
+	static const char *const paths[] = {"/nonexistent/sbx-test"};
+	char *argv[] = {"x", NULL};
+	char *envp[] = {NULL};
+	struct step steps[] = {
+	    {.kind = STEP_INIT, .init = {.stack = stack, .stack_size = sizeof(stack)}},
+	    {.kind = STEP_EXEC,
+	     .exec = {.paths = paths, .n_paths = 1, .argv = argv, .envp = envp, .name = "x"}}};
+	struct plan plan = {.steps = steps, .n_steps = 2};
+	struct child_report rec;
+	int rep[2];
+	pid_t pid;
+
+	(void)state;
+	assert_int_equal(pipe2(rep, O_CLOEXEC), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct run_ctx ctx = {.plan = &plan,
+				      .sync_fd = -1,
+				      .report_fd = rep[1],
+				      .tty_sock = -1,
+				      .root_fd = -1};
+
+		close(rep[0]);
+		(void)prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+		(void)process_run_init(&steps[0], &ctx);
+		_exit(99);
+	}
+	close(rep[1]);
+	assert_int_equal(read(rep[0], &rec, sizeof(rec)), sizeof(rec));
+	assert_int_equal(rec.step, 1);
+	assert_int_equal(rec.code, -ENOENT);
+	assert_int_equal(read(rep[0], &rec, sizeof(rec)), 0);
+	close(rep[0]);
+	assert_int_equal(wait_exit(pid), 125);
 }
 
 static void test_run_init_status(void **state)
@@ -662,6 +719,8 @@ int main(void)
 	    cmocka_unit_test(test_run_exec),
 	    cmocka_unit_test(test_run_die_with_parent),
 	    cmocka_unit_test(test_run_tty),
+	    cmocka_unit_test(test_run_init_needs_stack),
+	    cmocka_unit_test(test_run_init_exec_failure),
 	    cmocka_unit_test(test_run_init_status),
 	    cmocka_unit_test(test_run_init_reaps_orphans),
 	    cmocka_unit_test(test_run_init_forwards_signals),
