@@ -65,40 +65,51 @@ static int proc_make_readonly(int proc, const char *name)
 	return attach_at(mnt, proc, name);
 }
 
-/* A private, detached tmpfs holding one empty read-only file, "empty", to bind over files. */
-static int empty_file_fs(void)
-{
-	const struct mount_fs_opt opts[] = {{"mode", "0755"}};
-	_cleanup_close_ int tmp = -1, fd = -1;
+/* What masks are bound from: an empty read-only file and directory in the stage (the process
+ * root while the mounts are built), made on first use. Their tmpfs stays attached, so the
+ * masks cost one clone each: a private mask tmpfs would be dissolved when its last fd is
+ * closed, which waits for an RCU grace period (about 60 us here). The stage is detached at the
+ * pivot, and a bind of one file or directory reaches nothing else of it. */
+#define MASK_FILE "/mask-file"
+#define MASK_DIR "/mask-dir"
 
-	tmp = mount_new_fs("tmpfs", opts, 1, MASK_ATTR & ~STEP_ATTR_RDONLY);
-	if (tmp < 0)
-		return tmp;
-	fd = openat(tmp, "empty", O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0444);
-	if (fd < 0 || fchmod(fd, 0444) < 0)
-		return -errno;
-	return TAKE_FD(tmp);
+static int mask_source(bool dir)
+{
+	int fd;
+
+	if (dir) {
+		fd = mount_mkdir(AT_FDCWD, MASK_DIR, 0555);
+		return fd == -EEXIST ? 0 : fd;
+	}
+	fd = open(MASK_FILE, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0444);
+	if (fd < 0)
+		return errno == EEXIST ? 0 : -errno;
+	if (fchmod(fd, 0444) < 0) {
+		int r = -errno;
+
+		close(fd);
+		return r;
+	}
+	close(fd);
+	return 0;
 }
 
-/* Cover @name: a file with the empty file (@empty made on first use), a directory with an
- * empty read-only tmpfs. Missing entries are skipped. */
-static int proc_mask(int proc, const char *name, int *empty)
+/* Cover @name: a file with an empty file, a directory with an empty directory, both read-only.
+ * Missing entries are skipped. */
+static int proc_mask(int proc, const char *name)
 {
-	const struct mount_fs_opt opts[] = {{"mode", "0555"}};
 	_cleanup_close_ int mnt = -1;
 	struct stat st;
+	bool dir;
+	int r;
 
 	if (fstatat(proc, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return errno == ENOENT ? 0 : -errno;
-	if (S_ISDIR(st.st_mode)) {
-		mnt = mount_new_fs("tmpfs", opts, 1, MASK_ATTR);
-	} else {
-		if (*empty < 0)
-			*empty = empty_file_fs();
-		if (*empty < 0)
-			return *empty;
-		mnt = mount_clone(*empty, "empty", false, MASK_ATTR);
-	}
+	dir = S_ISDIR(st.st_mode);
+	r = mask_source(dir);
+	if (r < 0)
+		return r;
+	mnt = mount_clone(AT_FDCWD, dir ? MASK_DIR : MASK_FILE, false, MASK_ATTR);
 	if (mnt < 0)
 		return mnt;
 	return attach_at(mnt, proc, name);
@@ -107,7 +118,7 @@ static int proc_mask(int proc, const char *name, int *empty)
 /* Child. A fresh procfs of the sandbox's pid namespace, its kernel-wide parts made harmless. */
 int mount_run_proc(const struct step *s, struct run_ctx *ctx)
 {
-	_cleanup_close_ int proc = -1, dst = -1, empty = -1;
+	_cleanup_close_ int proc = -1, dst = -1;
 	int r;
 
 	proc = mount_new_fs("proc", NULL, 0, s->mnt.attr);
@@ -126,7 +137,7 @@ int mount_run_proc(const struct step *s, struct run_ctx *ctx)
 			return r;
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(proc_masked); i++) {
-		r = proc_mask(proc, proc_masked[i], &empty);
+		r = proc_mask(proc, proc_masked[i]);
 		if (r < 0)
 			return r;
 	}

@@ -56,6 +56,19 @@ for f in kcore keys timer_list kallsyms; do
 		unlike "$OUT" " /proc/$f " "/proc/$f: absent on this kernel, so nothing to mask"
 	fi
 done
+# A masked file reads empty and can't be written; a masked directory is empty and read-only.
+if [ -e /proc/keys ]; then
+	run "${MINI[@]}" -- /probe cat /proc/keys
+	is "$RC:$OUT" "0:" "/proc/keys reads empty"
+	run "${MINI[@]}" -- /probe write /proc/keys x
+	like "$OUT" '^(EROFS|EACCES)$' "/proc/keys can't be written"
+fi
+if [ -d /proc/acpi ]; then
+	run "${MINI[@]}" -- /probe ls /proc/acpi
+	is "$RC:$OUT" "0:" "/proc/acpi is an empty directory"
+	run "${MINI[@]}" -- /probe mkdir /proc/acpi/x
+	is "$OUT" EROFS "/proc/acpi is read-only"
+fi
 
 kill "$host_pid" 2>/dev/null
 wait "$host_pid" 2>/dev/null
