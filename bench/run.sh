@@ -60,18 +60,8 @@ install_peers() {
 	done
 }
 
-# ensure_user: the unprivileged user, exactly as tests/integration/run.sh makes it.
-ensure_user() {
-	if ! id "$TEST_USER" >/dev/null 2>&1; then
-		useradd -m -s /bin/sh "$TEST_USER" || return 1
-	fi
-	local f
-	for f in /etc/subuid /etc/subgid; do
-		[ -e "$f" ] || : >"$f"
-	done
-	grep -q "^$TEST_USER:" /etc/subuid || usermod --add-subuids 200000-265535 "$TEST_USER" || return 1
-	grep -q "^$TEST_USER:" /etc/subgid || usermod --add-subgids 200000-265535 "$TEST_USER" || return 1
-}
+# ensure_user comes from tests/test-user.sh, shared with the integration tests.
+. "$repo/tests/test-user.sh"
 
 # A copy of sbx, the driver and the profile that any user can read, and the passes' files.
 work=$(mktemp -d /tmp/bench-run.XXXXXX) || exit 2

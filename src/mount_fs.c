@@ -251,6 +251,15 @@ int mount_attach(int mnt_fd, int dst_fd)
 	return 0;
 }
 
+int mount_attach_at(int mnt_fd, int root_fd, const char *path)
+{
+	_cleanup_close_ int dst = mount_open_dst(root_fd, path, true);
+
+	if (dst < 0)
+		return dst;
+	return mount_attach(mnt_fd, dst);
+}
+
 const char *mount_fmt_uint(char *buf, size_t size, uint64_t v, unsigned base)
 {
 	char tmp[24];
@@ -298,15 +307,12 @@ int mount_run_bind(const struct step *s, struct run_ctx *ctx)
 
 int mount_run_tmpfs(const struct step *s, struct run_ctx *ctx)
 {
-	_cleanup_close_ int mnt = -1, dst = -1;
+	_cleanup_close_ int mnt = -1;
 
 	mnt = mount_tmpfs(&s->mnt, s->mnt.attr);
 	if (mnt < 0)
 		return mnt;
-	dst = mount_open_dst(ctx->root_fd, s->mnt.dst, true);
-	if (dst < 0)
-		return dst;
-	return mount_attach(mnt, dst);
+	return mount_attach_at(mnt, ctx->root_fd, s->mnt.dst);
 }
 
 static int write_all(int fd, const char *p, size_t len)
@@ -568,7 +574,7 @@ static int overlay_config(const struct step_mount *m, int *ret_fs)
  * vanish with the sandbox). */
 int mount_run_overlay(const struct step *s, struct run_ctx *ctx)
 {
-	_cleanup_close_ int fs = -1, mnt = -1, dst = -1;
+	_cleanup_close_ int fs = -1, mnt = -1;
 	int r;
 
 	r = overlay_config(&s->mnt, &fs);
@@ -577,8 +583,5 @@ int mount_run_overlay(const struct step *s, struct run_ctx *ctx)
 	mnt = mount_fs_mount(fs, s->mnt.attr);
 	if (mnt < 0)
 		return mnt;
-	dst = mount_open_dst(ctx->root_fd, s->mnt.dst, true);
-	if (dst < 0)
-		return dst;
-	return mount_attach(mnt, dst);
+	return mount_attach_at(mnt, ctx->root_fd, s->mnt.dst);
 }

@@ -45,15 +45,12 @@ static int attach_at(int mnt, int dfd, const char *name)
 /* Attach a fresh @type mount (no options) with @attr on dst inside the new root. */
 static int attach_new(const char *type, const struct step *s, const struct run_ctx *ctx)
 {
-	_cleanup_close_ int mnt = -1, dst = -1;
+	_cleanup_close_ int mnt = -1;
 
 	mnt = mount_new_fs(type, NULL, 0, s->mnt.attr);
 	if (mnt < 0)
 		return mnt;
-	dst = mount_open_dst(ctx->root_fd, s->mnt.dst, true);
-	if (dst < 0)
-		return dst;
-	return mount_attach(mnt, dst);
+	return mount_attach_at(mnt, ctx->root_fd, s->mnt.dst);
 }
 
 static int proc_make_readonly(int proc, const char *name)
@@ -118,16 +115,13 @@ static int proc_mask(int proc, const char *name)
 /* Child. A fresh procfs of the sandbox's pid namespace, its kernel-wide parts made harmless. */
 int mount_run_proc(const struct step *s, struct run_ctx *ctx)
 {
-	_cleanup_close_ int proc = -1, dst = -1;
+	_cleanup_close_ int proc = -1;
 	int r;
 
 	proc = mount_new_fs("proc", NULL, 0, s->mnt.attr);
 	if (proc < 0)
 		return proc;
-	dst = mount_open_dst(ctx->root_fd, s->mnt.dst, true);
-	if (dst < 0)
-		return dst;
-	r = mount_attach(proc, dst);
+	r = mount_attach_at(proc, ctx->root_fd, s->mnt.dst);
 	if (r < 0)
 		return r;
 	/* From here on @proc names the attached mount, so the covers land inside it. */
@@ -202,16 +196,13 @@ static int dev_shm(int dev)
  * fd links. Attached first, then filled through its own fd, so nothing in it is followed. */
 int mount_run_dev(const struct step *s, struct run_ctx *ctx)
 {
-	_cleanup_close_ int dev = -1, dst = -1;
+	_cleanup_close_ int dev = -1;
 	int r;
 
 	dev = mount_tmpfs(&s->mnt, s->mnt.attr);
 	if (dev < 0)
 		return dev;
-	dst = mount_open_dst(ctx->root_fd, s->mnt.dst, true);
-	if (dst < 0)
-		return dst;
-	r = mount_attach(dev, dst);
+	r = mount_attach_at(dev, ctx->root_fd, s->mnt.dst);
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < ARRAY_SIZE(dev_nodes); i++) {
@@ -232,7 +223,7 @@ int mount_run_dev(const struct step *s, struct run_ctx *ctx)
  * the sandbox's user namespace; otherwise the host's /sys is bound, read-only. */
 int mount_run_sysfs(const struct step *s, struct run_ctx *ctx)
 {
-	_cleanup_close_ int src = -1, mnt = -1, dst = -1;
+	_cleanup_close_ int src = -1, mnt = -1;
 
 	mnt = mount_new_fs("sysfs", NULL, 0, s->mnt.attr);
 	if (mnt == -EPERM || mnt == -EACCES) {
@@ -243,10 +234,7 @@ int mount_run_sysfs(const struct step *s, struct run_ctx *ctx)
 	}
 	if (mnt < 0)
 		return mnt;
-	dst = mount_open_dst(ctx->root_fd, s->mnt.dst, true);
-	if (dst < 0)
-		return dst;
-	return mount_attach(mnt, dst);
+	return mount_attach_at(mnt, ctx->root_fd, s->mnt.dst);
 }
 
 /* Child. The POSIX message queues of the sandbox's ipc namespace. */

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "util/cleanup.h"
+#include "util/fd.h"
 
 #define DEFAULT_PATH "/usr/local/bin:/usr/bin:/bin"
 /* The stack the init step's command runs its last steps on (see init.c): they only call a few
@@ -241,36 +242,6 @@ int process_run_session(const struct step *s, struct run_ctx *ctx)
 	return setsid() < 0 ? -errno : 0;
 }
 
-/* Hand the pty master to the parent, which relays it to the caller's terminal. */
-static int send_fd(int sock, int fd)
-{
-	char byte = 'T';
-	struct iovec iov = {.iov_base = &byte, .iov_len = 1};
-	union {
-		struct cmsghdr align;
-		char buf[CMSG_SPACE(sizeof(int))];
-	} u;
-	struct msghdr msg = {
-	    .msg_iov = &iov,
-	    .msg_iovlen = 1,
-	    .msg_control = u.buf,
-	    .msg_controllen = sizeof(u.buf),
-	};
-	struct cmsghdr *cm;
-	ssize_t n;
-
-	memset(&u, 0, sizeof(u));
-	cm = CMSG_FIRSTHDR(&msg);
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-	do
-		n = sendmsg(sock, &msg, MSG_NOSIGNAL);
-	while (n < 0 && errno == EINTR);
-	return n < 0 ? -errno : 0;
-}
-
 /* The new pty starts with the caller's modes and size (as script(1) does), so the command sees
  * the same erase character and columns; the caller's terminal itself is only read. */
 static void copy_terminal(int slave)
@@ -314,7 +285,7 @@ int process_run_tty(const struct step *s, struct run_ctx *ctx)
 	if (r < 0)
 		return r;
 	copy_terminal(slave);
-	r = send_fd(ctx->tty_sock, master);
+	r = fd_send(ctx->tty_sock, master);
 	if (r < 0)
 		return r;
 	close(TAKE_FD(master)); /* only the parent holds the master now */

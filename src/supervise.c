@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "util/cleanup.h"
+#include "util/fd.h"
 
 /* Signals sent to sbx that the command should get instead. */
 static const int forwarded[] = {SBX_FORWARDED_SIGNALS};
@@ -166,32 +167,12 @@ static void on_timer(struct super *sv)
 /* Parent. The pty master the child's terminal step sent over the socket pair. */
 static int recv_master(int sock, struct sbx_err *err)
 {
-	char byte;
-	struct iovec iov = {.iov_base = &byte, .iov_len = 1};
-	union {
-		struct cmsghdr align;
-		char buf[CMSG_SPACE(sizeof(int))];
-	} u;
-	struct msghdr msg = {
-	    .msg_iov = &iov,
-	    .msg_iovlen = 1,
-	    .msg_control = u.buf,
-	    .msg_controllen = sizeof(u.buf),
-	};
-	struct cmsghdr *cm;
-	ssize_t n;
-	int fd;
+	int fd = fd_recv(sock);
 
-	do
-		n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return sbx_err_errno(err, NULL, "terminal: receiving the pty");
-	cm = CMSG_FIRSTHDR(&msg);
-	if (n == 0 || !cm || cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS ||
-	    cm->cmsg_len != CMSG_LEN(sizeof(int)))
+	if (fd == -EIO)
 		return sbx_err_set(err, NULL, -EIO, "terminal: the sandbox sent no pty");
-	memcpy(&fd, CMSG_DATA(cm), sizeof(int));
+	if (fd < 0)
+		return sbx_err_set(err, NULL, fd, "terminal: receiving the pty: %s", strerror(-fd));
 	return fd;
 }
 

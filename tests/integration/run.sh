@@ -96,18 +96,8 @@ run_pass() {
 	done
 }
 
-# ensure_user: the unprivileged test user with subordinate id ranges.
-ensure_user() {
-	if ! id "$TEST_USER" >/dev/null 2>&1; then
-		useradd -m -s /bin/sh "$TEST_USER" || return 1
-	fi
-	local f
-	for f in /etc/subuid /etc/subgid; do
-		[ -e "$f" ] || : >"$f"
-	done
-	grep -q "^$TEST_USER:" /etc/subuid || usermod --add-subuids 200000-265535 "$TEST_USER" || return 1
-	grep -q "^$TEST_USER:" /etc/subgid || usermod --add-subgids 200000-265535 "$TEST_USER" || return 1
-}
+# ensure_user comes from tests/test-user.sh, shared with bench/run.sh.
+. "$repo/tests/test-user.sh"
 
 # A copy laid out like the repo (sbx, build/probe, tests/integration, profiles) that any
 # user can read, wherever the repo is.
