@@ -118,5 +118,11 @@ is "$RC:$OUT" "0:ok" "--tmpfs adds a writable tmpfs"
 run "${MINI[@]}" --set 'process.umask="0027"' -- /probe umask
 is "$OUT" 0027 "process.umask sets the umask"
 
+# Only fds 0-2 reach the command: a descriptor the caller leaked (not close-on-exec) is closed.
+exec 7</dev/null
+run "${MINI[@]}" -- /probe ls /proc/self/fd
+exec 7<&-
+is "$(tr '\n' ' ' <<<"$OUT")" "0 1 2 3 " "a leaked fd 7 does not reach the command (3 is the probe's listing)"
+
 check_no_leftovers "the CLI runs"
 done_testing
