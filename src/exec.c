@@ -19,13 +19,7 @@
 #include "child.h"
 #include "util/cleanup.h"
 
-/* Where the steps of each side sit in the plan; see check_shape(). */
-struct shape {
-	size_t clone;	    /* STEP_CLONE */
-	size_t first_child; /* the CHILD steps are [first_child, end_child) */
-	size_t end_child;
-};
-
+/* The pipes and the socket pair between the parent and the child (STYLE.md §7). */
 struct channels {
 	int sync[2];   /* parent -> child: one byte = go */
 	int report[2]; /* child -> parent: struct child_report records */
@@ -106,32 +100,6 @@ static enum step_phase phase_of(const struct plan *plan, size_t i)
 }
 
 /* PREPARE..., CLONE, PARENT..., CHILD... ending in EXEC, PARENT... (supervision). */
-static int check_shape(const struct plan *plan, struct shape *ret, struct sbx_err *err)
-{
-	size_t i = 0, n = plan->n_steps;
-
-	while (i < n && phase_of(plan, i) == PHASE_PREPARE)
-		i++;
-	if (i == n || plan->steps[i].kind != STEP_CLONE)
-		return sbx_err_set(err, NULL, -EINVAL,
-				   "internal error: the plan has no clone step");
-	ret->clone = i++;
-	while (i < n && phase_of(plan, i) == PHASE_PARENT)
-		i++;
-	ret->first_child = i;
-	while (i < n && phase_of(plan, i) == PHASE_CHILD)
-		i++;
-	ret->end_child = i;
-	if (i == ret->first_child || plan->steps[i - 1].kind != STEP_EXEC)
-		return sbx_err_set(err, NULL, -EINVAL,
-				   "internal error: the child steps do not end in exec");
-	while (i < n && phase_of(plan, i) == PHASE_PARENT)
-		i++;
-	if (i != n)
-		return sbx_err_set(err, NULL, -EINVAL,
-				   "internal error: step %zu is out of place in the plan", i);
-	return 0;
-}
 
 static void log_step(const struct run_ctx *ctx, size_t i, const char *side, uint64_t usec)
 {
@@ -257,7 +225,7 @@ static int child_died(struct run_ctx *ctx, size_t next)
 	return sbx_err_set(ctx->err, &s->loc, -EIO, "%s: the sandbox process died (%s)", what, how);
 }
 
-static size_t next_child_step(const struct plan *plan, size_t i, const struct shape *sh)
+static size_t next_child_step(const struct plan *plan, size_t i, const struct plan_shape *sh)
 {
 	while (++i < sh->end_child && phase_of(plan, i) != PHASE_CHILD)
 		;
@@ -267,7 +235,7 @@ static size_t next_child_step(const struct plan *plan, size_t i, const struct sh
 /* Follows the child's reports until EOF. 0 when execve() succeeded, else what exec_run()
  * returns (an error, or 126/127); the child is reaped in that case. @released: the go byte
  * reached the child (else it died before, and EOF can't mean success). */
-static int follow_child(struct run_ctx *ctx, int fd, const struct shape *sh, bool released)
+static int follow_child(struct run_ctx *ctx, int fd, const struct plan_shape *sh, bool released)
 {
 	const struct plan *plan = ctx->plan;
 	size_t next = sh->first_child;
@@ -314,7 +282,7 @@ static int exit_status(int status)
 
 /* After a successful execve(): supervision and whatever else the plan runs last. Without a
  * supervise step, a plain wait. */
-static int finish(struct run_ctx *ctx, const struct shape *sh)
+static int finish(struct run_ctx *ctx, const struct plan_shape *sh)
 {
 	int r = run_parent_steps(ctx, sh->end_child, ctx->plan->n_steps);
 
@@ -331,7 +299,8 @@ static int finish(struct run_ctx *ctx, const struct shape *sh)
 
 /* Clone, run the parent's steps, release the child and follow it. The guard kills and reaps
  * the child on every early return. */
-static int run_clone_and_follow(struct run_ctx *ctx, struct channels *ch, const struct shape *sh)
+static int run_clone_and_follow(struct run_ctx *ctx, struct channels *ch,
+				const struct plan_shape *sh)
 {
 	_cleanup_(kill_childp) pid_t guard = -1;
 	bool released;
@@ -380,11 +349,11 @@ int exec_run(const struct plan *plan, const struct exec_opts *opts, struct sbx_e
 	    .err = err,
 	    .parent_fds = {-1, -1, -1},
 	};
-	struct shape sh = {0};
+	struct plan_shape sh = {0};
 	sigset_t forward;
 	int r;
 
-	r = check_shape(plan, &sh, err);
+	r = plan_shape(plan, &sh, err);
 	if (r < 0)
 		return r;
 	/* A signal meant for the command that arrives while the sandbox is being set up stays

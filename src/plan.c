@@ -59,6 +59,33 @@ const struct step_type *plan_step_type(enum step_kind kind)
 	return &step_types[kind];
 }
 
+int plan_shape(const struct plan *plan, struct plan_shape *ret, struct sbx_err *err)
+{
+	size_t i = 0, n = plan->n_steps;
+
+	while (i < n && plan_step_type(plan->steps[i].kind)->phase == PHASE_PREPARE)
+		i++;
+	if (i == n || plan->steps[i].kind != STEP_CLONE)
+		return sbx_err_set(err, NULL, -EINVAL,
+				   "internal error: the plan has no clone step");
+	ret->clone = i++;
+	while (i < n && plan_step_type(plan->steps[i].kind)->phase == PHASE_PARENT)
+		i++;
+	ret->first_child = i;
+	while (i < n && plan_step_type(plan->steps[i].kind)->phase == PHASE_CHILD)
+		i++;
+	ret->end_child = i;
+	if (i == ret->first_child || plan->steps[i - 1].kind != STEP_EXEC)
+		return sbx_err_set(err, NULL, -EINVAL,
+				   "internal error: the child steps do not end in exec");
+	while (i < n && plan_step_type(plan->steps[i].kind)->phase == PHASE_PARENT)
+		i++;
+	if (i != n)
+		return sbx_err_set(err, NULL, -EINVAL,
+				   "internal error: step %zu is out of place in the plan", i);
+	return 0;
+}
+
 struct plan *plan_new(void)
 {
 	return calloc(1, sizeof(struct plan));

@@ -237,6 +237,18 @@ char **plan_strv(struct plan *plan, const char *const *v, size_t n);
 /* printf into a plan-owned string. */
 char *plan_printf(struct plan *plan, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Where the executor's phases start and end in a plan: [PREPARE...] CLONE [PARENT...]
+ * [CHILD... ending in EXEC] [PARENT...]. */
+struct plan_shape {
+	size_t clone;	    /* index of STEP_CLONE */
+	size_t first_child; /* the CHILD steps are [first_child, end_child) */
+	size_t end_child;
+};
+
+/* Parent. Check that @plan has the shape above and fill *ret; -EINVAL with @err set otherwise
+ * (an internal error: the compiler always produces that shape). */
+int plan_shape(const struct plan *plan, struct plan_shape *ret, struct sbx_err *err);
+
 /* The row of the step table for @kind. */
 const struct step_type *plan_step_type(enum step_kind kind);
 

@@ -73,27 +73,6 @@ static int check_namespaces(const struct profile *p, const struct sbx_caller *c,
 	return r;
 }
 
-/* The executor relies on this shape: clone, parent steps, child steps, then supervision. */
-static int check_shape(const struct plan *plan, struct sbx_err *err)
-{
-	size_t i = 0;
-
-	while (i < plan->n_steps && plan_step_type(plan->steps[i].kind)->phase == PHASE_PREPARE)
-		i++;
-	if (i == plan->n_steps || plan->steps[i].kind != STEP_CLONE)
-		return sbx_err_set(err, NULL, -EINVAL, "internal: plan has no clone step");
-	for (i++; i < plan->n_steps && plan_step_type(plan->steps[i].kind)->phase == PHASE_PARENT;
-	     i++)
-		;
-	for (; i < plan->n_steps && plan_step_type(plan->steps[i].kind)->phase == PHASE_CHILD; i++)
-		;
-	if (i == 0 || plan->steps[i - 1].kind != STEP_EXEC)
-		return sbx_err_set(err, NULL, -EINVAL, "internal: child steps must end in exec");
-	if (i + 1 != plan->n_steps || plan->steps[i].kind != STEP_SUPERVISE)
-		return sbx_err_set(err, NULL, -EINVAL, "internal: plan must end in supervise");
-	return 0;
-}
-
 int policy_compile(const struct profile *p, const struct sbx_caller *c, struct plan **ret_plan,
 		   struct sbx_err *err)
 {
@@ -119,7 +98,7 @@ int policy_compile(const struct profile *p, const struct sbx_caller *c, struct p
 	}
 	if (r < 0)
 		return r;
-	r = check_shape(plan, err);
+	r = plan_shape(plan, &(struct plan_shape){0}, err); /* what the executor relies on */
 	if (r < 0)
 		return r;
 	*ret_plan = TAKE_PTR(plan);

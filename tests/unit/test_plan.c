@@ -2,6 +2,7 @@
 #include "unit.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -255,6 +256,32 @@ static void test_text_lists_every_step(void **state)
 	assert_non_null(strstr(text, " child  mount-file dst=/etc/x bytes=3 mode=0644"));
 }
 
+static void test_shape(void **state)
+{
+	_cleanup_(plan_freep) struct plan *plan = sample_plan();
+	_cleanup_(plan_freep) struct plan *bad = plan_new();
+	struct plan_shape sh = {0};
+	struct sbx_err err = {0};
+
+	(void)state;
+	/* clone, idmap (parent), mount-file, exec (child), supervise (parent) */
+	assert_int_equal(plan_shape(plan, &sh, &err), 0);
+	assert_int_equal(sh.clone, 0);
+	assert_int_equal(sh.first_child, 2);
+	assert_int_equal(sh.end_child, 4);
+
+	assert_int_equal(plan_shape(bad, &sh, &err), -EINVAL); /* no clone */
+	plan_add(bad, STEP_CLONE, NULL);
+	plan_add(bad, STEP_CHDIR, NULL);
+	assert_int_equal(plan_shape(bad, &sh, &err), -EINVAL); /* child steps don't end in exec */
+	plan_add(bad, STEP_EXEC, NULL);
+	assert_int_equal(plan_shape(bad, &sh, &err), 0);
+	plan_add(bad, STEP_SUPERVISE, NULL);
+	plan_add(bad, STEP_UMASK, NULL);
+	assert_int_equal(plan_shape(bad, &sh, &err), -EINVAL); /* a child step after supervise */
+	assert_int_equal(err.n, 3);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -266,6 +293,7 @@ int main(void)
 	    cmocka_unit_test(test_describe_rlimit_and_caps),
 	    cmocka_unit_test(test_json_parses_back),
 	    cmocka_unit_test(test_text_lists_every_step),
+	    cmocka_unit_test(test_shape),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
