@@ -57,7 +57,7 @@ static void arm_parent_death(struct run_ctx *ctx)
 {
 	pid_t ppid;
 
-	for (size_t i = 0; i < 3; i++) {
+	for (size_t i = 0; i < sizeof(ctx->parent_fds) / sizeof(ctx->parent_fds[0]); i++) {
 		if (ctx->parent_fds[i] >= 0)
 			close(ctx->parent_fds[i]);
 		ctx->parent_fds[i] = -1;

@@ -24,6 +24,7 @@ struct channels {
 	int sync[2];   /* parent -> child: one byte = go */
 	int report[2]; /* child -> parent: struct child_report records */
 	int tty[2];    /* SOCK_SEQPACKET: the child passes its pty master to the parent */
+	int net[2];    /* SOCK_SEQPACKET: the netns helper passes the namespace to the child */
 };
 
 /* The signals sbx passes on to the command (STEP_SUPERVISE forwards them). */
@@ -37,7 +38,7 @@ static void drop_fd(int *fd)
 
 static void channels_close(struct channels *ch)
 {
-	int *fds[] = {ch->sync, ch->report, ch->tty};
+	int *fds[] = {ch->sync, ch->report, ch->tty, ch->net};
 
 	for (size_t i = 0; i < ARRAY_SIZE(fds); i++) {
 		drop_fd(&fds[i][0]);
@@ -45,10 +46,13 @@ static void channels_close(struct channels *ch)
 	}
 }
 
-static int channels_open(struct channels *ch, struct sbx_err *err)
+static int channels_open(struct channels *ch, const struct plan *plan, struct sbx_err *err)
 {
+	bool net = plan_find(plan, 0, STEP_NETNS_CREATE) < plan->n_steps;
+
 	if (pipe2(ch->sync, O_CLOEXEC) < 0 || pipe2(ch->report, O_CLOEXEC) < 0 ||
-	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ch->tty) < 0)
+	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ch->tty) < 0 ||
+	    (net && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ch->net) < 0))
 		return sbx_err_errno(err, NULL, "cannot create the pipes to the sandbox");
 	return 0;
 }
@@ -193,6 +197,7 @@ static void describe_status(int status, char *buf, size_t size)
 static int child_failed(struct run_ctx *ctx, const struct child_report *rec)
 {
 	const struct step *s = &ctx->plan->steps[rec->step];
+	const struct step_type *t = plan_step_type(s->kind);
 	int code = rec->code < 0 ? rec->code : -EIO;
 	char what[512];
 
@@ -209,7 +214,8 @@ static int child_failed(struct run_ctx *ctx, const struct child_report *rec)
 		return 126;
 	}
 	plan_describe(s, what, sizeof(what));
-	return sbx_err_set(ctx->err, &s->loc, code, "%s: %s", what, strerror(-code));
+	return sbx_err_set(ctx->err, &s->loc, code, "%s: %s%s", what, strerror(-code),
+			   t->hint ? t->hint(s, code) : "");
 }
 
 /* EOF before the exec step: the child died without saying why (killed, say). */
@@ -303,15 +309,18 @@ static int run_clone_and_follow(struct run_ctx *ctx, struct channels *ch,
 				const struct plan_shape *sh)
 {
 	_cleanup_(kill_childp) pid_t guard = -1;
+	_cleanup_(kill_childp) pid_t helper = -1;
 	bool released;
 	int r;
 
 	ctx->sync_fd = ch->sync[0];
 	ctx->report_fd = ch->report[1];
 	ctx->tty_sock = ch->tty[1];
+	ctx->net_sock = ch->net[1];
 	ctx->parent_fds[0] = ch->sync[1];
 	ctx->parent_fds[1] = ch->report[0];
 	ctx->parent_fds[2] = ch->tty[0];
+	ctx->parent_fds[3] = ch->net[0];
 	r = run_parent_step(ctx, sh->clone); /* the child goes to child_main() */
 	if (r < 0)
 		return r;
@@ -320,10 +329,16 @@ static int run_clone_and_follow(struct run_ctx *ctx, struct channels *ch,
 	drop_fd(&ch->sync[0]);
 	drop_fd(&ch->report[1]);
 	drop_fd(&ch->tty[1]);
+	drop_fd(&ch->net[1]);
 	ctx->sync_fd = ctx->report_fd = -1;
 	ctx->tty_sock = ch->tty[0];
+	ctx->net_sock = ch->net[0];
 
 	r = run_parent_steps(ctx, sh->clone + 1, sh->first_child);
+	helper = ctx->net_helper;
+	/* Only the netns helper holds its end now: the child's read sees EOF if it dies. */
+	drop_fd(&ch->net[0]);
+	ctx->net_sock = -1;
 	if (r < 0)
 		return r;
 	released = send_go(ch->sync[1]) == 0;
@@ -331,12 +346,16 @@ static int run_clone_and_follow(struct run_ctx *ctx, struct channels *ch,
 	r = follow_child(ctx, ch->report[0], sh, released);
 	if (r != 0)
 		return r;
+	/* The child joined the helper's namespace before it exec'd: the helper is done. */
+	if (helper > 0)
+		(void)wait_child(helper, NULL);
+	helper = -1;
 	return finish(ctx, sh);
 }
 
 int exec_run(const struct plan *plan, const struct exec_opts *opts, struct sbx_err *err)
 {
-	struct channels ch = {{-1, -1}, {-1, -1}, {-1, -1}};
+	struct channels ch = {{-1, -1}, {-1, -1}, {-1, -1}, {-1, -1}};
 	struct run_ctx ctx = {
 	    .plan = plan,
 	    .child = -1,
@@ -347,7 +366,9 @@ int exec_run(const struct plan *plan, const struct exec_opts *opts, struct sbx_e
 	    .verbose = opts ? opts->verbose : 0,
 	    .stats = opts ? opts->stats : false,
 	    .err = err,
-	    .parent_fds = {-1, -1, -1},
+	    .parent_fds = {-1, -1, -1, -1},
+	    .net_sock = -1,
+	    .net_helper = -1,
 	};
 	struct plan_shape sh = {0};
 	sigset_t forward;
@@ -365,7 +386,7 @@ int exec_run(const struct plan *plan, const struct exec_opts *opts, struct sbx_e
 		return sbx_err_errno(err, NULL, "blocking signals");
 	r = run_parent_steps(&ctx, 0, sh.clone); /* PREPARE */
 	if (r == 0)
-		r = channels_open(&ch, err);
+		r = channels_open(&ch, plan, err);
 	if (r == 0)
 		r = run_clone_and_follow(&ctx, &ch, &sh);
 	channels_close(&ch);

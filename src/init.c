@@ -76,7 +76,8 @@ static bool reap(pid_t cmd, int *status)
  * must end when the command's last holder of the terminal does: so init keeps no fd at all. */
 static void close_everything(const struct run_ctx *ctx)
 {
-	const int fds[] = {ctx->sync_fd, ctx->report_fd, ctx->tty_sock, ctx->root_fd};
+	const int fds[] = {ctx->sync_fd, ctx->report_fd, ctx->tty_sock, ctx->root_fd,
+			   ctx->net_sock};
 
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
 		if (fds[i] >= 0)

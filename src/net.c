@@ -1,15 +1,31 @@
-/* net.c — network namespace plumbing. The netlink request is built with libmnl before
- * clone(); the child only sends it on a raw socket and reads the ack. */
+/* net.c — the sandbox's network namespace, made beside the child rather than by clone().
+ *
+ * Making a network namespace is the costliest part of starting a sandbox (every network
+ * subsystem registers its per-namespace state and sysctls: about half a millisecond here),
+ * and clone() would do it while the child can do nothing else. So clone() leaves the network
+ * namespace out; the parent forks a helper (STEP_NETNS_CREATE) that enters the sandbox's user
+ * namespace, unshares a network namespace there, brings lo up and passes the namespace's fd
+ * to the child over a socket. The child builds its mounts meanwhile and joins the namespace
+ * late (STEP_NETNS_JOIN), before anything that depends on it (a sysfs mount) and while it
+ * still has its capabilities. The namespace is the same one clone() would have made: owned
+ * by the sandbox's user namespace, holding only lo.
+ *
+ * The netlink request that brings lo up is built with libmnl at compile time; the helper only
+ * sends it on a raw socket and reads the ack. */
 #include "net.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <libmnl/libmnl.h>
 #include <linux/if.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
+#include <sched.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#include "util/fd.h"
 
 /* The loopback device is always ifindex 1 in a new network namespace. */
 #define LOOPBACK_IFINDEX 1
@@ -37,30 +53,103 @@ static int build_link_up(struct plan *plan, struct step *s, unsigned ifindex)
 	return 0;
 }
 
+/* Where the child joins: before the first sysfs mount (sysfs shows the mounter's network
+ * namespace, and in a user namespace may only be mounted by the owner of it), else before
+ * pivot_root, else after everything so far; always before the ids and capabilities change. */
+static size_t join_position(const struct plan *plan)
+{
+	size_t at = plan_find(plan, 0, STEP_MOUNT_SYSFS);
+
+	return at < plan->n_steps ? at : plan_find(plan, 0, STEP_MOUNT_PIVOT);
+}
+
+/* The PARENT steps after the clone end where the first CHILD step starts. */
+static size_t parent_block_end(const struct plan *plan)
+{
+	size_t i = plan_find(plan, 0, STEP_CLONE);
+
+	while (++i < plan->n_steps && plan_step_type(plan->steps[i].kind)->phase == PHASE_PARENT)
+		;
+	return i;
+}
+
 int net_plan_add(struct plan *plan, const struct profile *p, const struct sbx_caller *c,
 		 struct sbx_err *err)
 {
+	const struct sbx_loc *loc = p->net.mode_loc.file ? &p->net.mode_loc : NULL;
 	struct step *s;
 
 	(void)c;
 	if (!(p->namespaces & NS_BIT(NS_NET)))
 		return 0; /* "host": nothing to plumb */
-	s = plan_add(plan, STEP_LOOPBACK_UP, p->net.mode_loc.file ? &p->net.mode_loc : NULL);
+	if (plan_find(plan, 0, STEP_CLONE) == plan->n_steps)
+		return sbx_err_set(err, NULL, -EINVAL, "internal error: net before clone");
+	/* The join first: inserting it never moves the parent block's end. */
+	if (!plan_insert(plan, join_position(plan), STEP_NETNS_JOIN, loc))
+		return sbx_err_set(err, NULL, -ENOMEM, "out of memory");
+	s = plan_insert(plan, parent_block_end(plan), STEP_NETNS_CREATE, loc);
 	if (!s || build_link_up(plan, s, LOOPBACK_IFINDEX) < 0)
 		return sbx_err_set(err, NULL, -ENOMEM, "out of memory");
+	s->netlink.enter_userns = (p->namespaces & NS_BIT(NS_USER)) != 0;
+	return 0;
+}
+
+const char *net_join_hint(const struct step *s, int code)
+{
+	(void)s;
+	if (code == -ENOSPC)
+		return " (making the network namespace: the sysctl user.max_net_namespaces is 0 or "
+		       "reached)";
+	if (code == -EPERM || code == -EACCES)
+		return " (making the network namespace was refused)";
+	return "";
+}
+
+static _Noreturn void helper_main(const struct step *s, const struct run_ctx *ctx);
+
+int net_run_create(const struct step *s, struct run_ctx *ctx)
+{
+	pid_t pid;
+
+	if (ctx->net_sock < 0)
+		return sbx_err_set(ctx->err, &s->loc, -EBADF,
+				   "internal error: netns-create without a socket");
+	pid = fork();
+	if (pid == 0)
+		helper_main(s, ctx); /* at once, as after clone() */
+	if (pid < 0)
+		return sbx_err_errno(ctx->err, &s->loc, "netns-create: cannot fork the helper");
+	ctx->net_helper = pid;
 	return 0;
 }
 
 #include "util/child-safe.h"
 
-int net_run_loopback_up(const struct step *s, struct run_ctx *ctx)
+/* "/proc/PID/ns/user" into @buf (32 bytes are plenty), without stdio. */
+static void userns_path(char *buf, pid_t pid)
+{
+	static const char head[] = "/proc/", tail[] = "/ns/user";
+	char digits[12];
+	size_t n = 0, len = 0;
+	unsigned long v = (unsigned long)pid;
+
+	do
+		digits[n++] = (char)('0' + v % 10);
+	while ((v /= 10) && n < sizeof(digits));
+	memcpy(buf, head, sizeof(head) - 1);
+	len = sizeof(head) - 1;
+	while (n)
+		buf[len++] = digits[--n];
+	memcpy(buf + len, tail, sizeof(tail)); /* with the NUL */
+}
+
+static int link_up(const struct step *s)
 {
 	struct sockaddr_nl sa = {.nl_family = AF_NETLINK};
 	char ack[512];
 	ssize_t n;
 	int fd, r = 0;
 
-	(void)ctx;
 	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
 	if (fd < 0)
 		return -errno;
@@ -80,6 +169,60 @@ int net_run_loopback_up(const struct step *s, struct run_ctx *ctx)
 		r = ((const struct nlmsgerr *)NLMSG_DATA(nlh))->error; /* 0 = ack, else -errno */
 		break;
 	}
+	close(fd);
+	return r;
+}
+
+/* The helper's work; the netns fd, or -errno. */
+static int make_netns(const struct step *s, pid_t child)
+{
+	char path[32];
+	int fd, r;
+
+	if (s->netlink.enter_userns) {
+		userns_path(path, child);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return -errno;
+		r = setns(fd, CLONE_NEWUSER);
+		close(fd);
+		if (r < 0)
+			return -errno;
+	}
+	if (unshare(CLONE_NEWNET) < 0)
+		return -errno;
+	r = link_up(s);
+	if (r < 0)
+		return r;
+	fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+/* Helper (a fork of the parent). Keeps only its socket, so the child's sync pipe still sees
+ * EOF if sbx dies; passes the namespace (or why there is none) to the child and exits. */
+static _Noreturn void helper_main(const struct step *s, const struct run_ctx *ctx)
+{
+	int sock = ctx->net_sock, fd;
+
+	if (sock > 3)
+		(void)close_range(3, (unsigned)sock - 1, 0);
+	(void)close_range((unsigned)sock + 1, ~0u, 0);
+	fd = make_netns(s, ctx->child);
+	_exit(fd_send(sock, fd) < 0 || fd < 0 ? 1 : 0);
+}
+
+int net_run_join(const struct step *s, struct run_ctx *ctx)
+{
+	int fd, r = 0;
+
+	(void)s;
+	fd = fd_recv(ctx->net_sock);
+	close(ctx->net_sock);
+	ctx->net_sock = -1;
+	if (fd < 0)
+		return fd;
+	if (setns(fd, CLONE_NEWNET) < 0)
+		r = -errno;
 	close(fd);
 	return r;
 }

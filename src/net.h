@@ -1,9 +1,13 @@
-/* net.h — network namespace plumbing over netlink (libmnl). */
+/* net.h — the sandbox's network namespace: made by a helper beside the child (lo up by
+ * netlink, libmnl), joined by the child. */
 #pragma once
 
 #include "plan.h"
 #include "profile.h"
 
+/* Parent. Runs after mount_plan_add(): places the join relative to the mounts. */
 int net_plan_add(struct plan *plan, const struct profile *p, const struct sbx_caller *c,
-		 struct sbx_err *err);				    /* parent */
-int net_run_loopback_up(const struct step *s, struct run_ctx *ctx); /* child */
+		 struct sbx_err *err);
+int net_run_create(const struct step *s, struct run_ctx *ctx); /* parent */
+int net_run_join(const struct step *s, struct run_ctx *ctx);   /* child */
+const char *net_join_hint(const struct step *s, int code);     /* parent */

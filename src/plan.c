@@ -22,7 +22,8 @@ static const struct step_type step_types[] = {
     [STEP_SETGROUPS_DENY] = {"setgroups-deny", PHASE_PARENT, userns_run_setgroups},
     [STEP_IDMAP_WRITE] = {"idmap-write", PHASE_PARENT, userns_run_idmap},
     [STEP_IDMAP_HELPER] = {"idmap-helper", PHASE_PARENT, userns_run_helper},
-    [STEP_LOOPBACK_UP] = {"loopback-up", PHASE_CHILD, net_run_loopback_up},
+    [STEP_NETNS_CREATE] = {"netns-create", PHASE_PARENT, net_run_create},
+    [STEP_NETNS_JOIN] = {"netns-join", PHASE_CHILD, net_run_join, net_join_hint},
     [STEP_MOUNT_PRIVATE] = {"mount-private", PHASE_CHILD, mount_run_private},
     [STEP_MOUNT_STAGE] = {"mount-stage", PHASE_CHILD, mount_run_stage},
     [STEP_MOUNT_ROOT] = {"mount-root", PHASE_CHILD, mount_run_root},
@@ -203,4 +204,31 @@ struct step *plan_add(struct plan *plan, enum step_kind kind, const struct sbx_l
 	if (loc)
 		s->loc = *loc;
 	return s;
+}
+
+struct step *plan_insert(struct plan *plan, size_t at, enum step_kind kind,
+			 const struct sbx_loc *loc)
+{
+	struct step *s;
+
+	if (at > plan->n_steps)
+		return NULL;
+	if (!plan_add(plan, kind, loc))
+		return NULL;
+	s = &plan->steps[at];
+	memmove(s + 1, s, (plan->n_steps - 1 - at) * sizeof(*s));
+	memset(s, 0, sizeof(*s));
+	s->kind = kind;
+	if (loc)
+		s->loc = *loc;
+	return s;
+}
+
+size_t plan_find(const struct plan *plan, size_t from, enum step_kind kind)
+{
+	size_t i = from;
+
+	while (i < plan->n_steps && plan->steps[i].kind != kind)
+		i++;
+	return i;
 }

@@ -25,7 +25,8 @@ enum step_kind {
 	STEP_IDMAP_WRITE,    /* parent: write uid_map or gid_map */
 	STEP_IDMAP_HELPER,   /* parent: run newuidmap/newgidmap */
 	/* net.c */
-	STEP_LOOPBACK_UP, /* child: bring lo up by netlink */
+	STEP_NETNS_CREATE, /* parent: a helper makes the netns (lo up) while the child mounts */
+	STEP_NETNS_JOIN,   /* child: setns() into the helper's netns */
 	/* mount.c */
 	STEP_MOUNT_PRIVATE, /* child: make every mount a slave, so nothing reaches the host */
 	STEP_MOUNT_STAGE,   /* child: tmpfs stage; host tree moves to /oldroot */
@@ -123,6 +124,7 @@ struct step {
 			const void *msg; /* a complete netlink request built with libmnl */
 			size_t len;
 			unsigned ifindex;
+			bool enter_userns; /* STEP_NETNS_CREATE: in the sandbox's user namespace */
 		} netlink;
 		struct {
 			int resource; /* RLIMIT_* */
@@ -177,7 +179,9 @@ struct run_ctx {
 	bool stats;	     /* parent: print --stats */
 	struct sbx_err *err; /* parent only: where parent-side runners record failures */
 	pid_t parent;	     /* sbx's pid, stored by the clone runner for the child's check */
-	int parent_fds[3];   /* child: the parent's ends of sync/report/tty, closed at once */
+	int parent_fds[4];   /* child: the parent's ends of sync/report/tty/net, closed at once */
+	int net_sock;	     /* child: receives the netns fd; parent: the helper's end */
+	pid_t net_helper;    /* parent: the STEP_NETNS_CREATE helper, until reaped */
 	sigset_t sigmask;    /* the caller's signal mask: the child restores it at once */
 };
 
@@ -185,10 +189,14 @@ struct run_ctx {
  * only (the parent turns the failing step into a message). */
 typedef int (*step_run_fn)(const struct step *s, struct run_ctx *ctx);
 
+/* A hint appended to the message when step @s failed with @code (-errno), or "". */
+typedef const char *(*step_hint_fn)(const struct step *s, int code);
+
 struct step_type {
 	const char *name;
 	enum step_phase phase;
 	step_run_fn run;
+	step_hint_fn hint; /* optional */
 };
 
 /* Who runs sbx and on what: everything the compiler needs besides the profile. */
@@ -227,6 +235,14 @@ void plan_freep(struct plan **plan);
 /* Parent. Append a step of @kind at @loc (may be NULL); returns it zeroed but for kind and loc,
  * or NULL on out-of-memory. The pointer is valid until the next plan_add(). */
 struct step *plan_add(struct plan *plan, enum step_kind kind, const struct sbx_loc *loc);
+
+/* Parent. Insert a step of @kind before index @at (at == n_steps appends); like plan_add()
+ * otherwise. Steps after @at move up by one. */
+struct step *plan_insert(struct plan *plan, size_t at, enum step_kind kind,
+			 const struct sbx_loc *loc);
+
+/* Parent. Index of the first step of @kind at or after @from, or n_steps. */
+size_t plan_find(const struct plan *plan, size_t from, enum step_kind kind);
 
 /* Parent. Copies owned by the plan; NULL on out-of-memory. */
 char *plan_strdup(struct plan *plan, const char *s);

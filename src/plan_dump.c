@@ -313,9 +313,13 @@ static void describe_args(struct sink *k, const struct step *s)
 		put_str(k, "prog", s->helper.prog);
 		put_list(k, "map", s->helper.args, strv_len(s->helper.args));
 		break;
-	case STEP_LOOPBACK_UP:
-		put_str(k, "dev", "lo");
-		put_num(k, "ifindex", s->netlink.ifindex);
+	case STEP_NETNS_CREATE:
+		put_str(k, "by", "helper");
+		put_str(k, "owner", s->netlink.enter_userns ? "sandbox-userns" : "host-userns");
+		put_str(k, "up", "lo");
+		break;
+	case STEP_NETNS_JOIN:
+		put_str(k, "from", "netns-create");
 		break;
 	case STEP_MOUNT_PRIVATE:
 		put_str(k, "dst", "/");

@@ -19,11 +19,12 @@ typedef int (*plan_add_fn)(struct plan *plan, const struct profile *p, const str
 /* The order of this table is the order of setup (STYLE.md §6). */
 static const plan_add_fn plan_adders[] = {
     userns_plan_add, /* clone, id maps */
-    net_plan_add,    /* loopback */
     mount_plan_add,  /* ... ending in pivot_root */
-    uts_plan_add,     env_plan_add,
-    rlimit_plan_add,  caps_plan_add, /* ids, capabilities, no_new_privs */
-    process_plan_add,		     /* umask, cwd, init, session, exec, supervise */
+    /* The network namespace: its PARENT step goes after the id maps and its CHILD join among
+     * the mounts (net.c), so it is placed once the mounts are known. */
+    net_plan_add, uts_plan_add, env_plan_add, rlimit_plan_add,
+    caps_plan_add,    /* ids, capabilities, no_new_privs */
+    process_plan_add, /* umask, cwd, init, session, exec, supervise */
 };
 
 static bool has_mount_type(const struct profile *p, enum mount_type t)

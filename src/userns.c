@@ -489,10 +489,11 @@ int userns_plan_add(struct plan *plan, const struct profile *p, const struct sbx
 	s = plan_add(plan, STEP_CLONE, &p->namespaces_loc);
 	if (!s)
 		return -ENOMEM;
-	s->clone.ns = p->namespaces;
+	/* The network namespace is not clone()'s: net.c makes it beside the child. */
+	s->clone.ns = p->namespaces & ~NS_BIT(NS_NET);
 	s->clone.flags = 0;
 	for (unsigned i = 0; i < _NS_MAX; i++)
-		if (p->namespaces & NS_BIT(i))
+		if (s->clone.ns & NS_BIT(i))
 			s->clone.flags |= ns_clone_flag[i];
 	if (!(p->namespaces & NS_BIT(NS_USER)))
 		return check_no_userns(p, err);

@@ -2,15 +2,17 @@
 #include "util/fd.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 
 #include "util/child-safe.h"
 
-/* One byte of data and room for one fd; the same shape on both ends. */
+/* A code (0: an fd is attached; else -errno) and room for one fd; the same shape on both
+ * ends. */
 struct fd_msg {
-	char byte;
+	int32_t code;
 	struct iovec iov;
 	union {
 		struct cmsghdr align;
@@ -22,9 +24,8 @@ struct fd_msg {
 static void fd_msg_init(struct fd_msg *m)
 {
 	memset(m, 0, sizeof(*m));
-	m->byte = 'F';
-	m->iov.iov_base = &m->byte;
-	m->iov.iov_len = 1;
+	m->iov.iov_base = &m->code;
+	m->iov.iov_len = sizeof(m->code);
 	m->msg.msg_iov = &m->iov;
 	m->msg.msg_iovlen = 1;
 	m->msg.msg_control = m->u.buf;
@@ -38,11 +39,17 @@ int fd_send(int sock, int fd)
 	ssize_t n;
 
 	fd_msg_init(&m);
-	cm = CMSG_FIRSTHDR(&m.msg);
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	if (fd < 0) { /* a failure to pass on instead of an fd */
+		m.code = fd;
+		m.msg.msg_control = NULL;
+		m.msg.msg_controllen = 0;
+	} else {
+		cm = CMSG_FIRSTHDR(&m.msg);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	}
 	do
 		n = sendmsg(sock, &m.msg, MSG_NOSIGNAL);
 	while (n < 0 && errno == EINTR);
@@ -63,8 +70,10 @@ int fd_recv(int sock)
 	if (n < 0)
 		return -errno;
 	cm = CMSG_FIRSTHDR(&m.msg);
-	if (n == 0 || !cm || cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS ||
-	    cm->cmsg_len != CMSG_LEN(sizeof(int)))
+	if (n == (ssize_t)sizeof(m.code) && m.code < 0 && m.code >= -4095 && !cm)
+		return m.code;
+	if (n != (ssize_t)sizeof(m.code) || m.code != 0 || !cm || cm->cmsg_level != SOL_SOCKET ||
+	    cm->cmsg_type != SCM_RIGHTS || cm->cmsg_len != CMSG_LEN(sizeof(int)))
 		return -EIO;
 	memcpy(&fd, CMSG_DATA(cm), sizeof(int));
 	return fd;

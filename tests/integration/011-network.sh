@@ -49,6 +49,25 @@ else
 	isnt "$OUT" "$(readlink /proc/self/ns/net)" 'network.mode = "none" gets a namespace of its own'
 fi
 
+# The namespace is made beside the child (netns-create) and joined before sysfs is mounted:
+# sysfs shows the sandbox's namespace, not the caller's.
+run "${MINI[@]}" --profile "$PROFILES/fs-types.cfg" -- /probe ls /sys/class/net
+is "$RC:$OUT" "0:lo" "sysfs shows the sandbox's network namespace: only lo"
+
+# A limit the machine can't meet: no network namespace may be made (the limit is 0 in a user
+# namespace of the test's own). One line naming it, exit 125, nothing left behind.
+if unshare -Ur true 2>/dev/null; then
+	CMD="unshare -Ur (user.max_net_namespaces=0) sbx mini -- /probe ifaces"
+	SBXT_MARK=$MARK unshare -Ur sh -c 'echo 0 >/proc/sys/user/max_net_namespaces && exec "$@"' \
+		sh "$SBX" "${MINI[@]}" -- /probe ifaces >"$T/.out" 2>"$T/.err" </dev/null
+	RC=$? OUT=$(cat "$T/.out") ERR=$(cat "$T/.err")
+	leak_check
+	is_error_line "no network namespace allowed: one line naming the step and the limit" \
+		"netns-join.*No space left on device.*user\.max_net_namespaces"
+else
+	not_ok "unshare -Ur works (needed for the namespace-limit test)"
+fi
+
 # Modes of later issues: an error with FILE:LINE until they land.
 printf 'network = {\n  mode = "bridge";\n};\n' >"$T/bridge.cfg"
 run "${MINI[@]}" --profile "$T/bridge.cfg" -- /probe ifaces

@@ -4,6 +4,7 @@
  * `SBX_UPDATE_GOLDEN=1 make unit` and review the diff like code. */
 #include "unit.h"
 
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -149,8 +150,78 @@ static void test_host_network_drops_net_ns(void **state)
 	assert_int_equal(compile("network = { mode = \"host\"; };\n", 1000, &plan, &err), 0);
 	assert_int_equal(plan->steps[0].kind, STEP_CLONE);
 	assert_false(plan->steps[0].clone.ns & NS_BIT(NS_NET));
-	for (size_t i = 0; i < plan->n_steps; i++)
-		assert_int_not_equal(plan->steps[i].kind, STEP_LOOPBACK_UP);
+	for (size_t i = 0; i < plan->n_steps; i++) {
+		assert_int_not_equal(plan->steps[i].kind, STEP_NETNS_CREATE);
+		assert_int_not_equal(plan->steps[i].kind, STEP_NETNS_JOIN);
+	}
+}
+
+static size_t find(const struct plan *plan, enum step_kind kind)
+{
+	size_t at = plan_find(plan, 0, kind);
+
+	assert_true(at < plan->n_steps);
+	assert_int_equal(plan_find(plan, at + 1, kind), plan->n_steps); /* only one */
+	return at;
+}
+
+/* The network namespace is not clone()'s: a helper makes it after the id maps, and the child
+ * joins it after its mounts, before pivot_root. */
+static void test_netns_made_beside_the_child(void **state)
+{
+	_cleanup_(plan_freep) struct plan *plan = NULL;
+	struct sbx_err err = {0};
+	size_t create, join;
+
+	(void)state;
+	assert_int_equal(compile("network = { mode = \"none\"; };\n", 1000, &plan, &err), 0);
+	assert_int_equal(plan->steps[0].kind, STEP_CLONE);
+	assert_false(plan->steps[0].clone.ns & NS_BIT(NS_NET));
+	assert_false(plan->steps[0].clone.flags & CLONE_NEWNET);
+	create = find(plan, STEP_NETNS_CREATE);
+	join = find(plan, STEP_NETNS_JOIN);
+	assert_true(plan->steps[create].netlink.enter_userns);
+	assert_non_null(plan->steps[create].netlink.msg);
+	assert_int_equal(plan->steps[create].loc.line, 1);
+	/* Last of the parent's steps before the child's first. */
+	assert_int_equal(plan_step_type(plan->steps[create + 1].kind)->phase, PHASE_CHILD);
+	for (size_t i = 1; i < create; i++)
+		assert_int_equal(plan_step_type(plan->steps[i].kind)->phase, PHASE_PARENT);
+	assert_true(plan_find(plan, 0, STEP_IDMAP_WRITE) < create);
+	/* After every mount, right before pivot_root. */
+	assert_int_equal(plan->steps[join + 1].kind, STEP_MOUNT_PIVOT);
+	assert_int_equal(plan->steps[join - 1].kind, STEP_MOUNT_ROOT);
+}
+
+/* sysfs shows the mounter's network namespace: the join comes before it. */
+static void test_netns_joined_before_sysfs(void **state)
+{
+	_cleanup_(plan_freep) struct plan *plan = NULL;
+	struct sbx_err err = {0};
+	size_t join;
+
+	(void)state;
+	assert_int_equal(compile("filesystem = { mounts = ( { type = \"tmpfs\"; dst = \"/a\"; },\n"
+				 "  { type = \"sysfs\"; dst = \"/sys\"; }, { type = \"tmpfs\"; dst "
+				 "= \"/b\"; } ); };\n",
+				 1000, &plan, &err),
+			 0);
+	join = find(plan, STEP_NETNS_JOIN);
+	assert_int_equal(plan->steps[join + 1].kind, STEP_MOUNT_SYSFS);
+	assert_int_equal(plan->steps[join - 1].kind, STEP_MOUNT_TMPFS);
+	assert_string_equal(plan->steps[join - 1].mnt.dst, "/a");
+}
+
+/* Root without a user namespace: the helper makes the namespace where it is. */
+static void test_netns_root_without_userns(void **state)
+{
+	_cleanup_(plan_freep) struct plan *plan = NULL;
+	struct sbx_err err = {0};
+
+	(void)state;
+	assert_int_equal(compile("namespaces = [ \"mount\", \"net\" ];\n", 0, &plan, &err), 0);
+	assert_false(plan->steps[find(plan, STEP_NETNS_CREATE)].netlink.enter_userns);
+	assert_int_equal(plan->steps[find(plan, STEP_NETNS_JOIN) + 1].kind, STEP_MOUNT_PIVOT);
 }
 
 /* The setup section a step belongs to (STYLE.md §6 order): sections never go backwards. */
@@ -158,9 +229,9 @@ static int section(enum step_kind k)
 {
 	if (k <= STEP_IDMAP_HELPER)
 		return 0;
-	if (k == STEP_LOOPBACK_UP)
-		return 1;
-	if (k <= STEP_MOUNT_PIVOT)
+	if (k == STEP_NETNS_CREATE)
+		return 1;	   /* the parent's last step */
+	if (k <= STEP_MOUNT_PIVOT) /* the join is among the mounts */
 		return 2;
 	if (k <= STEP_DOMAINNAME)
 		return 3;
@@ -264,16 +335,17 @@ static void test_unmapped_caller_enters_ids_first(void **state)
 
 	(void)state;
 	assert_int_equal(compile(text, 0, &plan, &err), 0);
-	/* clone, uid_map, gid_map, then the early switch before any mount is built. */
-	assert_int_equal(plan->steps[3].kind, STEP_SET_IDS);
-	assert_int_equal(plan->steps[3].ids.uid, 0);
-	assert_false(plan->steps[3].ids.set_groups);
-	assert_int_equal(plan_step_type(plan->steps[4].kind)->phase, PHASE_CHILD);
+	/* clone, uid_map, gid_map, netns-create, then the early switch before any mount. */
+	assert_int_equal(plan->steps[3].kind, STEP_NETNS_CREATE);
+	assert_int_equal(plan->steps[4].kind, STEP_SET_IDS);
+	assert_int_equal(plan->steps[4].ids.uid, 0);
+	assert_false(plan->steps[4].ids.set_groups);
+	assert_int_equal(plan_step_type(plan->steps[5].kind)->phase, PHASE_CHILD);
 	plan = plan_free(plan);
 
 	/* The default self map needs no early switch. */
 	assert_int_equal(compile("user = { uid = 0; };\n", 1000, &plan, &err), 0);
-	assert_int_not_equal(plan->steps[4].kind, STEP_SET_IDS);
+	assert_int_not_equal(plan->steps[5].kind, STEP_SET_IDS);
 }
 
 int main(void)
@@ -285,6 +357,9 @@ int main(void)
 	    cmocka_unit_test(test_nonroot_needs_user_ns),
 	    cmocka_unit_test(test_cross_section_errors_are_all_listed),
 	    cmocka_unit_test(test_host_network_drops_net_ns),
+	    cmocka_unit_test(test_netns_made_beside_the_child),
+	    cmocka_unit_test(test_netns_joined_before_sysfs),
+	    cmocka_unit_test(test_netns_root_without_userns),
 	    cmocka_unit_test(test_plan_order),
 	    cmocka_unit_test(test_env_clear_keep_set),
 	    cmocka_unit_test(test_env_not_cleared_keeps_caller),

@@ -1,18 +1,25 @@
-/* test_runners.c — child-side runners of uts, rlimit and caps, with the syscalls mocked. */
+/* test_runners.c — child-side runners of uts, rlimit, caps and net, with the syscalls mocked. */
 /* LDWRAP: -Wl,--wrap=sethostname,--wrap=setdomainname,--wrap=setrlimit */
 /* LDWRAP: -Wl,--wrap=setresuid,--wrap=setresgid,--wrap=setgroups */
+/* LDWRAP: -Wl,--wrap=setns */
 #include "unit.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
+#include <sched.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
 #include "caps.h"
+#include "net.h"
 #include "plan.h"
 #include "rlimit.h"
 #include "uts.h"
+#include "util/fd.h"
 
 int __wrap_sethostname(const char *name, size_t len);
 int __wrap_setdomainname(const char *name, size_t len);
@@ -20,6 +27,7 @@ int __wrap_setrlimit(int resource, const struct rlimit *rl);
 int __wrap_setresuid(uid_t r, uid_t e, uid_t s);
 int __wrap_setresgid(gid_t r, gid_t e, gid_t s);
 int __wrap_setgroups(size_t n, const gid_t *list);
+int __wrap_setns(int fd, int nstype);
 
 int __wrap_sethostname(const char *name, size_t len)
 {
@@ -68,6 +76,20 @@ int __wrap_setgroups(size_t n, const gid_t *list)
 {
 	check_expected(n);
 	(void)list;
+	errno = mock_type(int);
+	return errno ? -1 : 0;
+}
+
+/* Checks that @fd is the one the test sent (the same file, as a new descriptor). */
+static ino_t sent_ino;
+
+int __wrap_setns(int fd, int nstype)
+{
+	struct stat st;
+
+	assert_int_equal(fstat(fd, &st), 0);
+	assert_int_equal(st.st_ino, sent_ino);
+	check_expected(nstype);
 	errno = mock_type(int);
 	return errno ? -1 : 0;
 }
@@ -144,6 +166,45 @@ static void test_set_ids_order_and_groups(void **state)
 	assert_int_equal(caps_run_set_ids(&s, &ctx), -EINVAL);
 }
 
+/* The child's side of the network namespace: the helper's fd is joined, its failure is the
+ * step's errno, and a helper that died without a word is -EIO. The socket is closed after. */
+static void test_netns_join(void **state)
+{
+	struct step s = {.kind = STEP_NETNS_JOIN};
+	struct run_ctx ctx = {0};
+	struct stat st;
+	int sv[2], fd;
+
+	(void)state;
+	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+	fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	assert_true(fd >= 0);
+	assert_int_equal(fstat(fd, &st), 0);
+	sent_ino = st.st_ino;
+	assert_int_equal(fd_send(sv[0], fd), 0);
+	close(fd);
+	ctx.net_sock = sv[1];
+	expect_value(__wrap_setns, nstype, CLONE_NEWNET);
+	will_return(__wrap_setns, 0);
+	assert_int_equal(net_run_join(&s, &ctx), 0);
+	assert_int_equal(ctx.net_sock, -1);
+	assert_int_equal(fcntl(sv[1], F_GETFD), -1); /* closed */
+	close(sv[0]);
+
+	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+	assert_int_equal(fd_send(sv[0], -ENOSPC), 0);
+	ctx.net_sock = sv[1];
+	assert_int_equal(net_run_join(&s, &ctx), -ENOSPC);
+	close(sv[0]);
+	assert_non_null(strstr(net_join_hint(&s, -ENOSPC), "user.max_net_namespaces"));
+	assert_string_equal(net_join_hint(&s, -EIO), "");
+
+	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+	close(sv[0]);
+	ctx.net_sock = sv[1];
+	assert_int_equal(net_run_join(&s, &ctx), -EIO);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -151,6 +212,7 @@ int main(void)
 	    cmocka_unit_test(test_hostname_error_is_negative_errno),
 	    cmocka_unit_test(test_rlimit_value_and_unlimited),
 	    cmocka_unit_test(test_set_ids_order_and_groups),
+	    cmocka_unit_test(test_netns_join),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
