@@ -25,6 +25,7 @@ struct channels {
 	int report[2]; /* child -> parent: struct child_report records */
 	int tty[2];    /* SOCK_SEQPACKET: the child passes its pty master to the parent */
 	int net[2];    /* SOCK_SEQPACKET: the netns helper passes the namespace to the child */
+	int status[2]; /* init -> parent: the command's wait status, once nothing else runs */
 };
 
 /* The signals sbx passes on to the command (STEP_SUPERVISE forwards them). */
@@ -38,7 +39,7 @@ static void drop_fd(int *fd)
 
 static void channels_close(struct channels *ch)
 {
-	int *fds[] = {ch->sync, ch->report, ch->tty, ch->net};
+	int *fds[] = {ch->sync, ch->report, ch->tty, ch->net, ch->status};
 
 	for (size_t i = 0; i < ARRAY_SIZE(fds); i++) {
 		drop_fd(&fds[i][0]);
@@ -49,10 +50,12 @@ static void channels_close(struct channels *ch)
 static int channels_open(struct channels *ch, const struct plan *plan, struct sbx_err *err)
 {
 	bool net = plan_find(plan, 0, STEP_NETNS_CREATE) < plan->n_steps;
+	bool init = plan_find(plan, 0, STEP_INIT) < plan->n_steps;
 
 	if (pipe2(ch->sync, O_CLOEXEC) < 0 || pipe2(ch->report, O_CLOEXEC) < 0 ||
 	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ch->tty) < 0 ||
-	    (net && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ch->net) < 0))
+	    (net && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ch->net) < 0) ||
+	    (init && pipe2(ch->status, O_CLOEXEC) < 0))
 		return sbx_err_errno(err, NULL, "cannot create the pipes to the sandbox");
 	return 0;
 }
@@ -317,10 +320,12 @@ static int run_clone_and_follow(struct run_ctx *ctx, struct channels *ch,
 	ctx->report_fd = ch->report[1];
 	ctx->tty_sock = ch->tty[1];
 	ctx->net_sock = ch->net[1];
+	ctx->status_fd = ch->status[1];
 	ctx->parent_fds[0] = ch->sync[1];
 	ctx->parent_fds[1] = ch->report[0];
 	ctx->parent_fds[2] = ch->tty[0];
 	ctx->parent_fds[3] = ch->net[0];
+	ctx->parent_fds[4] = ch->status[0];
 	r = run_parent_step(ctx, sh->clone); /* the child goes to child_main() */
 	if (r < 0)
 		return r;
@@ -330,9 +335,11 @@ static int run_clone_and_follow(struct run_ctx *ctx, struct channels *ch,
 	drop_fd(&ch->report[1]);
 	drop_fd(&ch->tty[1]);
 	drop_fd(&ch->net[1]);
+	drop_fd(&ch->status[1]);
 	ctx->sync_fd = ctx->report_fd = -1;
 	ctx->tty_sock = ch->tty[0];
 	ctx->net_sock = ch->net[0];
+	ctx->status_fd = ch->status[0];
 
 	r = run_parent_steps(ctx, sh->clone + 1, sh->first_child);
 	helper = ctx->net_helper;
@@ -350,12 +357,17 @@ static int run_clone_and_follow(struct run_ctx *ctx, struct channels *ch,
 	if (helper > 0)
 		(void)wait_child(helper, NULL);
 	helper = -1;
-	return finish(ctx, sh);
+	r = finish(ctx, sh);
+	/* init reported the command's status and ends on its own; waiting for it would only
+	 * wait for the kernel to tear the namespaces down. */
+	if (ctx->child < 0)
+		guard = -1;
+	return r;
 }
 
 int exec_run(const struct plan *plan, const struct exec_opts *opts, struct sbx_err *err)
 {
-	struct channels ch = {{-1, -1}, {-1, -1}, {-1, -1}, {-1, -1}};
+	struct channels ch = {{-1, -1}, {-1, -1}, {-1, -1}, {-1, -1}, {-1, -1}};
 	struct run_ctx ctx = {
 	    .plan = plan,
 	    .child = -1,
@@ -366,8 +378,9 @@ int exec_run(const struct plan *plan, const struct exec_opts *opts, struct sbx_e
 	    .verbose = opts ? opts->verbose : 0,
 	    .stats = opts ? opts->stats : false,
 	    .err = err,
-	    .parent_fds = {-1, -1, -1, -1},
+	    .parent_fds = {-1, -1, -1, -1, -1},
 	    .net_sock = -1,
+	    .status_fd = -1,
 	    .net_helper = -1,
 	};
 	struct plan_shape sh = {0};

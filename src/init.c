@@ -73,21 +73,57 @@ static bool reap(pid_t cmd, int *status)
 }
 
 /* The sbx parent learns that exec succeeded from EOF on the report pipe, and the pty relay
- * must end when the command's last holder of the terminal does: so init keeps no fd at all. */
+ * must end when the command's last holder of the terminal does: so init keeps no fd but the
+ * status pipe (the command's copy closes when it execs). */
 static void close_everything(const struct run_ctx *ctx)
 {
 	const int fds[] = {ctx->sync_fd, ctx->report_fd, ctx->tty_sock, ctx->root_fd,
 			   ctx->net_sock};
+	int keep = ctx->status_fd;
 
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
-		if (fds[i] >= 0)
+		if (fds[i] >= 0 && fds[i] != keep)
 			(void)close(fds[i]);
-	(void)close_range(0, ~0u, 0);
+	if (keep < 0) {
+		(void)close_range(0, ~0u, 0);
+		return;
+	}
+	if (keep > 0)
+		(void)close_range(0, (unsigned)keep - 1, 0);
+	(void)close_range((unsigned)keep + 1, ~0u, 0);
+}
+
+/* Reaps what has exited; true when init has no child left. Every process of the namespace is
+ * a descendant of init and orphans are handed to it before their parent's exit is seen, so
+ * no child left means nothing else runs in the sandbox. */
+static bool alone(void)
+{
+	pid_t pid;
+	int st;
+
+	do
+		pid = waitpid(-1, &st, WNOHANG);
+	while (pid > 0 || (pid < 0 && errno == EINTR));
+	return pid < 0 && errno == ECHILD;
+}
+
+/* Tell sbx the command's status when the sandbox holds nothing else any more, so sbx can
+ * return without waiting while the kernel tears the namespaces down after init. When other
+ * processes remain, init says nothing: its exit kills them, and sbx waits for that exit. */
+static void report_status(const struct run_ctx *ctx, int status)
+{
+	ssize_t n;
+
+	if (ctx->status_fd < 0 || !alone())
+		return;
+	do
+		n = write(ctx->status_fd, &status, sizeof(status));
+	while (n < 0 && errno == EINTR);
 }
 
 static _Noreturn void init_main(const struct run_ctx *ctx, pid_t cmd, const sigset_t *set)
 {
-	int status = 0;
+	int status = 0, code;
 
 	(void)prctl(PR_SET_NAME, "sbx-init", 0, 0, 0);
 	if (command_detaches(ctx))
@@ -108,9 +144,9 @@ static _Noreturn void init_main(const struct run_ctx *ctx, pid_t cmd, const sigs
 		if (si.si_code != SI_KERNEL)
 			(void)kill(cmd, si.si_signo);
 	}
-	if (WIFSIGNALED(status))
-		_exit(128 + WTERMSIG(status));
-	_exit(WEXITSTATUS(status));
+	code = WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+	report_status(ctx, (code & 0xff) << 8); /* the wait status of init's own exit */
+	_exit(code);
 }
 
 /* What the command needs from init's frame; read once, before anything else. */

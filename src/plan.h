@@ -156,7 +156,8 @@ struct step {
 		struct {
 			uint64_t time_limit_ms; /* 0 = none */
 			bool tty;		/* relay the sandbox's pty */
-			bool has_init;		/* the direct child is sbx's init */
+			bool has_init;		/* the direct child is sbx's init, which reports
+						 * the command's status before it ends */
 		} supervise;
 	};
 };
@@ -179,8 +180,9 @@ struct run_ctx {
 	bool stats;	     /* parent: print --stats */
 	struct sbx_err *err; /* parent only: where parent-side runners record failures */
 	pid_t parent;	     /* sbx's pid, stored by the clone runner for the child's check */
-	int parent_fds[4];   /* child: the parent's ends of sync/report/tty/net, closed at once */
+	int parent_fds[5];   /* child: the parent's ends of sync/report/tty/net/status */
 	int net_sock;	     /* child: receives the netns fd; parent: the helper's end */
+	int status_fd;	     /* child: init writes the command's wait status; parent: reads it */
 	pid_t net_helper;    /* parent: the STEP_NETNS_CREATE helper, until reaped */
 	sigset_t sigmask;    /* the caller's signal mask: the child restores it at once */
 };

@@ -392,6 +392,7 @@ static void describe_args(struct sink *k, const struct step *s)
 		put_num(k, "time_limit_ms", s->supervise.time_limit_ms);
 		put_bool(k, "tty", s->supervise.tty);
 		put_bool(k, "init", s->supervise.has_init);
+		put_str(k, "status", s->supervise.has_init ? "from-init" : "wait");
 		put_str(k, "forward", "INT,TERM,HUP,QUIT,USR1,USR2");
 		break;
 	case _STEP_KIND_MAX:

@@ -47,7 +47,9 @@ struct relay {
 struct super {
 	pid_t child;
 	int sfd, tfd;
+	int status_fd; /* init's report of the command's status; -1 when not awaited */
 	bool exited, timed_out;
+	bool detached; /* the status came from init, which ends on its own: never reaped here */
 	int status;
 	struct rusage ru;
 	struct relay tty;
@@ -281,8 +283,26 @@ static void relay_io(struct relay *t, const struct pollfd *in, const struct poll
 		to_stdout(t);
 }
 
-/* poll() slots: 0 signals, 1 timer, 2 stdin, 3 pty master, 4 stdout. */
-static void fill_pollfds(const struct super *sv, struct pollfd pfd[5])
+/* init's report: the status, as if init had been reaped. EOF (init ended without one, or
+ * the command never ran) leaves the wait to SIGCHLD. */
+static void on_status(struct super *sv)
+{
+	int status;
+	ssize_t n;
+
+	do
+		n = read(sv->status_fd, &status, sizeof(status));
+	while (n < 0 && errno == EINTR);
+	if (n == (ssize_t)sizeof(status) && !sv->exited) {
+		sv->status = status;
+		sv->exited = sv->detached = true;
+	}
+	sv->status_fd = -1; /* one report at most; the executor closes the pipe */
+}
+
+/* poll() slots: 0 signals, 1 timer, 2 stdin, 3 pty master, 4 stdout, 5 init's status. */
+#define N_SLOTS 6
+static void fill_pollfds(const struct super *sv, struct pollfd pfd[N_SLOTS])
 {
 	const struct relay *t = &sv->tty;
 	bool relay = t->live;
@@ -295,6 +315,7 @@ static void fill_pollfds(const struct super *sv, struct pollfd pfd[5])
 	    .fd = relay ? t->master : -1,
 	    .events = (short)((t->out_len ? 0 : POLLIN) | (t->in_len ? POLLOUT : 0))};
 	pfd[4] = (struct pollfd){.fd = relay && t->out_len ? STDOUT_FILENO : -1, .events = POLLOUT};
+	pfd[5] = (struct pollfd){.fd = sv->exited ? -1 : sv->status_fd, .events = POLLIN};
 }
 
 static int loop(struct super *sv, struct sbx_err *err)
@@ -303,7 +324,7 @@ static int loop(struct super *sv, struct sbx_err *err)
 	int r = try_reap(sv, err); /* it may have exited before SIGCHLD was blocked */
 
 	while (r == 0 && !(sv->exited && !sv->tty.live)) {
-		struct pollfd pfd[5];
+		struct pollfd pfd[N_SLOTS];
 		int timeout = -1, n;
 
 		if (sv->exited) { /* only the relay is left: drain what is in flight */
@@ -316,7 +337,7 @@ static int loop(struct super *sv, struct sbx_err *err)
 									: DRAIN_IDLE_MS);
 		}
 		fill_pollfds(sv, pfd);
-		n = poll(pfd, 5, timeout);
+		n = poll(pfd, N_SLOTS, timeout);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
@@ -327,6 +348,8 @@ static int loop(struct super *sv, struct sbx_err *err)
 			r = on_signals(sv, err);
 		if (pfd[1].revents)
 			on_timer(sv);
+		if (pfd[5].revents)
+			on_status(sv);
 		if (sv->tty.live)
 			relay_io(&sv->tty, &pfd[2], &pfd[3], &pfd[4]);
 	}
@@ -388,6 +411,8 @@ static int supervise(const struct step *s, struct run_ctx *ctx, struct super *sv
 			print_time_limit(s->supervise.time_limit_ms);
 	}
 	ctx->status = sv->status;
+	if (sv->detached)
+		ctx->child = -1; /* ours no more to wait for or to kill */
 	if (ctx->stats)
 		print_stats(sv, start);
 	return 0;
@@ -397,7 +422,12 @@ static int supervise(const struct step *s, struct run_ctx *ctx, struct super *sv
  * ctx->status to its wait status. On failure the executor kills and reaps the child. */
 int process_run_supervise(const struct step *s, struct run_ctx *ctx)
 {
-	struct super sv = {.child = ctx->child, .sfd = -1, .tfd = -1, .tty = {.master = -1}};
+	/* --stats needs the rusage of init and all it reaped: then sbx waits for init's end. */
+	struct super sv = {.child = ctx->child,
+			   .sfd = -1,
+			   .tfd = -1,
+			   .status_fd = ctx->stats ? -1 : ctx->status_fd,
+			   .tty = {.master = -1}};
 	sigset_t set, old;
 	int r;
 

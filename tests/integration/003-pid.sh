@@ -38,6 +38,25 @@ run "${PB[@]}" -- /bin/sh -c '(/bin/true &); sleep 0.5; /probe procs'
 is "$RC" 0 "a shell leaving an orphan behind runs"
 unlike "$OUT" ' true$' "the init reaps an orphaned child (no zombie left)"
 
+# sbx returns once the command has ended. With nothing else left in the sandbox, init reports
+# the status at once and the kernel tears the namespaces down after; with a process left, sbx
+# returns only when init's exit has killed it. Either way nothing of the sandbox runs when sbx
+# has returned: checked at once, before run()'s leak check (which waits a little), and with
+# die_with_parent off, whose SIGKILL to init at sbx's exit would otherwise hide a sandbox that
+# outlived sbx.
+nodie=(--set process.die_with_parent=false)
+CMD="sbx ${PB[*]} ${nodie[*]} -- /bin/sh -c '/probe sleep 30 $MARK-bg & exit 3'"
+SBXT_MARK=$MARK timeout -k 3 20 "$SBX" "${PB[@]}" "${nodie[@]}" \
+	-- /bin/sh -c "/probe sleep 30 $MARK-bg & exit 3" >"$T/.out" 2>"$T/.err" </dev/null
+RC=$?
+left=$(pgrep -f -- "$MARK-bg")
+OUT=$(cat "$T/.out") ERR=$(cat "$T/.err")
+is "$RC:$left" "3:" "a process the command left behind is gone when sbx returns"
+leak_check
+run "${PB[@]}" "${nodie[@]}" -- /bin/sh -c "exec /probe sleep 1 $MARK-fg"
+left=$(pgrep -f -- "$MARK-fg")
+is "$RC:$left" "0:" "the command is gone when sbx returns"
+
 # The kernel-global parts of /proc are read-only or masked.
 run "${MINI[@]}" -- /probe write /proc/sys/kernel/hostname evil
 is "$OUT" EROFS "/proc/sys is read-only"

@@ -502,7 +502,7 @@ static int wait_exit(pid_t pid)
 
 /* A child that runs the init step of a plan of init + exec of sh -c @script: the command goes
  * on with the exec step on the init step's own stack. */
-static pid_t start_init(const char *script)
+static pid_t start_init_reporting(const char *script, int status_fd)
 {
 	static char stack[64 * 1024] __attribute__((aligned(16)));
 	static const char *const paths[] = {"/bin/sh"};
@@ -512,8 +512,13 @@ static pid_t start_init(const char *script)
 	    {.kind = STEP_EXEC,
 	     .exec = {.paths = paths, .n_paths = 1, .argv = argv, .envp = environ, .name = "sh"}}};
 	struct plan plan = {.steps = steps, .n_steps = 2};
-	struct run_ctx ctx = {
-	    .plan = &plan, .sync_fd = -1, .report_fd = -1, .tty_sock = -1, .root_fd = -1};
+	struct run_ctx ctx = {.plan = &plan,
+			      .sync_fd = -1,
+			      .report_fd = -1,
+			      .tty_sock = -1,
+			      .root_fd = -1,
+			      .net_sock = -1,
+			      .status_fd = status_fd};
 	pid_t pid = fork();
 
 	assert_true(pid >= 0);
@@ -523,6 +528,11 @@ static pid_t start_init(const char *script)
 		_exit(99);
 	}
 	return pid;
+}
+
+static pid_t start_init(const char *script)
+{
+	return start_init_reporting(script, -1);
 }
 
 /* Without its stack the init step fails cleanly instead of starting anything. */
@@ -560,7 +570,9 @@ static void test_run_init_exec_failure(void **state)
 				      .sync_fd = -1,
 				      .report_fd = rep[1],
 				      .tty_sock = -1,
-				      .root_fd = -1};
+				      .root_fd = -1,
+				      .net_sock = -1,
+				      .status_fd = -1};
 
 		close(rep[0]);
 		(void)prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
@@ -604,6 +616,40 @@ static void test_run_init_reaps_orphans(void **state)
 	assert_true(b.tv_sec - a.tv_sec < 2);
 }
 
+/* init reports the command's status on the status pipe when nothing else is left, so sbx
+ * needn't wait for the namespaces to go; with a process left, it reports nothing (its exit
+ * kills that process, and sbx waits for the exit). */
+static void test_run_init_reports_status_when_alone(void **state)
+{
+	int sp[2], status = -1;
+	pid_t pid;
+
+	(void)state;
+	assert_int_equal(pipe2(sp, O_CLOEXEC), 0);
+	pid = start_init_reporting("(true &); sleep 0.2; exit 7", sp[1]);
+	close(sp[1]);
+	assert_int_equal(read(sp[0], &status, sizeof(status)), sizeof(status));
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 7);
+	assert_int_equal(read(sp[0], &status, sizeof(status)), 0);
+	close(sp[0]);
+	assert_int_equal(wait_exit(pid), 7);
+
+	assert_int_equal(pipe2(sp, O_CLOEXEC), 0);
+	pid = start_init_reporting("kill -TERM $$", sp[1]);
+	close(sp[1]);
+	assert_int_equal(read(sp[0], &status, sizeof(status)), sizeof(status));
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 128 + SIGTERM);
+	close(sp[0]);
+	assert_int_equal(wait_exit(pid), 128 + SIGTERM);
+
+	assert_int_equal(pipe2(sp, O_CLOEXEC), 0);
+	pid = start_init_reporting("(sleep 3 &); exit 5", sp[1]);
+	close(sp[1]);
+	assert_int_equal(read(sp[0], &status, sizeof(status)), 0); /* EOF, no report */
+	close(sp[0]);
+	assert_int_equal(wait_exit(pid), 5);
+}
+
 static void test_run_init_forwards_signals(void **state)
 {
 	pid_t pid;
@@ -631,7 +677,7 @@ static int supervise(const char *script, uint64_t limit_ms, int *ret_status)
 {
 	struct step s = {.kind = STEP_SUPERVISE, .supervise = {.time_limit_ms = limit_ms}};
 	struct sbx_err err = {0};
-	struct run_ctx ctx = {.tty_sock = -1, .verbose = -1, .err = &err};
+	struct run_ctx ctx = {.tty_sock = -1, .status_fd = -1, .verbose = -1, .err = &err};
 	int r;
 
 	ctx.child = fork();
@@ -663,6 +709,53 @@ static void test_run_supervise_status_and_time_limit(void **state)
 	assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
 	assert_int_equal(supervise("exit 0", 5000, &status), 0);
 	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+/* A child that reports a status on the status pipe and then lingers, as init does while the
+ * kernel tears the namespaces down: supervise returns with the reported status at once and
+ * lets the child go (ctx.child = -1); with --stats it waits for the end, for the rusage. */
+static void test_run_supervise_takes_init_report(void **state)
+{
+	struct step s = {.kind = STEP_SUPERVISE, .supervise = {.has_init = true}};
+	struct sbx_err err = {0};
+	struct timespec a, b;
+	int sp[2];
+
+	(void)state;
+	for (int stats = 0; stats <= 1; stats++) {
+		struct run_ctx ctx = {.tty_sock = -1, .verbose = -1, .err = &err};
+		pid_t pid;
+
+		assert_int_equal(pipe2(sp, O_CLOEXEC), 0);
+		pid = fork();
+		assert_true(pid >= 0);
+		if (pid == 0) {
+			int status = 9 << 8;
+
+			(void)write(sp[1], &status, sizeof(status));
+			usleep(stats ? 100000 : 3000000);
+			_exit(stats ? 8 : 0);
+		}
+		close(sp[1]);
+		ctx.child = pid;
+		ctx.status_fd = sp[0];
+		ctx.stats = stats;
+		clock_gettime(CLOCK_MONOTONIC, &a);
+		assert_int_equal(process_run_supervise(&s, &ctx), 0);
+		clock_gettime(CLOCK_MONOTONIC, &b);
+		close(sp[0]);
+		if (!stats) {
+			assert_true(WIFEXITED(ctx.status) && WEXITSTATUS(ctx.status) == 9);
+			assert_int_equal(ctx.child, -1);
+			assert_true(b.tv_sec - a.tv_sec < 2);
+			kill(pid, SIGKILL);
+			assert_int_equal(waitpid(pid, NULL, 0), pid);
+		} else {
+			assert_true(WIFEXITED(ctx.status) && WEXITSTATUS(ctx.status) == 8);
+			assert_int_equal(ctx.child, pid);
+			assert_int_equal(waitpid(pid, NULL, WNOHANG), -1); /* reaped */
+		}
+	}
 }
 
 static void test_run_supervise_forwards_signals(void **state)
@@ -723,8 +816,10 @@ int main(void)
 	    cmocka_unit_test(test_run_init_exec_failure),
 	    cmocka_unit_test(test_run_init_status),
 	    cmocka_unit_test(test_run_init_reaps_orphans),
+	    cmocka_unit_test(test_run_init_reports_status_when_alone),
 	    cmocka_unit_test(test_run_init_forwards_signals),
 	    cmocka_unit_test(test_run_supervise_status_and_time_limit),
+	    cmocka_unit_test(test_run_supervise_takes_init_report),
 	    cmocka_unit_test(test_run_supervise_forwards_signals),
 	};
 
