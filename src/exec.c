@@ -381,6 +381,7 @@ int exec_run(const struct plan *plan, const struct exec_opts *opts, struct sbx_e
 	    .parent_fds = {-1, -1, -1, -1, -1},
 	    .net_sock = -1,
 	    .status_fd = -1,
+	    .pidfd = -1,
 	    .net_helper = -1,
 	};
 	struct plan_shape sh = {0};
@@ -403,6 +404,8 @@ int exec_run(const struct plan *plan, const struct exec_opts *opts, struct sbx_e
 	if (r == 0)
 		r = run_clone_and_follow(&ctx, &ch, &sh);
 	channels_close(&ch);
+	if (ctx.pidfd >= 0)
+		close(ctx.pidfd);
 	(void)sigprocmask(SIG_SETMASK, &ctx.sigmask, NULL);
 	return r;
 }

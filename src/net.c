@@ -53,14 +53,20 @@ static int build_link_up(struct plan *plan, struct step *s, unsigned ifindex)
 	return 0;
 }
 
-/* Where the child joins: before the first sysfs mount (sysfs shows the mounter's network
- * namespace, and in a user namespace may only be mounted by the owner of it), else before
- * pivot_root, else after everything so far; always before the ids and capabilities change. */
+/* Where the child joins: as late as it can, to leave the helper the most time. That is right
+ * after pivot_root, unless a sysfs mount comes first (sysfs shows the mounter's network
+ * namespace, and in a user namespace may only be mounted by the owner of it): then before
+ * it. Either way before the rlimits (a low nofile could refuse the fd) and before the ids and
+ * capabilities change (setns() needs CAP_SYS_ADMIN). Without a mount namespace: after
+ * everything so far. */
 static size_t join_position(const struct plan *plan)
 {
 	size_t at = plan_find(plan, 0, STEP_MOUNT_SYSFS);
 
-	return at < plan->n_steps ? at : plan_find(plan, 0, STEP_MOUNT_PIVOT);
+	if (at < plan->n_steps)
+		return at;
+	at = plan_find(plan, 0, STEP_MOUNT_PIVOT);
+	return at < plan->n_steps ? at + 1 : at;
 }
 
 /* The PARENT steps after the clone end where the first CHILD step starts. */
@@ -84,7 +90,8 @@ int net_plan_add(struct plan *plan, const struct profile *p, const struct sbx_ca
 		return 0; /* "host": nothing to plumb */
 	if (plan_find(plan, 0, STEP_CLONE) == plan->n_steps)
 		return sbx_err_set(err, NULL, -EINVAL, "internal error: net before clone");
-	/* The join first: inserting it never moves the parent block's end. */
+	/* The join first: inserting it never moves the parent block's end. It must come before
+	 * the uts, rlimit and caps steps, which is why this adder runs right after the mounts'. */
 	if (!plan_insert(plan, join_position(plan), STEP_NETNS_JOIN, loc))
 		return sbx_err_set(err, NULL, -ENOMEM, "out of memory");
 	s = plan_insert(plan, parent_block_end(plan), STEP_NETNS_CREATE, loc);
@@ -173,21 +180,32 @@ static int link_up(const struct step *s)
 	return r;
 }
 
-/* The helper's work; the netns fd, or -errno. */
-static int make_netns(const struct step *s, pid_t child)
+/* Enter the child's user namespace: by its pidfd (Linux 5.8), else by /proc. */
+static int enter_userns(const struct run_ctx *ctx)
 {
 	char path[32];
 	int fd, r;
 
+	if (ctx->pidfd >= 0 && setns(ctx->pidfd, CLONE_NEWUSER) == 0)
+		return 0;
+	userns_path(path, ctx->child);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	r = setns(fd, CLONE_NEWUSER) < 0 ? -errno : 0;
+	close(fd);
+	return r;
+}
+
+/* The helper's work; the netns fd, or -errno. */
+static int make_netns(const struct step *s, const struct run_ctx *ctx)
+{
+	int fd, r;
+
 	if (s->netlink.enter_userns) {
-		userns_path(path, child);
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			return -errno;
-		r = setns(fd, CLONE_NEWUSER);
-		close(fd);
+		r = enter_userns(ctx);
 		if (r < 0)
-			return -errno;
+			return r;
 	}
 	if (unshare(CLONE_NEWNET) < 0)
 		return -errno;
@@ -198,17 +216,14 @@ static int make_netns(const struct step *s, pid_t child)
 	return fd < 0 ? -errno : fd;
 }
 
-/* Helper (a fork of the parent). Keeps only its socket, so the child's sync pipe still sees
- * EOF if sbx dies; passes the namespace (or why there is none) to the child and exits. */
+/* Helper (a fork of the parent): passes the namespace (or why there is none) to the child and
+ * exits. It lives about a millisecond, so the copies of sbx's fds it holds meanwhile (the
+ * child's sync pipe among them) are left for its exit to close. */
 static _Noreturn void helper_main(const struct step *s, const struct run_ctx *ctx)
 {
-	int sock = ctx->net_sock, fd;
+	int fd = make_netns(s, ctx);
 
-	if (sock > 3)
-		(void)close_range(3, (unsigned)sock - 1, 0);
-	(void)close_range((unsigned)sock + 1, ~0u, 0);
-	fd = make_netns(s, ctx->child);
-	_exit(fd_send(sock, fd) < 0 || fd < 0 ? 1 : 0);
+	_exit(fd_send(ctx->net_sock, fd) < 0 || fd < 0 ? 1 : 0);
 }
 
 int net_run_join(const struct step *s, struct run_ctx *ctx)

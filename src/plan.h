@@ -183,6 +183,7 @@ struct run_ctx {
 	int parent_fds[5];   /* child: the parent's ends of sync/report/tty/net/status */
 	int net_sock;	     /* child: receives the netns fd; parent: the helper's end */
 	int status_fd;	     /* child: init writes the command's wait status; parent: reads it */
+	int pidfd;	     /* parent: pidfd of the child from clone3(), -1 without one */
 	pid_t net_helper;    /* parent: the STEP_NETNS_CREATE helper, until reaped */
 	sigset_t sigmask;    /* the caller's signal mask: the child restores it at once */
 };

@@ -518,15 +518,20 @@ static pid_t clone_legacy(unsigned long flags)
 #endif
 }
 
-/* fork()-style: no CLONE_VM, the child gets a copy of our memory and stack. */
-static pid_t clone_ns(unsigned long flags)
+/* fork()-style: no CLONE_VM, the child gets a copy of our memory and stack. With clone3(),
+ * *ret_pidfd gets a pidfd of the child (the netns helper enters its namespaces with it). */
+static pid_t clone_ns(unsigned long flags, int *ret_pidfd)
 {
+	*ret_pidfd = -1;
 #ifdef SYS_clone3
-	struct clone_args args = {.flags = flags, .exit_signal = SIGCHLD};
+	struct clone_args args = {.flags = flags | CLONE_PIDFD,
+				  .pidfd = (uint64_t)(uintptr_t)ret_pidfd,
+				  .exit_signal = SIGCHLD};
 	long pid = syscall(SYS_clone3, &args, sizeof(args));
 
 	if (pid >= 0 || errno != ENOSYS)
 		return (pid_t)pid;
+	*ret_pidfd = -1;
 #endif
 	return clone_legacy(flags);
 }
@@ -550,7 +555,7 @@ int userns_run_clone(const struct step *s, struct run_ctx *ctx)
 	pid_t pid;
 
 	ctx->parent = getpid();
-	pid = clone_ns(s->clone.flags);
+	pid = clone_ns(s->clone.flags, &ctx->pidfd);
 	if (pid == 0)
 		child_main(ctx); /* at once: nothing of the parent's frames may run here */
 	if (pid < 0) {

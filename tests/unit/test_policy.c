@@ -166,7 +166,7 @@ static size_t find(const struct plan *plan, enum step_kind kind)
 }
 
 /* The network namespace is not clone()'s: a helper makes it after the id maps, and the child
- * joins it after its mounts, before pivot_root. */
+ * joins it after its mounts and pivot_root. */
 static void test_netns_made_beside_the_child(void **state)
 {
 	_cleanup_(plan_freep) struct plan *plan = NULL;
@@ -188,9 +188,9 @@ static void test_netns_made_beside_the_child(void **state)
 	for (size_t i = 1; i < create; i++)
 		assert_int_equal(plan_step_type(plan->steps[i].kind)->phase, PHASE_PARENT);
 	assert_true(plan_find(plan, 0, STEP_IDMAP_WRITE) < create);
-	/* After every mount, right before pivot_root. */
-	assert_int_equal(plan->steps[join + 1].kind, STEP_MOUNT_PIVOT);
-	assert_int_equal(plan->steps[join - 1].kind, STEP_MOUNT_ROOT);
+	/* After every mount and pivot_root, before anything else. */
+	assert_int_equal(plan->steps[join - 1].kind, STEP_MOUNT_PIVOT);
+	assert_int_equal(plan_step_type(plan->steps[join + 1].kind)->phase, PHASE_CHILD);
 }
 
 /* sysfs shows the mounter's network namespace: the join comes before it. */
@@ -221,7 +221,7 @@ static void test_netns_root_without_userns(void **state)
 	(void)state;
 	assert_int_equal(compile("namespaces = [ \"mount\", \"net\" ];\n", 0, &plan, &err), 0);
 	assert_false(plan->steps[find(plan, STEP_NETNS_CREATE)].netlink.enter_userns);
-	assert_int_equal(plan->steps[find(plan, STEP_NETNS_JOIN) + 1].kind, STEP_MOUNT_PIVOT);
+	assert_int_equal(plan->steps[find(plan, STEP_NETNS_JOIN) - 1].kind, STEP_MOUNT_PIVOT);
 }
 
 /* The setup section a step belongs to (STYLE.md §6 order): sections never go backwards. */
