@@ -1,5 +1,6 @@
 /* exec.c — the executor: prepare, clone, run the parent-side steps while the child waits,
- * release the child, follow its reports, supervise, and turn the outcome into an exit status.
+ * release the child, run the parent steps that go beside it (the netns helper), follow its
+ * reports, supervise, and turn the outcome into an exit status.
  *
  * Protocol (STYLE.md §7): the child blocks on `sync` until the parent has run its steps, then
  * writes one struct child_report per step to `report`. EOF on `report` after only successful
@@ -341,15 +342,18 @@ static int run_clone_and_follow(struct run_ctx *ctx, struct channels *ch,
 	ctx->net_sock = ch->net[0];
 	ctx->status_fd = ch->status[0];
 
-	r = run_parent_steps(ctx, sh->clone + 1, sh->first_child);
+	r = run_parent_steps(ctx, sh->clone + 1, sh->release);
+	released = r == 0 && send_go(ch->sync[1]) == 0;
+	drop_fd(&ch->sync[1]);
+	/* The steps that run beside the child (the netns helper) start once it is released. */
+	if (released)
+		r = run_parent_steps(ctx, sh->release, sh->first_child);
 	helper = ctx->net_helper;
 	/* Only the netns helper holds its end now: the child's read sees EOF if it dies. */
 	drop_fd(&ch->net[0]);
 	ctx->net_sock = -1;
 	if (r < 0)
 		return r;
-	released = send_go(ch->sync[1]) == 0;
-	drop_fd(&ch->sync[1]);
 	r = follow_child(ctx, ch->report[0], sh, released);
 	if (r != 0)
 		return r;

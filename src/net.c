@@ -1,14 +1,15 @@
 /* net.c — the sandbox's network namespace, made beside the child rather than by clone().
  *
  * Making a network namespace is the costliest part of starting a sandbox (every network
- * subsystem registers its per-namespace state and sysctls: about half a millisecond here),
- * and clone() would do it while the child can do nothing else. So clone() leaves the network
- * namespace out; the parent forks a helper (STEP_NETNS_CREATE) that enters the sandbox's user
- * namespace, unshares a network namespace there, brings lo up and passes the namespace's fd
- * to the child over a socket. The child builds its mounts meanwhile and joins the namespace
- * late (STEP_NETNS_JOIN), before anything that depends on it (a sysfs mount) and while it
- * still has its capabilities. The namespace is the same one clone() would have made: owned
- * by the sandbox's user namespace, holding only lo.
+ * subsystem registers its per-namespace state and sysctls: about 0.7 ms here), and clone()
+ * would do it while the child can do nothing else. So clone() leaves the network namespace
+ * out. Once the child is released, the parent forks a helper (STEP_NETNS_CREATE) that enters
+ * the sandbox's user namespace, unshares a network namespace there and passes its fd to the
+ * child over a socket, then brings lo up and says so on the same socket. The child builds its
+ * mounts meanwhile, joins the namespace late (STEP_NETNS_JOIN: before anything that depends
+ * on it, a sysfs mount, and while it still has its capabilities), and takes the word that lo
+ * is up right before exec (STEP_NETNS_READY). The namespace is the same one clone() would have
+ * made: owned by the sandbox's user namespace, holding only lo, up.
  *
  * The netlink request that brings lo up is built with libmnl at compile time; the helper only
  * sends it on a raw socket and reads the ack. */
@@ -70,9 +71,9 @@ static size_t join_position(const struct plan *plan)
 }
 
 /* The PARENT steps after the clone end where the first CHILD step starts. */
-static size_t parent_block_end(const struct plan *plan)
+static size_t parent_block_end(const struct plan *plan, size_t clone)
 {
-	size_t i = plan_find(plan, 0, STEP_CLONE);
+	size_t i = clone;
 
 	while (++i < plan->n_steps && plan_step_type(plan->steps[i].kind)->phase == PHASE_PARENT)
 		;
@@ -84,21 +85,48 @@ int net_plan_add(struct plan *plan, const struct profile *p, const struct sbx_ca
 {
 	const struct sbx_loc *loc = p->net.mode_loc.file ? &p->net.mode_loc : NULL;
 	struct step *s;
+	size_t clone;
 
 	(void)c;
 	if (!(p->namespaces & NS_BIT(NS_NET)))
 		return 0; /* "host": nothing to plumb */
-	if (plan_find(plan, 0, STEP_CLONE) == plan->n_steps)
+	clone = plan_find(plan, 0, STEP_CLONE);
+	if (clone == plan->n_steps)
 		return sbx_err_set(err, NULL, -EINVAL, "internal error: net before clone");
-	/* The join first: inserting it never moves the parent block's end. It must come before
-	 * the uts, rlimit and caps steps, which is why this adder runs right after the mounts'. */
+	/* The join first: inserting it never moves the parent steps. It must come before the
+	 * uts, rlimit and caps steps, which is why this adder runs right after the mounts'. */
 	if (!plan_insert(plan, join_position(plan), STEP_NETNS_JOIN, loc))
 		return sbx_err_set(err, NULL, -ENOMEM, "out of memory");
-	s = plan_insert(plan, parent_block_end(plan), STEP_NETNS_CREATE, loc);
+	/* Last of the parent's steps: it runs once the child is released (alongside). */
+	s = plan_insert(plan, parent_block_end(plan, clone), STEP_NETNS_CREATE, loc);
 	if (!s || build_link_up(plan, s, LOOPBACK_IFINDEX) < 0)
 		return sbx_err_set(err, NULL, -ENOMEM, "out of memory");
 	s->netlink.enter_userns = (p->namespaces & NS_BIT(NS_USER)) != 0;
 	return 0;
+}
+
+/* The wait for lo goes right before the command is executed, to leave the helper the most
+ * time; it runs after process_plan_add(), which adds the exec step. */
+int net_plan_add_ready(struct plan *plan, const struct profile *p, const struct sbx_caller *c,
+		       struct sbx_err *err)
+{
+	size_t join = plan_find(plan, 0, STEP_NETNS_JOIN);
+
+	(void)p;
+	(void)c;
+	if (join == plan->n_steps)
+		return 0;
+	if (!plan_insert(plan, plan_find(plan, join, STEP_EXEC), STEP_NETNS_READY,
+			 &plan->steps[join].loc))
+		return sbx_err_set(err, NULL, -ENOMEM, "out of memory");
+	return 0;
+}
+
+const char *net_ready_hint(const struct step *s, int code)
+{
+	(void)s;
+	(void)code;
+	return " (bringing lo up in the sandbox's network namespace)";
 }
 
 const char *net_join_hint(const struct step *s, int code)
@@ -197,7 +225,7 @@ static int enter_userns(const struct run_ctx *ctx)
 	return r;
 }
 
-/* The helper's work; the netns fd, or -errno. */
+/* The helper's first part; the netns fd, or -errno. */
 static int make_netns(const struct step *s, const struct run_ctx *ctx)
 {
 	int fd, r;
@@ -209,21 +237,20 @@ static int make_netns(const struct step *s, const struct run_ctx *ctx)
 	}
 	if (unshare(CLONE_NEWNET) < 0)
 		return -errno;
-	r = link_up(s);
-	if (r < 0)
-		return r;
 	fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
 	return fd < 0 ? -errno : fd;
 }
 
-/* Helper (a fork of the parent): passes the namespace (or why there is none) to the child and
- * exits. It lives about a millisecond, so the copies of sbx's fds it holds meanwhile (the
- * child's sync pipe among them) are left for its exit to close. */
+/* Helper (a fork of the parent): passes the namespace (or why there is none) to the child,
+ * brings lo up there and passes that outcome too, then exits. It lives about a millisecond,
+ * so the copies of sbx's fds it holds meanwhile are left for its exit to close. */
 static _Noreturn void helper_main(const struct step *s, const struct run_ctx *ctx)
 {
 	int fd = make_netns(s, ctx);
 
-	_exit(fd_send(ctx->net_sock, fd) < 0 || fd < 0 ? 1 : 0);
+	if (fd_send(ctx->net_sock, fd) < 0 || fd < 0)
+		_exit(1);
+	_exit(fd_send_code(ctx->net_sock, link_up(s)) < 0 ? 1 : 0);
 }
 
 int net_run_join(const struct step *s, struct run_ctx *ctx)
@@ -232,12 +259,21 @@ int net_run_join(const struct step *s, struct run_ctx *ctx)
 
 	(void)s;
 	fd = fd_recv(ctx->net_sock);
-	close(ctx->net_sock);
-	ctx->net_sock = -1;
 	if (fd < 0)
 		return fd;
 	if (setns(fd, CLONE_NEWNET) < 0)
 		r = -errno;
 	close(fd);
+	return r;
+}
+
+int net_run_ready(const struct step *s, struct run_ctx *ctx)
+{
+	int r;
+
+	(void)s;
+	r = fd_recv_code(ctx->net_sock);
+	close(ctx->net_sock);
+	ctx->net_sock = -1;
 	return r;
 }

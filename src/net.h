@@ -9,5 +9,10 @@
 int net_plan_add(struct plan *plan, const struct profile *p, const struct sbx_caller *c,
 		 struct sbx_err *err);
 int net_run_create(const struct step *s, struct run_ctx *ctx); /* parent */
-int net_run_join(const struct step *s, struct run_ctx *ctx);   /* child */
-const char *net_join_hint(const struct step *s, int code);     /* parent */
+/* Parent. Runs after process_plan_add(): the wait for lo goes right before exec. */
+int net_plan_add_ready(struct plan *plan, const struct profile *p, const struct sbx_caller *c,
+		       struct sbx_err *err);
+int net_run_join(const struct step *s, struct run_ctx *ctx);  /* child */
+int net_run_ready(const struct step *s, struct run_ctx *ctx); /* child */
+const char *net_join_hint(const struct step *s, int code);    /* parent */
+const char *net_ready_hint(const struct step *s, int code);   /* parent */

@@ -22,8 +22,9 @@ static const struct step_type step_types[] = {
     [STEP_SETGROUPS_DENY] = {"setgroups-deny", PHASE_PARENT, userns_run_setgroups},
     [STEP_IDMAP_WRITE] = {"idmap-write", PHASE_PARENT, userns_run_idmap},
     [STEP_IDMAP_HELPER] = {"idmap-helper", PHASE_PARENT, userns_run_helper},
-    [STEP_NETNS_CREATE] = {"netns-create", PHASE_PARENT, net_run_create},
+    [STEP_NETNS_CREATE] = {"netns-create", PHASE_PARENT, net_run_create, .alongside = true},
     [STEP_NETNS_JOIN] = {"netns-join", PHASE_CHILD, net_run_join, net_join_hint},
+    [STEP_NETNS_READY] = {"netns-ready", PHASE_CHILD, net_run_ready, net_ready_hint},
     [STEP_MOUNT_PRIVATE] = {"mount-private", PHASE_CHILD, mount_run_private},
     [STEP_MOUNT_STAGE] = {"mount-stage", PHASE_CHILD, mount_run_stage},
     [STEP_MOUNT_ROOT] = {"mount-root", PHASE_CHILD, mount_run_root},
@@ -70,7 +71,12 @@ int plan_shape(const struct plan *plan, struct plan_shape *ret, struct sbx_err *
 		return sbx_err_set(err, NULL, -EINVAL,
 				   "internal error: the plan has no clone step");
 	ret->clone = i++;
-	while (i < n && plan_step_type(plan->steps[i].kind)->phase == PHASE_PARENT)
+	while (i < n && plan_step_type(plan->steps[i].kind)->phase == PHASE_PARENT &&
+	       !plan_step_type(plan->steps[i].kind)->alongside)
+		i++;
+	ret->release = i;
+	while (i < n && plan_step_type(plan->steps[i].kind)->phase == PHASE_PARENT &&
+	       plan_step_type(plan->steps[i].kind)->alongside)
 		i++;
 	ret->first_child = i;
 	while (i < n && plan_step_type(plan->steps[i].kind)->phase == PHASE_CHILD)
@@ -79,7 +85,8 @@ int plan_shape(const struct plan *plan, struct plan_shape *ret, struct sbx_err *
 	if (i == ret->first_child || plan->steps[i - 1].kind != STEP_EXEC)
 		return sbx_err_set(err, NULL, -EINVAL,
 				   "internal error: the child steps do not end in exec");
-	while (i < n && plan_step_type(plan->steps[i].kind)->phase == PHASE_PARENT)
+	while (i < n && plan_step_type(plan->steps[i].kind)->phase == PHASE_PARENT &&
+	       !plan_step_type(plan->steps[i].kind)->alongside)
 		i++;
 	if (i != n)
 		return sbx_err_set(err, NULL, -EINVAL,

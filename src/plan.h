@@ -14,7 +14,7 @@
 
 enum step_phase {
 	PHASE_PREPARE, /* parent, before clone() */
-	PHASE_PARENT,  /* parent, after clone() */
+	PHASE_PARENT,  /* parent, after clone(); while the child waits unless "alongside" */
 	PHASE_CHILD,   /* child, between clone() and execve() */
 };
 
@@ -27,6 +27,7 @@ enum step_kind {
 	/* net.c */
 	STEP_NETNS_CREATE, /* parent: a helper makes the netns (lo up) while the child mounts */
 	STEP_NETNS_JOIN,   /* child: setns() into the helper's netns */
+	STEP_NETNS_READY,  /* child: wait for the helper's word that lo is up */
 	/* mount.c */
 	STEP_MOUNT_PRIVATE, /* child: make every mount a slave, so nothing reaches the host */
 	STEP_MOUNT_STAGE,   /* child: tmpfs stage; host tree moves to /oldroot */
@@ -200,6 +201,7 @@ struct step_type {
 	enum step_phase phase;
 	step_run_fn run;
 	step_hint_fn hint; /* optional */
+	bool alongside;	   /* PHASE_PARENT: runs once the child is released, beside it */
 };
 
 /* Who runs sbx and on what: everything the compiler needs besides the profile. */
@@ -257,9 +259,11 @@ char **plan_strv(struct plan *plan, const char *const *v, size_t n);
 char *plan_printf(struct plan *plan, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Where the executor's phases start and end in a plan: [PREPARE...] CLONE [PARENT...]
- * [CHILD... ending in EXEC] [PARENT...]. */
+ * [PARENT alongside...] [CHILD... ending in EXEC] [PARENT...]. The child is released (the go
+ * byte) before the first alongside step, or before the first CHILD step without one. */
 struct plan_shape {
 	size_t clone;	    /* index of STEP_CLONE */
+	size_t release;	    /* where the child is released */
 	size_t first_child; /* the CHILD steps are [first_child, end_child) */
 	size_t end_child;
 };

@@ -315,11 +315,15 @@ static void describe_args(struct sink *k, const struct step *s)
 		break;
 	case STEP_NETNS_CREATE:
 		put_str(k, "by", "helper");
+		put_str(k, "runs", "beside-child");
 		put_str(k, "owner", s->netlink.enter_userns ? "sandbox-userns" : "host-userns");
 		put_str(k, "up", "lo");
 		break;
 	case STEP_NETNS_JOIN:
 		put_str(k, "from", "netns-create");
+		break;
+	case STEP_NETNS_READY:
+		put_str(k, "wait", "lo-up");
 		break;
 	case STEP_MOUNT_PRIVATE:
 		put_str(k, "dst", "/");

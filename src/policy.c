@@ -20,11 +20,12 @@ typedef int (*plan_add_fn)(struct plan *plan, const struct profile *p, const str
 static const plan_add_fn plan_adders[] = {
     userns_plan_add, /* clone, id maps */
     mount_plan_add,  /* ... ending in pivot_root */
-    /* The network namespace: its PARENT step goes after the id maps and its CHILD join among
-     * the mounts (net.c), so it is placed once the mounts are known. */
+    /* The network namespace (net.c): its helper starts after the id maps, beside the child;
+     * the child joins it after the mounts, so it is placed once they are known... */
     net_plan_add, uts_plan_add, env_plan_add, rlimit_plan_add,
-    caps_plan_add,    /* ids, capabilities, no_new_privs */
-    process_plan_add, /* umask, cwd, init, session, exec, supervise */
+    caps_plan_add,	/* ids, capabilities, no_new_privs */
+    process_plan_add,	/* umask, cwd, init, session, exec, supervise */
+    net_plan_add_ready, /* ...and takes the word that lo is up right before exec */
 };
 
 static bool has_mount_type(const struct profile *p, enum mount_type t)

@@ -1,16 +1,23 @@
-/* fd.c — passing one fd over a unix socket. Runs in the child too: nothing here allocates. */
+/* fd.c — passing one fd, or a result code, over a unix socket. Runs in the child too: nothing
+ * here allocates. */
 #include "util/fd.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
+#include <unistd.h>
 
 #include "util/child-safe.h"
 
-/* A code (0: an fd is attached; else -errno) and room for one fd; the same shape on both
- * ends. */
+/* On the wire, each message carries one int32 code: */
+#define WIRE_FD 0   /* an fd is attached */
+#define WIRE_DONE 1 /* success, no fd (fd_send_code(0)) */
+/* ... or -errno: a failure, no fd. */
+
+/* The code and room for one fd; the same shape on both ends. */
 struct fd_msg {
 	int32_t code;
 	struct iovec iov;
@@ -32,15 +39,15 @@ static void fd_msg_init(struct fd_msg *m)
 	m->msg.msg_controllen = sizeof(m->u.buf);
 }
 
-int fd_send(int sock, int fd)
+static int send_msg(int sock, int32_t code, int fd)
 {
 	struct fd_msg m;
 	struct cmsghdr *cm;
 	ssize_t n;
 
 	fd_msg_init(&m);
-	if (fd < 0) { /* a failure to pass on instead of an fd */
-		m.code = fd;
+	m.code = code;
+	if (fd < 0) {
 		m.msg.msg_control = NULL;
 		m.msg.msg_controllen = 0;
 	} else {
@@ -56,25 +63,71 @@ int fd_send(int sock, int fd)
 	return n < 0 ? -errno : 0;
 }
 
-int fd_recv(int sock)
+/* Receives one message: its code, and the fd it carried in *ret_fd (-1 if none). */
+static int recv_msg(int sock, int32_t *ret_code, int *ret_fd)
 {
 	struct fd_msg m;
 	struct cmsghdr *cm;
 	ssize_t n;
-	int fd;
 
+	*ret_fd = -1;
 	fd_msg_init(&m);
 	do
 		n = recvmsg(sock, &m.msg, MSG_CMSG_CLOEXEC);
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return -errno;
+	if (n != (ssize_t)sizeof(m.code))
+		return -EIO; /* EOF (0), or not one of ours */
 	cm = CMSG_FIRSTHDR(&m.msg);
-	if (n == (ssize_t)sizeof(m.code) && m.code < 0 && m.code >= -4095 && !cm)
-		return m.code;
-	if (n != (ssize_t)sizeof(m.code) || m.code != 0 || !cm || cm->cmsg_level != SOL_SOCKET ||
-	    cm->cmsg_type != SCM_RIGHTS || cm->cmsg_len != CMSG_LEN(sizeof(int)))
+	if (cm && cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS &&
+	    cm->cmsg_len == CMSG_LEN(sizeof(int)))
+		memcpy(ret_fd, CMSG_DATA(cm), sizeof(int));
+	*ret_code = m.code;
+	return 0;
+}
+
+static bool is_errno(int32_t code)
+{
+	return code < 0 && code >= -4095;
+}
+
+int fd_send(int sock, int fd)
+{
+	return fd < 0 ? send_msg(sock, fd, -1) : send_msg(sock, WIRE_FD, fd);
+}
+
+int fd_send_code(int sock, int code)
+{
+	return send_msg(sock, code < 0 ? code : WIRE_DONE, -1);
+}
+
+int fd_recv(int sock)
+{
+	int32_t code;
+	int fd, r = recv_msg(sock, &code, &fd);
+
+	if (r < 0)
+		return r;
+	if (code == WIRE_FD && fd >= 0)
+		return fd;
+	if (fd >= 0)
+		close(fd);
+	return is_errno(code) ? code : -EIO;
+}
+
+int fd_recv_code(int sock)
+{
+	int32_t code;
+	int fd, r = recv_msg(sock, &code, &fd);
+
+	if (r < 0)
+		return r;
+	if (fd >= 0) {
+		close(fd);
 		return -EIO;
-	memcpy(&fd, CMSG_DATA(cm), sizeof(int));
-	return fd;
+	}
+	if (code == WIRE_DONE)
+		return 0;
+	return is_errno(code) ? code : -EIO;
 }

@@ -5,6 +5,13 @@
  * the receiver's fd_recv() to return. 0 or -errno. */
 int fd_send(int sock, int fd);
 
+/* Child-safe. Send only @code (0 or -errno) over @sock, for fd_recv_code(). 0 or -errno. */
+int fd_send_code(int sock, int code);
+
+/* Child-safe. Receive a code sent by fd_send_code(): the code (0 or -errno), -EIO when the
+ * peer closed without one or sent an fd, or -errno. */
+int fd_recv_code(int sock);
+
 /* Parent or child. Receive one fd (close-on-exec) sent by fd_send(); the fd, the sender's
  * -errno, -EIO when the message carried neither (the peer closed), or -errno. */
 int fd_recv(int sock);

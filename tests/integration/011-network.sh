@@ -8,6 +8,8 @@ run "${MINI[@]}" -- /probe ifaces
 is "$RC:$(tr '\n' ';' <<<"$OUT")" "0:lo UP;" 'network.mode = "none": only lo, and it is up'
 run "${MINI[@]}" -- /probe loopback
 is "$OUT" ok 'network.mode = "none": a datagram over 127.0.0.1 arrives'
+run "${MINI[@]}" --profile "$PROFILES/noinit.cfg" -- /probe ifaces
+is "$RC:$(tr '\n' ';' <<<"$OUT")" "0:lo UP;" 'without an init (the command is pid 1): lo is up too'
 run "${MINI[@]}" --net none -- /probe ifaces
 is "$(tr '\n' ';' <<<"$OUT")" "lo UP;" "--net none"
 

@@ -282,10 +282,61 @@ static void test_shape(void **state)
 	assert_int_equal(err.n, 3);
 }
 
+/* A parent step marked alongside (the netns helper) runs once the child is released: the
+ * release point is before it, and it must be the last of the parent's steps. */
+static void test_shape_alongside(void **state)
+{
+	_cleanup_(plan_freep) struct plan *plan = plan_new();
+	_cleanup_(plan_freep) struct plan *bad = plan_new();
+	const enum step_kind good_kinds[] = {STEP_CLONE, STEP_IDMAP_WRITE, STEP_NETNS_CREATE,
+					     STEP_CHDIR, STEP_EXEC,	   STEP_SUPERVISE};
+	const enum step_kind bad_kinds[] = {STEP_CLONE, STEP_NETNS_CREATE, STEP_IDMAP_WRITE,
+					    STEP_CHDIR, STEP_EXEC};
+	struct plan_shape sh = {0};
+	struct sbx_err err = {0};
+
+	(void)state;
+	assert_true(plan_step_type(STEP_NETNS_CREATE)->alongside);
+	assert_false(plan_step_type(STEP_IDMAP_WRITE)->alongside);
+	for (size_t i = 0; i < ARRAY_SIZE(good_kinds); i++)
+		plan_add(plan, good_kinds[i], NULL);
+	assert_int_equal(plan_shape(plan, &sh, &err), 0);
+	assert_int_equal(sh.release, 2);
+	assert_int_equal(sh.first_child, 3);
+	assert_int_equal(sh.end_child, 5);
+	for (size_t i = 0; i < ARRAY_SIZE(bad_kinds); i++)
+		plan_add(bad, bad_kinds[i], NULL);
+	assert_int_equal(plan_shape(bad, &sh, &err), -EINVAL);
+}
+
+/* plan_insert() shifts the steps after it; plan_find() finds the first of a kind. */
+static void test_insert_and_find(void **state)
+{
+	_cleanup_(plan_freep) struct plan *plan = plan_new();
+	const struct sbx_loc loc = {"t.cfg", 9};
+
+	(void)state;
+	plan_add(plan, STEP_CLONE, NULL);
+	plan_add(plan, STEP_EXEC, NULL);
+	assert_non_null(plan_insert(plan, 1, STEP_CHDIR, &loc));
+	assert_non_null(plan_insert(plan, 3, STEP_SUPERVISE, NULL)); /* at the end: appends */
+	assert_null(plan_insert(plan, 9, STEP_UMASK, NULL));	     /* past the end */
+	assert_int_equal(plan->n_steps, 4);
+	assert_int_equal(plan->steps[0].kind, STEP_CLONE);
+	assert_int_equal(plan->steps[1].kind, STEP_CHDIR);
+	assert_int_equal(plan->steps[1].loc.line, 9);
+	assert_int_equal(plan->steps[2].kind, STEP_EXEC);
+	assert_int_equal(plan->steps[3].kind, STEP_SUPERVISE);
+	assert_int_equal(plan_find(plan, 0, STEP_EXEC), 2);
+	assert_int_equal(plan_find(plan, 3, STEP_EXEC), 4); /* none from there: n_steps */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_every_row_has_name_and_runner),
+	    cmocka_unit_test(test_shape_alongside),
+	    cmocka_unit_test(test_insert_and_find),
 	    cmocka_unit_test(test_add_keeps_order_and_loc),
 	    cmocka_unit_test(test_owned_copies),
 	    cmocka_unit_test(test_describe_bind),

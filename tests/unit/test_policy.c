@@ -191,6 +191,9 @@ static void test_netns_made_beside_the_child(void **state)
 	/* After every mount and pivot_root, before anything else. */
 	assert_int_equal(plan->steps[join - 1].kind, STEP_MOUNT_PIVOT);
 	assert_int_equal(plan_step_type(plan->steps[join + 1].kind)->phase, PHASE_CHILD);
+	/* The word that lo is up is taken last, right before exec. */
+	assert_int_equal(plan->steps[find(plan, STEP_NETNS_READY) + 1].kind, STEP_EXEC);
+	assert_int_equal(plan->steps[find(plan, STEP_NETNS_READY)].loc.line, 1);
 }
 
 /* sysfs shows the mounter's network namespace: the join comes before it. */
@@ -230,8 +233,10 @@ static int section(enum step_kind k)
 	if (k <= STEP_IDMAP_HELPER)
 		return 0;
 	if (k == STEP_NETNS_CREATE)
-		return 1;	   /* the parent's last step */
-	if (k <= STEP_MOUNT_PIVOT) /* the join is among the mounts */
+		return 1; /* the parent's last step */
+	if (k == STEP_NETNS_READY)
+		return 6 + (int)(STEP_EXEC - STEP_UMASK); /* right before exec */
+	if (k <= STEP_MOUNT_PIVOT) /* the join comes right after the mounts */
 		return 2;
 	if (k <= STEP_DOMAINNAME)
 		return 3;

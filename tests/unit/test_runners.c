@@ -187,9 +187,32 @@ static void test_netns_join(void **state)
 	expect_value(__wrap_setns, nstype, CLONE_NEWNET);
 	will_return(__wrap_setns, 0);
 	assert_int_equal(net_run_join(&s, &ctx), 0);
+	/* The socket stays open for the word that lo is up, taken right before exec. */
+	assert_int_equal(ctx.net_sock, sv[1]);
+	s.kind = STEP_NETNS_READY;
+	assert_int_equal(fd_send_code(sv[0], 0), 0);
+	assert_int_equal(net_run_ready(&s, &ctx), 0);
 	assert_int_equal(ctx.net_sock, -1);
 	assert_int_equal(fcntl(sv[1], F_GETFD), -1); /* closed */
 	close(sv[0]);
+	assert_non_null(strstr(net_ready_hint(&s, -EPERM), "lo up"));
+	s.kind = STEP_NETNS_JOIN;
+
+	/* lo could not be brought up: the helper's errno is the ready step's. */
+	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+	assert_int_equal(fd_send_code(sv[0], -EADDRNOTAVAIL), 0);
+	ctx.net_sock = sv[1];
+	assert_int_equal(net_run_ready(&s, &ctx), -EADDRNOTAVAIL);
+	close(sv[0]);
+	/* an fd where a code was expected, or the peer gone: -EIO, never a hang */
+	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+	assert_int_equal(fd_send(sv[0], 0), 0);
+	assert_int_equal(fd_recv_code(sv[1]), -EIO);
+	assert_int_equal(fd_send_code(sv[0], 0), 0);
+	assert_int_equal(fd_recv(sv[1]), -EIO);
+	close(sv[0]);
+	assert_int_equal(fd_recv_code(sv[1]), -EIO);
+	close(sv[1]);
 
 	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
 	assert_int_equal(fd_send(sv[0], -ENOSPC), 0);
