@@ -13,7 +13,7 @@
 #
 # Prints a report, writes it to bench/results/latest.md, and ends with the one line
 #   bench: startup_ratio_vs_bwrap=X startup_seccomp_ratio_vs_bwrap=n/a rss_ratio_vs_bwrap=X seccomp_ns_per_syscall=n/a concurrent_failures=N
-# Environment: BENCH_ROUNDS (40), BENCH_WARMUP (5), BENCH_COPIES (100), BENCH_PASSES
+# Environment: BENCH_ROUNDS (100), BENCH_WARMUP (5), BENCH_COPIES (100), BENCH_PASSES
 # ("root user"), BENCH_RESULTS (the report file). No timing is asserted anywhere.
 set -u
 
@@ -22,7 +22,7 @@ repo=$(cd "$here/.." && pwd)
 SBX=$(realpath "${SBX:-$repo/sbx}")
 BENCH=$(realpath "${BENCH:-$repo/build/bench}")
 PROFILE=$here/profiles/bench.cfg
-ROUNDS=${BENCH_ROUNDS:-40}
+ROUNDS=${BENCH_ROUNDS:-100}
 WARMUP=${BENCH_WARMUP:-5}
 COPIES=${BENCH_COPIES:-100}
 PASSES=${BENCH_PASSES:-root user}
