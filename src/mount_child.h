@@ -57,5 +57,3 @@ int mount_attach(int mnt_fd, int dst_fd);
 /* Attach the detached mount @mnt_fd on the directory @path inside @root_fd, created when
  * missing (mount_open_dst()). 0 or -errno. */
 int mount_attach_at(int mnt_fd, int root_fd, const char *path);
-/* @v in @base (8 or 10) as a string in @buf (24 bytes are always enough). */
-const char *mount_fmt_uint(char *buf, size_t size, uint64_t v, unsigned base);

@@ -19,6 +19,7 @@
 
 #include "mount_child.h"
 #include "util/cleanup.h"
+#include "util/fmt.h"
 #include "util/child-safe.h"
 
 /* Where an ephemeral overlay's upper tmpfs is attached in the stage (each one stacks on the
@@ -202,8 +203,8 @@ int mount_new_fs(const char *type, const struct mount_fs_opt *opts, size_t n, un
 int mount_tmpfs(const struct step_mount *m, unsigned attr)
 {
 	char mode[24], size[24];
-	struct mount_fs_opt opts[2] = {{"mode", mount_fmt_uint(mode, sizeof(mode), m->mode, 8)},
-				       {"size", mount_fmt_uint(size, sizeof(size), m->size, 10)}};
+	struct mount_fs_opt opts[2] = {{"mode", fmt_uint(mode, sizeof(mode), m->mode, 8)},
+				       {"size", fmt_uint(size, sizeof(size), m->size, 10)}};
 
 	return mount_new_fs("tmpfs", opts, m->size ? 2 : 1, attr);
 }
@@ -258,23 +259,6 @@ int mount_attach_at(int mnt_fd, int root_fd, const char *path)
 	if (dst < 0)
 		return dst;
 	return mount_attach(mnt_fd, dst);
-}
-
-const char *mount_fmt_uint(char *buf, size_t size, uint64_t v, unsigned base)
-{
-	char tmp[24];
-	size_t n = 0;
-
-	do {
-		tmp[n++] = (char)('0' + v % base);
-		v /= base;
-	} while (v && n < sizeof(tmp));
-	if (n >= size)
-		n = 0;
-	for (size_t i = 0; i < n; i++)
-		buf[i] = tmp[n - 1 - i];
-	buf[n] = '\0';
-	return buf;
 }
 
 /* A missing source, for optional binds and overlays. */

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "util/fd.h"
+#include "util/fmt.h"
 
 /* The loopback device is always ifindex 1 in a new network namespace. */
 #define LOOPBACK_IFINDEX 1
@@ -160,21 +161,14 @@ int net_run_create(const struct step *s, struct run_ctx *ctx)
 
 #include "util/child-safe.h"
 
-/* "/proc/PID/ns/user" into @buf (32 bytes are plenty), without stdio. */
+/* "/proc/PID/ns/user" into @buf (48 bytes are plenty), without stdio. */
 static void userns_path(char *buf, pid_t pid)
 {
 	static const char head[] = "/proc/", tail[] = "/ns/user";
-	char digits[12];
-	size_t n = 0, len = 0;
-	unsigned long v = (unsigned long)pid;
+	size_t len = sizeof(head) - 1;
 
-	do
-		digits[n++] = (char)('0' + v % 10);
-	while ((v /= 10) && n < sizeof(digits));
-	memcpy(buf, head, sizeof(head) - 1);
-	len = sizeof(head) - 1;
-	while (n)
-		buf[len++] = digits[--n];
+	memcpy(buf, head, len);
+	len += strlen(fmt_uint(buf + len, 24, (uint64_t)pid, 10));
 	memcpy(buf + len, tail, sizeof(tail)); /* with the NUL */
 }
 
@@ -211,7 +205,7 @@ static int link_up(const struct step *s)
 /* Enter the child's user namespace: by its pidfd (Linux 5.8), else by /proc. */
 static int enter_userns(const struct run_ctx *ctx)
 {
-	char path[32];
+	char path[48];
 	int fd, r;
 
 	if (ctx->pidfd >= 0 && setns(ctx->pidfd, CLONE_NEWUSER) == 0)

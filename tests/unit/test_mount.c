@@ -13,6 +13,7 @@
 
 #include "mount.h"
 #include "mount_child.h"
+#include "util/fmt.h"
 #include "plan.h"
 #include "profile.h"
 #include "util/cleanup.h"
@@ -402,12 +403,11 @@ static void test_fmt_uint(void **state)
 	char buf[24], small[3];
 
 	(void)state;
-	assert_string_equal(mount_fmt_uint(buf, sizeof(buf), 01777, 8), "1777");
-	assert_string_equal(mount_fmt_uint(buf, sizeof(buf), 0, 8), "0");
-	assert_string_equal(mount_fmt_uint(buf, sizeof(buf), 1048576, 10), "1048576");
-	assert_string_equal(mount_fmt_uint(buf, sizeof(buf), UINT64_MAX, 10),
-			    "18446744073709551615");
-	assert_string_equal(mount_fmt_uint(small, sizeof(small), 123, 10), "");
+	assert_string_equal(fmt_uint(buf, sizeof(buf), 01777, 8), "1777");
+	assert_string_equal(fmt_uint(buf, sizeof(buf), 0, 8), "0");
+	assert_string_equal(fmt_uint(buf, sizeof(buf), 1048576, 10), "1048576");
+	assert_string_equal(fmt_uint(buf, sizeof(buf), UINT64_MAX, 10), "18446744073709551615");
+	assert_string_equal(fmt_uint(small, sizeof(small), 123, 10), "");
 }
 
 int main(void)
