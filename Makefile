@@ -90,6 +90,15 @@ $(BUILD)/probe: tests/integration/probe.c | $(BUILD)/util
 	@echo "  CC      $@"
 	@$(CC) -std=gnu11 -D_GNU_SOURCE -O2 -Wall -Wextra -static -o $@ $<
 
+# Attack programs: each tests/integration/attacks/NAME.c is a small static program a hostile
+# command would run inside a sandbox (tests/integration/attacks/README).
+ATTACK_SRCS := $(wildcard tests/integration/attacks/*.c)
+ATTACK_BINS := $(patsubst tests/integration/attacks/%.c,$(BUILD)/attacks/%,$(ATTACK_SRCS))
+$(BUILD)/attacks/%: tests/integration/attacks/%.c | $(BUILD)/util
+	@mkdir -p $(BUILD)/attacks
+	@echo "  CC      $@"
+	@$(CC) -std=gnu11 -D_GNU_SOURCE -O2 -Wall -Wextra -static -o $@ $<
+
 # The timing driver of `make bench`; the integration tests smoke-test it.
 $(BUILD)/bench: bench/bench.c | $(BUILD)/util
 	@echo "  CC      $@"
@@ -115,9 +124,9 @@ demo: deps
 unit: $(UNIT_BINS)
 	@fail=0; for t in $(UNIT_BINS); do echo "# $$t"; $$t || fail=1; done; exit $$fail
 
-integration: sbx $(BUILD)/probe $(BUILD)/bench
+integration: sbx $(BUILD)/probe $(BUILD)/bench $(ATTACK_BINS)
 	SBX=$(CURDIR)/sbx PROBE=$(CURDIR)/$(BUILD)/probe BENCH=$(CURDIR)/$(BUILD)/bench \
-		tests/integration/run.sh
+		ATTACKS=$(CURDIR)/$(BUILD)/attacks tests/integration/run.sh
 
 ifeq ($(SANITIZE),1)
 check: deps
@@ -162,11 +171,11 @@ fuzz: $(BUILD)/default_profile.c
 		-timeout=10 fuzz-corpus
 
 format:
-	clang-format -i src/*.[ch] src/util/*.[ch] tests/unit/*.[ch] tests/integration/*.c tests/fuzz/*.c bench/*.c
+	clang-format -i src/*.[ch] src/util/*.[ch] tests/unit/*.[ch] tests/integration/*.c tests/integration/attacks/*.c tests/fuzz/*.c bench/*.c
 
 format-check:
-	@clang-format --dry-run -Werror src/*.[ch] src/util/*.[ch] tests/unit/*.[ch] tests/integration/*.c tests/fuzz/*.c \
-		bench/*.c
+	@clang-format --dry-run -Werror src/*.[ch] src/util/*.[ch] tests/unit/*.[ch] tests/integration/*.c tests/integration/attacks/*.c \
+		tests/fuzz/*.c bench/*.c
 
 clean:
 	rm -rf build build-san sbx

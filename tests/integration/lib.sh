@@ -16,6 +16,7 @@ TESTDIR=$(cd "$(dirname "$0")" && pwd)
 PROFILES=$TESTDIR/profiles
 : "${SBX:=$TESTDIR/../../sbx}"
 : "${PROBE:=$TESTDIR/../../build/probe}"
+: "${ATTACKS:=$TESTDIR/../../build/attacks}" # static programs from tests/integration/attacks
 
 # Run the whole script as a child subreaper (probe keeps the attribute across execve), so a
 # sandbox process that outlives sbx is reparented to this shell and check_no_leftovers sees it.
