@@ -49,7 +49,7 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 DEB_PKGS := build-essential pkg-config libconfig-dev libseccomp-dev libmnl-dev libcmocka-dev \
 	uidmap iproute2 python3 procps util-linux passwd clang-format
 
-.PHONY: all deps demo check unit integration install clean format format-check bench fuzz
+.PHONY: all deps demo check unit integration attacks install clean format format-check bench fuzz
 all: sbx
 
 sbx: $(BUILD)/sbx
@@ -94,6 +94,7 @@ $(BUILD)/probe: tests/integration/probe.c | $(BUILD)/util
 # command would run inside a sandbox (tests/integration/attacks/README).
 ATTACK_SRCS := $(wildcard tests/integration/attacks/*.c)
 ATTACK_BINS := $(patsubst tests/integration/attacks/%.c,$(BUILD)/attacks/%,$(ATTACK_SRCS))
+attacks: $(ATTACK_BINS)
 $(BUILD)/attacks/%: tests/integration/attacks/%.c | $(BUILD)/util
 	@mkdir -p $(BUILD)/attacks
 	@echo "  CC      $@"
