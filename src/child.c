@@ -53,15 +53,49 @@ static void wait_for_go(struct run_ctx *ctx)
 	ctx->sync_fd = -1; /* later steps may reuse the number */
 }
 
+/* Close every fd but stdin, stdout, stderr and the child's own channel ends, first thing after
+ * clone(): an fd the caller leaked to sbx (a directory, say) must never be open in any process
+ * of the sandbox, not even in pid 1 for the moment it takes to start the command, since the
+ * command could reach it through /proc/1/fd. The parent's ends of the channels go too. */
+static void close_foreign_fds(struct run_ctx *ctx)
+{
+	int keep[8] = {
+	    0, 1, 2, ctx->sync_fd, ctx->report_fd, ctx->tty_sock, ctx->net_sock, ctx->status_fd};
+	size_t n = sizeof(keep) / sizeof(keep[0]);
+	unsigned next = 0;
+
+	for (size_t i = 1; i < n; i++) /* insertion sort: eight ints */
+		for (size_t j = i; j > 0 && keep[j - 1] > keep[j]; j--) {
+			int t = keep[j];
+
+			keep[j] = keep[j - 1];
+			keep[j - 1] = t;
+		}
+	for (size_t i = 0; i < n; i++) {
+		if (keep[i] < 0 || (unsigned)keep[i] < next)
+			continue;
+		if ((unsigned)keep[i] > next)
+			(void)close_range(next, (unsigned)keep[i] - 1, 0);
+		next = (unsigned)keep[i] + 1;
+	}
+	(void)close_range(next, ~0u, 0);
+	for (size_t i = 0; i < sizeof(ctx->parent_fds) / sizeof(ctx->parent_fds[0]); i++)
+		ctx->parent_fds[i] = -1;
+}
+
+/* Wipe the caller's argument and environment strings from this copy of sbx's memory: pid 1
+ * keeps running as sbx, and /proc/1/cmdline is readable by anything inside. Everything the
+ * steps need was copied into the plan before clone(). */
+static void scrub_caller(const struct run_ctx *ctx)
+{
+	for (size_t i = 0; i < ctx->n_scrub; i++)
+		memset(ctx->scrub[i].start, 0, ctx->scrub[i].len);
+}
+
 static void arm_parent_death(struct run_ctx *ctx)
 {
 	pid_t ppid;
 
-	for (size_t i = 0; i < sizeof(ctx->parent_fds) / sizeof(ctx->parent_fds[0]); i++) {
-		if (ctx->parent_fds[i] >= 0)
-			close(ctx->parent_fds[i]);
-		ctx->parent_fds[i] = -1;
-	}
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
 		fail_early(ctx, -errno);
 	/* The parent may have died before the signal was armed. In a new pid namespace the
@@ -90,6 +124,8 @@ _Noreturn void child_run_steps(struct run_ctx *ctx, size_t from)
 		if (t->phase != PHASE_CHILD)
 			continue;
 		ctx->index = i;
+		if (ctx->progress) /* for the parent's message if this step outlasts the setup */
+			__atomic_store_n(ctx->progress, (uint32_t)i, __ATOMIC_RELAXED);
 		start = now_usec();
 		r = t->run(s, ctx);
 		/* STEP_EXEC only comes back on failure: never report it as done. */
@@ -108,6 +144,8 @@ _Noreturn void child_run_steps(struct run_ctx *ctx, size_t from)
 
 _Noreturn void child_main(struct run_ctx *ctx)
 {
+	close_foreign_fds(ctx);
+	scrub_caller(ctx);
 	arm_parent_death(ctx);
 	/* The parent blocked the forwarded signals before clone(); the command gets the
 	 * caller's mask back. */

@@ -9,10 +9,15 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/timerfd.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -170,8 +175,10 @@ static int send_go(int fd)
 	return r;
 }
 
-/* 1 and a record, 0 on EOF, -errno on a read error or a torn record. */
-static int read_report(int fd, struct child_report *rec)
+/* 1 and a record, 0 on EOF, -errno on a read error or a torn record; -EINTR or -ETIMEDOUT
+ * when the guard cut the wait short. @fd is non-blocking, so a record that stops halfway
+ * can't hang sbx: the wait for its rest is bounded like any other. */
+static int read_report(int fd, struct child_report *rec, struct wait_guard *g)
 {
 	size_t got = 0;
 
@@ -180,6 +187,13 @@ static int read_report(int fd, struct child_report *rec)
 
 		if (n < 0 && errno == EINTR)
 			continue;
+		if (n < 0 && errno == EAGAIN) {
+			int r = wait_for_readable(fd, g);
+
+			if (r < 0)
+				return r;
+			continue;
+		}
 		if (n < 0)
 			return -errno;
 		if (n == 0)
@@ -187,6 +201,15 @@ static int read_report(int fd, struct child_report *rec)
 		got += (size_t)n;
 	}
 	return 1;
+}
+
+/* Kill the child and reap it: after a failure it has nothing left to do, and waiting for it
+ * to end on its own could wait for ever. */
+static void end_child(struct run_ctx *ctx, int *ret_status)
+{
+	if (ctx->child > 0)
+		(void)kill(ctx->child, SIGKILL);
+	(void)wait_child(ctx->child, ret_status);
 }
 
 static void describe_status(int status, char *buf, size_t size)
@@ -205,7 +228,7 @@ static int child_failed(struct run_ctx *ctx, const struct child_report *rec)
 	int code = rec->code < 0 ? rec->code : -EIO;
 	char what[512];
 
-	(void)wait_child(ctx->child, NULL);
+	end_child(ctx, NULL);
 	if (s->kind == STEP_EXEC) {
 		const char *name = s->exec.name ? s->exec.name : "command";
 
@@ -229,6 +252,7 @@ static int child_died(struct run_ctx *ctx, size_t next)
 	char what[512], how[64];
 	int status = 0;
 
+	/* EOF came from every copy of the report pipe closing, so it is dead or dying. */
 	(void)wait_child(ctx->child, &status);
 	plan_describe(s, what, sizeof(what));
 	describe_status(status, how, sizeof(how));
@@ -253,12 +277,12 @@ static int follow_child(struct run_ctx *ctx, int fd, const struct plan_shape *sh
 	struct child_report rec;
 	int r;
 
-	while ((r = read_report(fd, &rec)) > 0) {
+	while ((r = read_report(fd, &rec, &ctx->guard)) > 0) {
 		bool early = rec.step == sh->clone; /* before the first step ran */
 
 		if (!early && (rec.step >= sh->end_child || rec.step < sh->first_child ||
 			       phase_of(plan, rec.step) != PHASE_CHILD)) {
-			(void)wait_child(ctx->child, NULL);
+			end_child(ctx, NULL);
 			return sbx_err_set(ctx->err, NULL, -EPROTO,
 					   "internal error: bad report from the sandbox");
 		}
@@ -268,8 +292,10 @@ static int follow_child(struct run_ctx *ctx, int fd, const struct plan_shape *sh
 		log_step(ctx, rec.step, "child", rec.usec);
 		next = next_child_step(plan, rec.step, sh);
 	}
+	if (r == -EINTR || r == -ETIMEDOUT)
+		return r; /* the caller says why; the guards kill the child */
 	if (r < 0) {
-		(void)wait_child(ctx->child, NULL);
+		end_child(ctx, NULL);
 		return sbx_err_set(ctx->err, NULL, r, "reading the sandbox's reports: %s",
 				   strerror(-r));
 	}
@@ -307,6 +333,98 @@ static int finish(struct run_ctx *ctx, const struct plan_shape *sh)
 	return exit_status(ctx->status);
 }
 
+/* The supervise step carries the time limit and the setup timeout. */
+static const struct step *supervise_step(const struct plan *plan)
+{
+	size_t i = plan_find(plan, 0, STEP_SUPERVISE);
+
+	return i < plan->n_steps ? &plan->steps[i] : NULL;
+}
+
+/* process.time_limit counts from clone(), so a setup that hangs counts against it too: the
+ * timer is armed here and handed to the supervise step, and the setup's deadline becomes the
+ * earlier of the two. */
+static int arm_time_limit(struct run_ctx *ctx)
+{
+	const struct step *s = supervise_step(ctx->plan);
+	uint64_t ms = s ? s->supervise.time_limit_ms : 0, at;
+	/* Capped at ten years, so the seconds always fit a time_t. */
+	uint64_t sec = ms / 1000 > 315360000u ? 315360000u : ms / 1000;
+	struct itimerspec its = {
+	    .it_value = {.tv_sec = (time_t)sec, .tv_nsec = (long)(ms % 1000) * 1000000}};
+
+	if (!ms)
+		return 0;
+	ctx->time_limit_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	if (ctx->time_limit_fd < 0 || timerfd_settime(ctx->time_limit_fd, 0, &its, NULL) < 0)
+		return sbx_err_errno(ctx->err, NULL, "time limit: arming the timer");
+	at = wait_now_ms() + sec * 1000 + ms % 1000;
+	if (!ctx->guard.deadline || at < ctx->guard.deadline)
+		ctx->guard.deadline = at;
+	return 0;
+}
+
+static bool time_limit_expired(const struct run_ctx *ctx)
+{
+	struct itimerspec left;
+
+	return ctx->time_limit_fd >= 0 && timerfd_gettime(ctx->time_limit_fd, &left) == 0 &&
+	       left.it_value.tv_sec == 0 && left.it_value.tv_nsec == 0;
+}
+
+static void format_ms(uint64_t ms, char *buf, size_t size)
+{
+	if (ms % 1000)
+		snprintf(buf, size, "%" PRIu64 ".%03" PRIu64 "s", ms / 1000, ms % 1000);
+	else
+		snprintf(buf, size, "%" PRIu64 "s", ms / 1000);
+}
+
+/* Did the guard cut the setup short (rather than a step failing with that errno)? */
+static bool cut_short(const struct run_ctx *ctx, int r)
+{
+	return (r == -EINTR && ctx->guard.signal > 0) ||
+	       (r == -ETIMEDOUT && ctx->guard.deadline && wait_now_ms() >= ctx->guard.deadline);
+}
+
+/* The setup was cut short while step @at ran; the guards kill what was started. A signal ends
+ * sbx as it would have ended the command (128+N); the time limit as it kills the command
+ * (137); the setup timeout is sbx's failure, naming the step that did not finish. */
+static int setup_cut_short(struct run_ctx *ctx, int r, size_t at)
+{
+	const struct step *sup = supervise_step(ctx->plan);
+	const struct step *s = &ctx->plan->steps[at];
+	char what[512], limit[32];
+
+	*ctx->err = (struct sbx_err){0}; /* what the interrupted step said no longer matters */
+	if (r == -EINTR) {
+		if (ctx->verbose > 0)
+			fprintf(stderr, "sbx: setup stopped by signal %d\n", ctx->guard.signal);
+		return 128 + ctx->guard.signal;
+	}
+	if (time_limit_expired(ctx)) {
+		format_ms(sup->supervise.time_limit_ms, limit, sizeof(limit));
+		if (ctx->verbose >= 0)
+			fprintf(stderr, "sbx: time limit of %s reached during setup, killed\n",
+				limit);
+		return 128 + SIGKILL;
+	}
+	format_ms(sup ? sup->supervise.setup_timeout_ms : 0, limit, sizeof(limit));
+	plan_describe(s, what, sizeof(what));
+	return sbx_err_set(ctx->err, &s->loc, -ETIMEDOUT,
+			   "%s: did not finish within the setup timeout of %s "
+			   "(process.setup_timeout, --setup-timeout)",
+			   what, limit);
+}
+
+/* The child step running now, from the page the child writes its progress to. */
+static size_t child_at(const struct run_ctx *ctx, const struct plan_shape *sh)
+{
+	uint32_t i = ctx->progress ? __atomic_load_n(ctx->progress, __ATOMIC_RELAXED) : 0;
+
+	return i >= sh->first_child && i < sh->end_child ? i : sh->clone;
+}
+
 /* Clone, run the parent's steps, release the child and follow it. The guard kills and reaps
  * the child on every early return. */
 static int run_clone_and_follow(struct run_ctx *ctx, struct channels *ch,
@@ -331,6 +449,9 @@ static int run_clone_and_follow(struct run_ctx *ctx, struct channels *ch,
 	if (r < 0)
 		return r;
 	guard = ctx->child;
+	r = arm_time_limit(ctx);
+	if (r < 0)
+		return r;
 	/* Our copies of the child's ends would keep its EOFs from ever arriving. */
 	drop_fd(&ch->sync[0]);
 	drop_fd(&ch->report[1]);
@@ -343,6 +464,13 @@ static int run_clone_and_follow(struct run_ctx *ctx, struct channels *ch,
 	ctx->status_fd = ch->status[0];
 
 	r = run_parent_steps(ctx, sh->clone + 1, sh->release);
+	if (cut_short(ctx, r))
+		return setup_cut_short(ctx, r, ctx->index);
+	/* Nothing inside may ptrace sbx or open its /proc files once the sandbox can run code:
+	 * without a pid namespace the command could name this process. (Not before: the
+	 * parent's own /proc files stay the caller's until the maps are written.) */
+	if (r == 0 && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		r = sbx_err_errno(ctx->err, NULL, "prctl(PR_SET_DUMPABLE)");
 	released = r == 0 && send_go(ch->sync[1]) == 0;
 	drop_fd(&ch->sync[1]);
 	/* The steps that run beside the child (the netns helper) start once it is released. */
@@ -354,7 +482,11 @@ static int run_clone_and_follow(struct run_ctx *ctx, struct channels *ch,
 	ctx->net_sock = -1;
 	if (r < 0)
 		return r;
+	if (fcntl(ch->report[0], F_SETFL, O_NONBLOCK) < 0)
+		return sbx_err_errno(ctx->err, NULL, "fcntl on the report pipe");
 	r = follow_child(ctx, ch->report[0], sh, released);
+	if (cut_short(ctx, r))
+		return setup_cut_short(ctx, r, child_at(ctx, sh));
 	if (r != 0)
 		return r;
 	/* The child joined the helper's namespace before it exec'd: the helper is done. */
@@ -387,7 +519,12 @@ int exec_run(const struct plan *plan, const struct exec_opts *opts, struct sbx_e
 	    .status_fd = -1,
 	    .pidfd = -1,
 	    .net_helper = -1,
+	    .guard = {.sigfd = -1},
+	    .time_limit_fd = -1,
+	    .scrub = opts ? opts->scrub : NULL,
+	    .n_scrub = opts ? opts->n_scrub : 0,
 	};
+	const struct step *sup = supervise_step(plan);
 	struct plan_shape sh = {0};
 	sigset_t forward;
 	int r;
@@ -395,21 +532,42 @@ int exec_run(const struct plan *plan, const struct exec_opts *opts, struct sbx_e
 	r = plan_shape(plan, &sh, err);
 	if (r < 0)
 		return r;
-	/* A signal meant for the command that arrives while the sandbox is being set up stays
-	 * pending until STEP_SUPERVISE's signalfd forwards it, instead of killing sbx. */
+	/* Until the command runs, these signals end the setup (exit 128+N, the command never
+	 * runs); once it runs, STEP_SUPERVISE's signalfd forwards them to it. Blocked either
+	 * way, so they never kill sbx halfway. */
 	sigemptyset(&forward);
 	for (size_t i = 0; i < ARRAY_SIZE(forwarded_signals); i++)
 		sigaddset(&forward, forwarded_signals[i]);
 	if (sigprocmask(SIG_BLOCK, &forward, &ctx.sigmask) < 0)
 		return sbx_err_errno(err, NULL, "blocking signals");
-	r = run_parent_steps(&ctx, 0, sh.clone); /* PREPARE */
+	ctx.guard.sigfd = signalfd(-1, &forward, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (ctx.guard.sigfd < 0)
+		r = sbx_err_errno(err, NULL, "signalfd");
+	if (sup && sup->supervise.setup_timeout_ms)
+		ctx.guard.deadline = wait_now_ms() + sup->supervise.setup_timeout_ms;
+	ctx.progress = mmap(NULL, sizeof(*ctx.progress), PROT_READ | PROT_WRITE,
+			    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (ctx.progress == MAP_FAILED) {
+		ctx.progress = NULL;
+		r = sbx_err_errno(err, NULL, "mmap");
+	}
 	if (r == 0)
+		r = run_parent_steps(&ctx, 0, sh.clone); /* PREPARE */
+	if (cut_short(&ctx, r))
+		r = setup_cut_short(&ctx, r, ctx.index);
+	else if (r == 0)
 		r = channels_open(&ch, plan, err);
 	if (r == 0)
 		r = run_clone_and_follow(&ctx, &ch, &sh);
 	channels_close(&ch);
 	if (ctx.pidfd >= 0)
 		close(ctx.pidfd);
+	if (ctx.time_limit_fd >= 0)
+		close(ctx.time_limit_fd);
+	if (ctx.guard.sigfd >= 0)
+		close(ctx.guard.sigfd);
+	if (ctx.progress)
+		(void)munmap(ctx.progress, sizeof(*ctx.progress));
 	(void)sigprocmask(SIG_SETMASK, &ctx.sigmask, NULL);
 	return r;
 }

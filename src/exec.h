@@ -8,10 +8,13 @@
 struct exec_opts {
 	int verbose; /* -1 quiet, 0 normal, 1 log each step with its duration */
 	bool stats;  /* print wall/user/sys time and peak memory after the command ends */
+	const struct mem_span *scrub; /* the caller's argv/environ strings, wiped in pid 1 */
+	size_t n_scrub;
 };
 
 /* Parent. Run @plan. Returns the exit status sbx should exit with (>= 0): the command's own
- * status, 128+N when a signal N killed it, 126/127 when execve() failed in the sandbox (then
+ * status, 128+N when a signal N killed it or reached sbx before the command started, 126/127 when
+ * execve() failed in the sandbox (then
  * @err also holds one message to print). Returns -errno with @err set when sbx itself failed
  * (main exits 125). Leaves no process behind in either case. */
 int exec_run(const struct plan *plan, const struct exec_opts *opts, struct sbx_err *err);

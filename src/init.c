@@ -180,6 +180,13 @@ int process_run_init(const struct step *s, struct run_ctx *ctx)
 
 	if (!s->init.stack || s->init.stack_size < 4096)
 		return -EINVAL;
+	/* Before the command exists: from here on no one but root of the host (CAP_SYS_PTRACE
+	 * over sbx's own user namespace) may ptrace init or open its /proc files (fd, environ,
+	 * mem, exe: the host's sbx binary), although the command runs beside it as the same
+	 * user. Not earlier: the parent (or newuidmap) writes the id maps through /proc and the
+	 * netns helper enters our user namespace by pidfd, and both need us dumpable. */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		return -errno;
 	init_sigset(&set);
 	/* An ignored SIGCHLD would make the kernel reap the command before init sees its status. */
 	if (sigaction(SIGCHLD, &dfl, NULL) < 0 || sigprocmask(SIG_BLOCK, &set, &old) < 0)

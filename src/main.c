@@ -35,7 +35,9 @@ static struct {
 	bool check, plan, stats;
 	enum plan_format plan_format;
 	int verbose;
-	char **argv; /* the command */
+	char **argv;		   /* the command */
+	struct mem_span scrub[16]; /* sbx's own argv and environment strings, for pid 1 to wipe */
+	size_t n_scrub;
 } arg;
 
 enum {
@@ -50,6 +52,7 @@ enum {
 	OPT_ENV,
 	OPT_CWD,
 	OPT_TIME_LIMIT,
+	OPT_SETUP_TIMEOUT,
 	OPT_STATS,
 	OPT_VERSION,
 };
@@ -71,6 +74,7 @@ static void usage(FILE *f)
 	      "      --env NAME=VALUE     set an environment variable inside\n"
 	      "      --cwd DIR            working directory inside\n"
 	      "      --time-limit SECS    kill the sandbox after SECS (exit 137)\n"
+	      "      --setup-timeout SECS give up when the setup takes longer (default 30)\n"
 	      "      --stats              print wall/CPU time and peak memory when done\n"
 	      "  -v, --verbose            log each setup step with its duration\n"
 	      "  -q, --quiet              print only errors\n"
@@ -188,6 +192,8 @@ static int parse_option(int c, const char *v)
 		return add_shortcut("--cwd", "process.cwd", v, true);
 	case OPT_TIME_LIMIT:
 		return add_shortcut("--time-limit", "process.time_limit", v, false);
+	case OPT_SETUP_TIMEOUT:
+		return add_shortcut("--setup-timeout", "process.setup_timeout", v, false);
 	case OPT_STATS:
 		arg.stats = true;
 		return 0;
@@ -217,6 +223,7 @@ static int parse_argv(int argc, char **argv)
 	    {"env", required_argument, NULL, OPT_ENV},
 	    {"cwd", required_argument, NULL, OPT_CWD},
 	    {"time-limit", required_argument, NULL, OPT_TIME_LIMIT},
+	    {"setup-timeout", required_argument, NULL, OPT_SETUP_TIMEOUT},
 	    {"stats", no_argument, NULL, OPT_STATS},
 	    {"verbose", no_argument, NULL, 'v'},
 	    {"quiet", no_argument, NULL, 'q'},
@@ -441,7 +448,8 @@ static int run(void)
 	_cleanup_free_ char *names = NULL;
 	struct sbx_err err = {0};
 	struct sbx_caller caller = {0};
-	struct exec_opts opts = {.verbose = arg.verbose, .stats = arg.stats};
+	struct exec_opts opts = {
+	    .verbose = arg.verbose, .stats = arg.stats, .scrub = arg.scrub, .n_scrub = arg.n_scrub};
 	int r;
 
 	if (!arg.check && !arg.argv[0]) {
@@ -472,9 +480,34 @@ static int run(void)
 	return r < 0 ? EXIT_SBX_FAILED : r;
 }
 
+/* Note where sbx's argument and environment strings lie (end to end on the initial stack, so
+ * usually one span), before getopt reorders the pointers: pid 1 wipes them, since it goes on
+ * running as sbx and /proc/1/cmdline shows them to anything inside. */
+static void note_caller_strings(int argc, char **argv)
+{
+	extern char **environ;
+
+	for (int pass = 0; pass < 2; pass++) {
+		char **v = pass == 0 ? argv : environ;
+
+		for (int i = 0; v && v[i] && (pass == 1 || i < argc); i++) {
+			size_t len = strlen(v[i]) + 1;
+			struct mem_span *last = arg.n_scrub ? &arg.scrub[arg.n_scrub - 1] : NULL;
+
+			if (last && last->start + last->len == v[i])
+				last->len += len;
+			else if (arg.n_scrub < ARRAY_SIZE(arg.scrub))
+				arg.scrub[arg.n_scrub++] = (struct mem_span){v[i], len};
+		}
+	}
+}
+
 int main(int argc, char **argv)
 {
-	int r = parse_argv(argc, argv);
+	int r;
+
+	note_caller_strings(argc, argv);
+	r = parse_argv(argc, argv);
 
 	if (r <= 0)
 		return r == 0 ? 0 : EXIT_SBX_FAILED;

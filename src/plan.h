@@ -11,6 +11,7 @@
 #include <sys/types.h>
 
 #include "util/err.h"
+#include "util/wait.h"
 
 enum step_phase {
 	PHASE_PREPARE, /* parent, before clone() */
@@ -155,16 +156,24 @@ struct step {
 			size_t stack_size;
 		} init;
 		struct {
-			uint64_t time_limit_ms; /* 0 = none */
-			bool tty;		/* relay the sandbox's pty */
-			bool has_init;		/* the direct child is sbx's init, which reports
-						 * the command's status before it ends */
+			uint64_t time_limit_ms;	   /* 0 = none; counted from clone() */
+			uint64_t setup_timeout_ms; /* 0 = none: the longest clone..exec may take */
+			bool tty;		   /* relay the sandbox's pty */
+			bool has_init;		   /* the direct child is sbx's init, which reports
+						    * the command's status before it ends */
 		} supervise;
 	};
 };
 
 /* The signals sent to sbx that it passes on to the command (STEP_SUPERVISE). */
 #define SBX_FORWARDED_SIGNALS SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2
+
+/* A piece of the caller's memory that pid 1 wipes: the argument and environment strings, which
+ * /proc/PID/cmdline and /proc/PID/environ would otherwise show inside. */
+struct mem_span {
+	char *start;
+	size_t len;
+};
 
 /* The run context a step runner gets. The parent and the child each have their own copy;
  * the child's lives on its stack and only holds ints. */
@@ -187,6 +196,11 @@ struct run_ctx {
 	int pidfd;	     /* parent: pidfd of the child from clone3(), -1 without one */
 	pid_t net_helper;    /* parent: the STEP_NETNS_CREATE helper, until reaped */
 	sigset_t sigmask;    /* the caller's signal mask: the child restores it at once */
+	struct wait_guard guard;      /* parent: signals and deadline that cut the setup short */
+	int time_limit_fd;	      /* parent: timerfd of process.time_limit, armed at clone() */
+	uint32_t *progress;	      /* shared page: the child stores the step it is running */
+	const struct mem_span *scrub; /* child: the caller's argv/environ strings, to wipe */
+	size_t n_scrub;
 };
 
 /* A step runner. Parent runners record a message in ctx->err; child runners return -errno

@@ -394,6 +394,7 @@ static void describe_args(struct sink *k, const struct step *s)
 		break;
 	case STEP_SUPERVISE:
 		put_num(k, "time_limit_ms", s->supervise.time_limit_ms);
+		put_num(k, "setup_timeout_ms", s->supervise.setup_timeout_ms);
 		put_bool(k, "tty", s->supervise.tty);
 		put_bool(k, "init", s->supervise.has_init);
 		put_str(k, "status", s->supervise.has_init ? "from-init" : "wait");

@@ -194,6 +194,9 @@ int process_plan_add(struct plan *plan, const struct profile *p, const struct sb
 		return oom(err);
 	s->supervise.time_limit_ms =
 	    p->process.time_limit > UINT64_MAX / 1000 ? UINT64_MAX : p->process.time_limit * 1000;
+	s->supervise.setup_timeout_ms = p->process.setup_timeout > UINT64_MAX / 1000
+					    ? UINT64_MAX
+					    : p->process.setup_timeout * 1000;
 	s->supervise.tty = tty;
 	s->supervise.has_init = init;
 	return 0;

@@ -49,6 +49,7 @@ struct profile *profile_new(void)
 	p->process.new_session = true;
 	p->process.init = -1;
 	p->process.umask = -1;
+	p->process.setup_timeout = 30;
 	return p;
 }
 

@@ -166,6 +166,8 @@ struct profile {
 		bool new_session;     /* default true */
 		uint64_t time_limit;  /* seconds; 0 = none */
 		struct sbx_loc time_limit_loc;
+		uint64_t setup_timeout; /* seconds; 0 = none; default 30 */
+		struct sbx_loc setup_timeout_loc;
 		int init; /* -1 = default (on with a pid namespace), 0, 1 */
 		struct sbx_loc init_loc;
 		int umask; /* -1 = inherit */

@@ -555,6 +555,14 @@ static int apply_time_limit(struct apply_ctx *ctx, config_setting_t *s)
 	return 0;
 }
 
+static int apply_setup_timeout(struct apply_ctx *ctx, config_setting_t *s)
+{
+	if (profile_get_duration(ctx, s, &ctx->p->process.setup_timeout) < 0)
+		return -EINVAL;
+	ctx->p->process.setup_timeout_loc = profile_loc(ctx, s);
+	return 0;
+}
+
 static int apply_umask(struct apply_ctx *ctx, config_setting_t *s)
 {
 	return profile_get_mode(ctx, s, 0777, &ctx->p->process.umask);
@@ -568,6 +576,7 @@ static int apply_process(struct apply_ctx *ctx, config_setting_t *s)
 	    {"new_session", apply_new_session},
 	    {"init", apply_init},
 	    {"time_limit", apply_time_limit},
+	    {"setup_timeout", apply_setup_timeout},
 	    {"umask", apply_umask},
 	};
 

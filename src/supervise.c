@@ -393,7 +393,10 @@ static int supervise(const struct step *s, struct run_ctx *ctx, struct super *sv
 	uint64_t start = now_ms();
 	int r = 0;
 
-	if (s->supervise.time_limit_ms) {
+	/* The executor armed the time limit at clone(); a fresh timer only without one. */
+	if (ctx->time_limit_fd >= 0) {
+		sv->tfd = ctx->time_limit_fd;
+	} else if (s->supervise.time_limit_ms) {
 		sv->tfd = start_timer(s->supervise.time_limit_ms, ctx->err);
 		if (sv->tfd < 0)
 			return sv->tfd;
@@ -440,7 +443,7 @@ int process_run_supervise(const struct step *s, struct run_ctx *ctx)
 	else
 		r = supervise(s, ctx, &sv);
 	relay_restore(&sv.tty);
-	if (sv.tfd >= 0)
+	if (sv.tfd >= 0 && sv.tfd != ctx->time_limit_fd)
 		close(sv.tfd);
 	if (sv.sfd >= 0) {
 		drain_signals(sv.sfd);

@@ -599,12 +599,17 @@ int userns_run_idmap(const struct step *s, struct run_ctx *ctx)
 	return write_proc(s, ctx, s->idmap.file, s->idmap.text);
 }
 
-static int wait_helper(pid_t pid, int *ret_status)
+/* Waits for the helper within the setup's guard; a helper cut short is killed and reaped. */
+static int wait_helper(pid_t pid, struct wait_guard *g, int *ret_status)
 {
-	while (waitpid(pid, ret_status, 0) < 0)
-		if (errno != EINTR)
-			return -errno;
-	return 0;
+	int r = wait_for_exit(pid, g, ret_status);
+
+	if (r == -EINTR || r == -ETIMEDOUT) {
+		(void)kill(pid, SIGKILL);
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
+	}
+	return r;
 }
 
 /* Runs "PROG PID inside outside count ..." and waits for it. */
@@ -631,7 +636,7 @@ int userns_run_helper(const struct step *s, struct run_ctx *ctx)
 	r = posix_spawn(&hpid, s->helper.prog, NULL, NULL, argv, envp);
 	if (r != 0)
 		return sbx_err_set(ctx->err, &s->loc, -r, "%s: %s", what, strerror(r));
-	r = wait_helper(hpid, &status);
+	r = wait_helper(hpid, &ctx->guard, &status);
 	if (r < 0)
 		return sbx_err_set(ctx->err, &s->loc, r, "%s: %s", what, strerror(-r));
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)

@@ -252,6 +252,7 @@ static void test_umask_cwd_pdeath_time_limit(void **state)
 	p.process.die_with_parent = false;
 	p.process.init = 0;
 	p.process.time_limit = 90;
+	p.process.setup_timeout = 45;
 	p.process.time_limit_loc = (struct sbx_loc){"t.cfg", 4};
 	assert_int_equal(compile(&p, &c, &plan, &err), 0);
 	assert_kinds(plan, want);
@@ -261,6 +262,7 @@ static void test_umask_cwd_pdeath_time_limit(void **state)
 	assert_int_equal(plan->steps[1].loc.line, 3);
 	assert_false(plan->steps[2].pdeath.enable);
 	assert_int_equal(plan->steps[5].supervise.time_limit_ms, 90000);
+	assert_int_equal(plan->steps[5].supervise.setup_timeout_ms, 45000);
 	assert_int_equal(plan->steps[5].loc.line, 4);
 }
 
@@ -677,7 +679,8 @@ static int supervise(const char *script, uint64_t limit_ms, int *ret_status)
 {
 	struct step s = {.kind = STEP_SUPERVISE, .supervise = {.time_limit_ms = limit_ms}};
 	struct sbx_err err = {0};
-	struct run_ctx ctx = {.tty_sock = -1, .status_fd = -1, .verbose = -1, .err = &err};
+	struct run_ctx ctx = {
+	    .tty_sock = -1, .status_fd = -1, .verbose = -1, .err = &err, .time_limit_fd = -1};
 	int r;
 
 	ctx.child = fork();
@@ -723,7 +726,8 @@ static void test_run_supervise_takes_init_report(void **state)
 
 	(void)state;
 	for (int stats = 0; stats <= 1; stats++) {
-		struct run_ctx ctx = {.tty_sock = -1, .verbose = -1, .err = &err};
+		struct run_ctx ctx = {
+		    .tty_sock = -1, .verbose = -1, .err = &err, .time_limit_fd = -1};
 		pid_t pid;
 
 		assert_int_equal(pipe2(sp, O_CLOEXEC), 0);

@@ -431,6 +431,7 @@ static void test_durations_in_profiles(void **state)
 
 	(void)state;
 	assert_int_equal(p->process.time_limit, 0);
+	assert_int_equal(p->process.setup_timeout, 30); /* the default */
 	assert_int_equal(p->rlimits[RLIM_CPU].value, 90);
 	expect_error("process = { time_limit = \"\"; };\n", 1, "is not a duration");
 	expect_error("process = { time_limit = \"-1\"; };\n", 1, "is not a duration");
@@ -438,6 +439,7 @@ static void test_durations_in_profiles(void **state)
 	expect_error("process = { time_limit = \"99999999999999999999s\"; };\n", 1, "is too large");
 	expect_error("process = { time_limit = 1.5; };\n", 1, "must be a duration");
 	expect_error("rlimits = {\n cpu = \"1d\"; };\n", 2, "rlimits.cpu");
+	expect_error("process = {\n setup_timeout = \"soon\"; };\n", 2, "is not a duration");
 }
 
 static void test_large_integers(void **state)
