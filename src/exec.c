@@ -109,14 +109,26 @@ static enum step_phase phase_of(const struct plan *plan, size_t i)
 
 /* PREPARE..., CLONE, PARENT..., CHILD... ending in EXEC, PARENT... (supervision). */
 
+/* The whole description, however long: the log is for finding out what happened. */
 static void log_step(const struct run_ctx *ctx, size_t i, const char *side, uint64_t usec)
 {
-	char what[512];
-
 	if (ctx->verbose <= 0)
 		return;
-	plan_describe(&ctx->plan->steps[i], what, sizeof(what));
-	fprintf(stderr, "sbx: [%7.3f ms] %-6s %s\n", (double)usec / 1000.0, side, what);
+	fprintf(stderr, "sbx: [%7.3f ms] %-6s ", (double)usec / 1000.0, side);
+	plan_describe_print(&ctx->plan->steps[i], stderr);
+	fputc('\n', stderr);
+}
+
+/* An error record holds a fixed-size message: the step's description gets what is left after
+ * @tail (": strerror" and any hint), cut visibly with "...", so the reason is never lost. */
+#define ERR_MSG_SIZE sizeof(((struct sbx_diag *)0)->msg)
+static void describe_for_error(const struct step *s, const char *tail, char what[ERR_MSG_SIZE])
+{
+	size_t room = ERR_MSG_SIZE - strlen(tail);
+
+	if (strlen(tail) > ERR_MSG_SIZE - 64)
+		room = 64;
+	plan_describe(s, what, room);
 }
 
 /* Runs the parent-side step @i; a runner that failed without a message still gets one. */
@@ -125,7 +137,7 @@ static int run_parent_step(struct run_ctx *ctx, size_t i)
 	const struct step *s = &ctx->plan->steps[i];
 	unsigned n_before = ctx->err ? ctx->err->n : 0;
 	uint64_t start = now_usec();
-	char what[512];
+	char what[ERR_MSG_SIZE], tail[ERR_MSG_SIZE];
 	int r;
 
 	/* The clone runner's child goes on at the step after it, in child_main(). */
@@ -133,8 +145,9 @@ static int run_parent_step(struct run_ctx *ctx, size_t i)
 	r = plan_step_type(s->kind)->run(s, ctx);
 	if (r < 0) {
 		if (ctx->err && ctx->err->n == n_before) {
-			plan_describe(s, what, sizeof(what));
-			sbx_err_set(ctx->err, &s->loc, r, "%s: %s", what, strerror(-r));
+			snprintf(tail, sizeof(tail), ": %s", strerror(-r));
+			describe_for_error(s, tail, what);
+			sbx_err_set(ctx->err, &s->loc, r, "%s%s", what, tail);
 		}
 		return r;
 	}
@@ -203,7 +216,7 @@ static int child_failed(struct run_ctx *ctx, const struct child_report *rec)
 	const struct step *s = &ctx->plan->steps[rec->step];
 	const struct step_type *t = plan_step_type(s->kind);
 	int code = rec->code < 0 ? rec->code : -EIO;
-	char what[512];
+	char what[ERR_MSG_SIZE], tail[ERR_MSG_SIZE];
 
 	(void)wait_child(ctx->child, NULL);
 	if (s->kind == STEP_EXEC) {
@@ -217,22 +230,23 @@ static int child_failed(struct run_ctx *ctx, const struct child_report *rec)
 		sbx_err_set(ctx->err, NULL, code, "%s: cannot execute: %s", name, strerror(-code));
 		return 126;
 	}
-	plan_describe(s, what, sizeof(what));
-	return sbx_err_set(ctx->err, &s->loc, code, "%s: %s%s", what, strerror(-code),
-			   t->hint ? t->hint(s, code) : "");
+	snprintf(tail, sizeof(tail), ": %s%s", strerror(-code), t->hint ? t->hint(s, code) : "");
+	describe_for_error(s, tail, what);
+	return sbx_err_set(ctx->err, &s->loc, code, "%s%s", what, tail);
 }
 
 /* EOF before the exec step: the child died without saying why (killed, say). */
 static int child_died(struct run_ctx *ctx, size_t next)
 {
 	const struct step *s = &ctx->plan->steps[next];
-	char what[512], how[64];
+	char what[ERR_MSG_SIZE], how[64], tail[ERR_MSG_SIZE];
 	int status = 0;
 
 	(void)wait_child(ctx->child, &status);
-	plan_describe(s, what, sizeof(what));
 	describe_status(status, how, sizeof(how));
-	return sbx_err_set(ctx->err, &s->loc, -EIO, "%s: the sandbox process died (%s)", what, how);
+	snprintf(tail, sizeof(tail), ": the sandbox process died (%s)", how);
+	describe_for_error(s, tail, what);
+	return sbx_err_set(ctx->err, &s->loc, -EIO, "%s%s", what, tail);
 }
 
 static size_t next_child_step(const struct plan *plan, size_t i, const struct plan_shape *sh)
