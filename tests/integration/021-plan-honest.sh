@@ -93,5 +93,70 @@ printf '%s\n' "$ERR" >"$T/err.txt"
 is_error_line "a failing step with a hostile string: one error line" 'symlink dst=/proc target='
 no_raw_controls "$T/err.txt" "the error message holds no raw control byte"
 
+# ---- every tmpfs of the shipped profiles is sized --------------------------------------------
+SHIPPED=$(cd "$TESTDIR/../../profiles" 2>/dev/null && pwd)
+MiB=1048576
+
+# plan_size PLAN DST: the size= the plan gives the last tmpfs or dev mount on DST (the one on
+# top), or 0 when it has none.
+plan_size() {
+	awk -v dst="dst=$2" '$3 ~ /^mount-(tmpfs|dev)$/ && $4 == dst {
+		size = 0; for (i = 5; i <= NF; i++) if ($i ~ /^size=/) size = substr($i, 6) }
+		END { print size + 0 }' <<<"$1"
+}
+
+# In the sandbox: write 8M files into $1 until the writes fail or $2 bytes went in (8M more at
+# most, so an unsized tmpfs does not eat the memory). Prints "BYTES ENOSPC|no".
+FILL='dir=$1 cap=$2 i=0 total=0 full=no
+while [ $total -lt $cap ]; do
+	err=$(dd if=/dev/zero of=$dir/sbxt-fill$i bs=1M count=8 2>&1 >/dev/null) ||
+		case $err in *"No space left"*) full=ENOSPC ;; *) full="$err" ;; esac
+	total=$((total + $(stat -c %s $dir/sbxt-fill$i 2>/dev/null || echo 0)))
+	[ "$full" != no ] && break
+	i=$((i + 1))
+done
+echo $total $full'
+
+# fill_stops PROFILE-ARGS... -- DIR SIZE DESC: writing into DIR stops with ENOSPC at SIZE bytes.
+fill_stops() {
+	local args=() d size desc cap got full
+	while [ "$1" != -- ]; do args+=("$1"); shift; done
+	d=$2 size=$3 desc=$4
+	cap=$(( (size > 0 ? size : 16 * MiB) + 16 * MiB ))
+	run "${args[@]}" -- /bin/sh -c "$FILL" fill "$d" "$cap"
+	read -r got full <<<"$OUT"
+	if [ "$full" = ENOSPC ] && [ "${got:-0}" -le "$size" ] && [ "${got:-0}" -ge $((size / 2)) ]; then
+		ok "$desc: writing to $d stops with ENOSPC at its size ($got of $size bytes)"
+	else
+		not_ok "$desc: writing to $d stops with ENOSPC at its size"
+		diag "wrote ${got:-?} bytes (at most $cap tried), stopped by: ${full:-?}; size $size"
+		show_run
+	fi
+}
+
+# A dev mount without a size: 4M, /dev/shm included.
+run --profile "$PROFILES/dev-default.cfg" --plan -- /bin/true
+is "$(plan_size "$OUT" /dev)" $((4 * MiB)) "a dev mount without a size gets 4M"
+fill_stops --profile "$PROFILES/dev-default.cfg" -- /dev/shm $((4 * MiB)) "dev without size"
+
+for prof in untrusted default shell; do
+	P=(--profile "$SHIPPED/$prof.cfg")
+	run "${P[@]}" --plan -- /bin/true
+	plan=$OUT
+	dsts=/dev
+	for d in /tmp /dev/shm /var/tmp; do
+		grep -q "mount-tmpfs dst=$d " <<<"$plan" && dsts="$dsts $d"
+	done
+	for d in $dsts; do
+		size=$(plan_size "$plan" "$d")
+		isnt "$size" 0 "$prof.cfg: the plan sizes the tmpfs on $d ($size bytes)"
+		# statfs inside: the kernel's idea of the size (an unsized tmpfs is half the RAM).
+		run "${P[@]}" -- /bin/sh -c "stat -f -c '%b %S' $d"
+		is "$(awk '{ print $1 * $2 }' <<<"$OUT")" "$size" "$prof.cfg: statfs of $d shows that size"
+		[ "$size" -gt $((64 * MiB)) ] && continue # only statfs for the big ones
+		fill_stops "${P[@]}" -- "$d" "$size" "$prof.cfg"
+	done
+done
+
 check_no_leftovers
 done_testing
