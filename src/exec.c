@@ -114,14 +114,26 @@ static enum step_phase phase_of(const struct plan *plan, size_t i)
 
 /* PREPARE..., CLONE, PARENT..., CHILD... ending in EXEC, PARENT... (supervision). */
 
+/* The whole description, however long: the log is for finding out what happened. */
 static void log_step(const struct run_ctx *ctx, size_t i, const char *side, uint64_t usec)
 {
-	char what[512];
-
 	if (ctx->verbose <= 0)
 		return;
-	plan_describe(&ctx->plan->steps[i], what, sizeof(what));
-	fprintf(stderr, "sbx: [%7.3f ms] %-6s %s\n", (double)usec / 1000.0, side, what);
+	fprintf(stderr, "sbx: [%7.3f ms] %-6s ", (double)usec / 1000.0, side);
+	plan_describe_print(&ctx->plan->steps[i], stderr);
+	fputc('\n', stderr);
+}
+
+/* An error record holds a fixed-size message: the step's description gets what is left after
+ * @tail (": strerror" and any hint), cut visibly with "...", so the reason is never lost. */
+#define ERR_MSG_SIZE sizeof(((struct sbx_diag *)0)->msg)
+static void describe_for_error(const struct step *s, const char *tail, char what[ERR_MSG_SIZE])
+{
+	size_t room = ERR_MSG_SIZE - strlen(tail);
+
+	if (strlen(tail) > ERR_MSG_SIZE - 64)
+		room = 64;
+	plan_describe(s, what, room);
 }
 
 /* Runs the parent-side step @i; a runner that failed without a message still gets one. */
@@ -130,7 +142,7 @@ static int run_parent_step(struct run_ctx *ctx, size_t i)
 	const struct step *s = &ctx->plan->steps[i];
 	unsigned n_before = ctx->err ? ctx->err->n : 0;
 	uint64_t start = now_usec();
-	char what[512];
+	char what[ERR_MSG_SIZE], tail[ERR_MSG_SIZE];
 	int r;
 
 	/* The clone runner's child goes on at the step after it, in child_main(). */
@@ -138,8 +150,9 @@ static int run_parent_step(struct run_ctx *ctx, size_t i)
 	r = plan_step_type(s->kind)->run(s, ctx);
 	if (r < 0) {
 		if (ctx->err && ctx->err->n == n_before) {
-			plan_describe(s, what, sizeof(what));
-			sbx_err_set(ctx->err, &s->loc, r, "%s: %s", what, strerror(-r));
+			snprintf(tail, sizeof(tail), ": %s", strerror(-r));
+			describe_for_error(s, tail, what);
+			sbx_err_set(ctx->err, &s->loc, r, "%s%s", what, tail);
 		}
 		return r;
 	}
@@ -226,7 +239,7 @@ static int child_failed(struct run_ctx *ctx, const struct child_report *rec)
 	const struct step *s = &ctx->plan->steps[rec->step];
 	const struct step_type *t = plan_step_type(s->kind);
 	int code = rec->code < 0 ? rec->code : -EIO;
-	char what[512];
+	char what[ERR_MSG_SIZE], tail[ERR_MSG_SIZE];
 
 	end_child(ctx, NULL);
 	if (s->kind == STEP_EXEC) {
@@ -240,23 +253,24 @@ static int child_failed(struct run_ctx *ctx, const struct child_report *rec)
 		sbx_err_set(ctx->err, NULL, code, "%s: cannot execute: %s", name, strerror(-code));
 		return 126;
 	}
-	plan_describe(s, what, sizeof(what));
-	return sbx_err_set(ctx->err, &s->loc, code, "%s: %s%s", what, strerror(-code),
-			   t->hint ? t->hint(s, code) : "");
+	snprintf(tail, sizeof(tail), ": %s%s", strerror(-code), t->hint ? t->hint(s, code) : "");
+	describe_for_error(s, tail, what);
+	return sbx_err_set(ctx->err, &s->loc, code, "%s%s", what, tail);
 }
 
 /* EOF before the exec step: the child died without saying why (killed, say). */
 static int child_died(struct run_ctx *ctx, size_t next)
 {
 	const struct step *s = &ctx->plan->steps[next];
-	char what[512], how[64];
+	char what[ERR_MSG_SIZE], how[64], tail[ERR_MSG_SIZE];
 	int status = 0;
 
 	/* EOF came from every copy of the report pipe closing, so it is dead or dying. */
 	(void)wait_child(ctx->child, &status);
-	plan_describe(s, what, sizeof(what));
 	describe_status(status, how, sizeof(how));
-	return sbx_err_set(ctx->err, &s->loc, -EIO, "%s: the sandbox process died (%s)", what, how);
+	snprintf(tail, sizeof(tail), ": the sandbox process died (%s)", how);
+	describe_for_error(s, tail, what);
+	return sbx_err_set(ctx->err, &s->loc, -EIO, "%s%s", what, tail);
 }
 
 static size_t next_child_step(const struct plan *plan, size_t i, const struct plan_shape *sh)
@@ -394,7 +408,7 @@ static int setup_cut_short(struct run_ctx *ctx, int r, size_t at)
 {
 	const struct step *sup = supervise_step(ctx->plan);
 	const struct step *s = &ctx->plan->steps[at];
-	char what[512], limit[32];
+	char what[ERR_MSG_SIZE], tail[ERR_MSG_SIZE], limit[32];
 
 	*ctx->err = (struct sbx_err){0}; /* what the interrupted step said no longer matters */
 	if (r == -EINTR) {
@@ -410,11 +424,12 @@ static int setup_cut_short(struct run_ctx *ctx, int r, size_t at)
 		return 128 + SIGKILL;
 	}
 	format_ms(sup ? sup->supervise.setup_timeout_ms : 0, limit, sizeof(limit));
-	plan_describe(s, what, sizeof(what));
-	return sbx_err_set(ctx->err, &s->loc, -ETIMEDOUT,
-			   "%s: did not finish within the setup timeout of %s "
-			   "(process.setup_timeout, --setup-timeout)",
-			   what, limit);
+	snprintf(tail, sizeof(tail),
+		 ": did not finish within the setup timeout of %s "
+		 "(process.setup_timeout, --setup-timeout)",
+		 limit);
+	describe_for_error(s, tail, what);
+	return sbx_err_set(ctx->err, &s->loc, -ETIMEDOUT, "%s%s", what, tail);
 }
 
 /* The child step running now, from the page the child writes its progress to. */

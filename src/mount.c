@@ -36,6 +36,7 @@ static const char *const stage_dirs[] = {"/tmp", "/mnt", "/run", "/dev"};
 #define DEFAULT_FILE_MODE 0644
 #define DEFAULT_DIR_MODE 0755
 #define DEV_MODE 0755
+#define DEV_SIZE (4u << 20) /* without a size: nodes, links and /dev/shm (a directory in it) */
 #define ROOT_TMPFS_MODE 0755
 
 static int oom(struct sbx_err *err)
@@ -176,6 +177,7 @@ static int fill_entry(struct plan *plan, const struct mount_entry *m, struct ste
 		return fill_overlay(plan, m, mnt);
 	case MOUNT_DEV:
 		mnt->mode = DEV_MODE;
+		mnt->size = m->size ? m->size : DEV_SIZE;
 		return 0;
 	case MOUNT_FILE:
 		mnt->mode = m->mode >= 0 ? (unsigned)m->mode : DEFAULT_FILE_MODE;

@@ -177,23 +177,10 @@ static int dev_pts(int dev)
 	return attach_at(mnt, dev, "pts");
 }
 
-static int dev_shm(int dev)
-{
-	const struct step_mount m = {.mode = 01777};
-	_cleanup_close_ int mnt = -1;
-	int r;
-
-	mnt = mount_tmpfs(&m, STEP_ATTR_NOSUID | STEP_ATTR_NODEV);
-	if (mnt < 0)
-		return mnt;
-	r = mount_mkdir(dev, "shm", 0755);
-	if (r < 0)
-		return r;
-	return attach_at(mnt, dev, "shm");
-}
-
-/* Child. A tmpfs (nosuid but not nodev) with the usual nodes, a private devpts, shm and the
- * fd links. Attached first, then filled through its own fd, so nothing in it is followed. */
+/* Child. A tmpfs (nosuid but not nodev, of the step's size) with the usual nodes, a private
+ * devpts, shm and the fd links. shm is a sticky world-writable directory of the tmpfs itself,
+ * not a tmpfs of its own, so what is written there counts against the step's size. Attached
+ * first, then filled through its own fd, so nothing in it is followed. */
 int mount_run_dev(const struct step *s, struct run_ctx *ctx)
 {
 	_cleanup_close_ int dev = -1;
@@ -212,7 +199,7 @@ int mount_run_dev(const struct step *s, struct run_ctx *ctx)
 	}
 	r = dev_pts(dev);
 	if (r == 0)
-		r = dev_shm(dev);
+		r = mount_mkdir(dev, "shm", 01777);
 	for (size_t i = 0; i < ARRAY_SIZE(dev_links) && r == 0; i++)
 		if (symlinkat(dev_links[i].target, dev, dev_links[i].name) < 0)
 			r = -errno;

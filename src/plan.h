@@ -293,6 +293,10 @@ const struct step_type *plan_step_type(enum step_kind kind);
 enum plan_format { PLAN_TEXT, PLAN_JSON };
 int plan_dump(const struct plan *plan, enum plan_format fmt, void *out);
 
-/* Parent. A one-line description of step @s ("mount-bind /usr -> /usr ro,nosuid,nodev"), used
- * by --plan text, the -v log and error messages. */
+/* Parent. A one-line description of step @s ("mount-bind src=/usr dst=/usr ... flags=ro"):
+ * every control character, DEL, C1 control and byte that is not UTF-8 in a string is escaped,
+ * so nothing in it acts on a terminal. plan_describe_print() writes all of it to @out (a FILE *:
+ * --plan text, the -v log); plan_describe() fills @buf for a fixed-size error record and ends
+ * it in "..." when it had to cut it. */
+void plan_describe_print(const struct step *s, void *out);
 void plan_describe(const struct step *s, char *buf, size_t size);

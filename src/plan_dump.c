@@ -14,39 +14,129 @@
 #include "util/cleanup.h"
 
 struct sink {
-	FILE *json; /* JSON object members go here when set */
-	char *buf;  /* else text goes here */
+	FILE *f;   /* text or JSON members go here when set */
+	bool json; /* JSON members (to f), else text */
+	char *buf; /* else bounded text goes here (plan_describe) */
 	size_t size, len;
+	bool cut; /* buf was too small */
 	bool first;
 };
 
 static void text_put(struct sink *k, const char *s, size_t n)
 {
-	if (k->len + 1 >= k->size)
+	if (k->f) {
+		(void)fwrite(s, 1, n, k->f);
 		return;
-	if (n > k->size - k->len - 1)
+	}
+	if (n > k->size - k->len - 1) {
 		n = k->size - k->len - 1;
+		k->cut = true;
+	}
 	memcpy(k->buf + k->len, s, n);
 	k->len += n;
 	k->buf[k->len] = '\0';
 }
 
+/* One character of a string: a valid UTF-8 sequence (cp is its code point), or a single byte
+ * that is not part of one (raw_byte). */
+struct unit {
+	size_t len;
+	uint32_t cp;
+	bool raw_byte;
+	bool escape; /* a terminal would act on it, or it is not text: never written raw */
+};
+
+/* Code points that move the cursor or reorder what a terminal or viewer shows: C1 controls
+ * (U+009B is CSI), the line and paragraph separators, the bidirectional controls. */
+static bool cp_hidden(uint32_t cp)
+{
+	return (cp >= 0x80 && cp <= 0x9f) || cp == 0x200e || cp == 0x200f ||
+	       (cp >= 0x2028 && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+static struct unit next_unit(const unsigned char *s)
+{
+	struct unit u = {.len = 1, .cp = s[0]};
+	size_t n = s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : 2;
+	static const uint32_t min[] = {0, 0, 0x80, 0x800, 0x10000};
+
+	if (s[0] < 0x80) {
+		u.escape = s[0] < 0x20 || s[0] == 0x7f;
+		return u;
+	}
+	u.raw_byte = u.escape = true;
+	if (s[0] < 0xc2 || s[0] > 0xf4)
+		return u;
+	u.cp = s[0] & (0x7f >> n);
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80) {
+			u.cp = s[0];
+			return u;
+		}
+		u.cp = u.cp << 6 | (s[i] & 0x3f);
+	}
+	if (u.cp < min[n] || u.cp > 0x10ffff || (u.cp >= 0xd800 && u.cp <= 0xdfff)) {
+		u.cp = s[0];
+		return u;
+	}
+	u.len = n;
+	u.raw_byte = false;
+	u.escape = cp_hidden(u.cp);
+	return u;
+}
+
+static bool text_needs_quotes(const char *v)
+{
+	if (!*v)
+		return true;
+	for (const char *c = v; *c; c += next_unit((const unsigned char *)c).len)
+		if (*c == ' ' || *c == '"' || *c == '\\' || *c == ',' ||
+		    next_unit((const unsigned char *)c).escape)
+			return true;
+	return false;
+}
+
+/* @v with every control character, DEL, C1 control and stray byte escaped (\n \t \r, \xHH for
+ * bytes, \uHHHH for code points) and backslashes doubled; in a quoted value also '"'. */
+static void text_escaped(struct sink *k, const char *v, bool quoted)
+{
+	char b[8];
+
+	for (const char *c = v; *c;) {
+		struct unit u = next_unit((const unsigned char *)c);
+
+		if (!u.escape) {
+			if (*c == '\\' || (quoted && *c == '"'))
+				text_put(k, "\\", 1);
+			text_put(k, c, u.len);
+		} else if (u.cp == '\n' || u.cp == '\t' || u.cp == '\r') {
+			text_put(k, u.cp == '\n' ? "\\n" : u.cp == '\t' ? "\\t" : "\\r", 2);
+		} else {
+			snprintf(b, sizeof(b), u.cp < 0x80 || u.raw_byte ? "\\x%02x" : "\\u%04x",
+				 (unsigned)u.cp);
+			text_put(k, b, strlen(b));
+		}
+		c += u.len;
+	}
+}
+
+/* A JSON string of @s. A byte that is not UTF-8 becomes a lone low surrogate \udcHH (Python's
+ * surrogateescape), so the output stays valid UTF-8 and the exact bytes can be recovered. */
 static void json_str(FILE *f, const char *s)
 {
 	fputc('"', f);
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	for (const char *c = s ? s : ""; *c;) {
+		struct unit u = next_unit((const unsigned char *)c);
 
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c == '\n')
-			fputs("\\n", f);
-		else if (c == '\t')
-			fputs("\\t", f);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
+		if (*c == '"' || *c == '\\')
+			fprintf(f, "\\%c", *c);
+		else if (!u.escape)
+			(void)fwrite(c, 1, u.len, f);
+		else if (u.cp == '\n' || u.cp == '\t' || u.cp == '\r')
+			fputs(u.cp == '\n' ? "\\n" : u.cp == '\t' ? "\\t" : "\\r", f);
 		else
-			fputc(c, f);
+			fprintf(f, "\\u%04x", (unsigned)(u.raw_byte ? 0xdc00 | u.cp : u.cp));
+		c += u.len;
 	}
 	fputc('"', f);
 }
@@ -54,40 +144,24 @@ static void json_str(FILE *f, const char *s)
 /* Text values are quoted only when they would be ambiguous on one line. */
 static void text_value(struct sink *k, const char *v)
 {
-	bool plain;
+	bool quoted;
 
 	if (!v)
 		v = "?";
-	plain = *v != '\0';
-
-	for (const char *c = v; *c; c++)
-		if (*c == ' ' || *c == '"' || *c == '\\' || *c == '\n' || *c == '\t' || *c == ',')
-			plain = false;
-	if (plain) {
-		text_put(k, v, strlen(v));
-		return;
-	}
-	text_put(k, "\"", 1);
-	for (const char *c = v; *c; c++) {
-		if (*c == '\n')
-			text_put(k, "\\n", 2);
-		else if (*c == '\t')
-			text_put(k, "\\t", 2);
-		else {
-			if (*c == '"' || *c == '\\')
-				text_put(k, "\\", 1);
-			text_put(k, c, 1);
-		}
-	}
-	text_put(k, "\"", 1);
+	quoted = text_needs_quotes(v);
+	if (quoted)
+		text_put(k, "\"", 1);
+	text_escaped(k, v, quoted);
+	if (quoted)
+		text_put(k, "\"", 1);
 }
 
 static void key(struct sink *k, const char *name)
 {
 	if (k->json) {
-		fputs(k->first ? "" : ", ", k->json);
-		json_str(k->json, name);
-		fputs(": ", k->json);
+		fputs(k->first ? "" : ", ", k->f);
+		json_str(k->f, name);
+		fputs(": ", k->f);
 	} else {
 		if (!k->first)
 			text_put(k, " ", 1);
@@ -103,7 +177,7 @@ static void put_str(struct sink *k, const char *name, const char *v)
 		return;
 	key(k, name);
 	if (k->json)
-		json_str(k->json, v);
+		json_str(k->f, v);
 	else
 		text_value(k, v);
 }
@@ -115,7 +189,7 @@ static void put_num(struct sink *k, const char *name, uint64_t v)
 	key(k, name);
 	snprintf(b, sizeof(b), "%" PRIu64, v);
 	if (k->json)
-		fputs(b, k->json);
+		fputs(b, k->f);
 	else
 		text_put(k, b, strlen(b));
 }
@@ -124,7 +198,7 @@ static void put_bool(struct sink *k, const char *name, bool v)
 {
 	key(k, name);
 	if (k->json)
-		fputs(v ? "true" : "false", k->json);
+		fputs(v ? "true" : "false", k->f);
 	else
 		text_put(k, v ? "yes" : "no", v ? 3 : 2);
 }
@@ -142,11 +216,11 @@ static void put_list(struct sink *k, const char *name, const char *const *v, siz
 {
 	key(k, name);
 	if (k->json)
-		fputc('[', k->json);
+		fputc('[', k->f);
 	for (size_t i = 0; i < n; i++) {
 		if (k->json) {
-			fputs(i ? ", " : "", k->json);
-			json_str(k->json, v[i] ? v[i] : "?");
+			fputs(i ? ", " : "", k->f);
+			json_str(k->f, v[i] ? v[i] : "?");
 		} else {
 			if (i)
 				text_put(k, ",", 1);
@@ -154,7 +228,7 @@ static void put_list(struct sink *k, const char *name, const char *const *v, siz
 		}
 	}
 	if (k->json)
-		fputc(']', k->json);
+		fputc(']', k->f);
 	else if (n == 0)
 		text_put(k, "none", 4);
 }
@@ -284,14 +358,19 @@ static void describe_caps(struct sink *k, const struct step *s)
 
 static void describe_idmap_text(struct sink *k, const char *text)
 {
-	char line[256];
-	size_t n = 0;
+	_cleanup_free_ char *line = text ? strdup(text) : NULL;
+	size_t n = line ? strlen(line) : 0;
 
 	/* One map line per entry; show them comma-separated on one line. */
-	line[0] = '\0';
-	for (const char *c = text; c && *c && n + 2 < sizeof(line); c++)
-		line[n++] = *c == '\n' ? (c[1] ? ',' : '\0') : *c;
-	line[n] = '\0';
+	if (!line) {
+		put_str(k, "map", text); /* out of memory: the newlines show as \n */
+		return;
+	}
+	if (n && line[n - 1] == '\n')
+		line[--n] = '\0';
+	for (char *c = line; *c; c++)
+		if (*c == '\n')
+			*c = ',';
 	put_str(k, "map", line);
 }
 
@@ -405,6 +484,15 @@ static void describe_args(struct sink *k, const struct step *s)
 	}
 }
 
+static void describe(struct sink *k, const struct step *s)
+{
+	const char *name = plan_step_type(s->kind)->name;
+
+	text_put(k, name, strlen(name));
+	k->first = false;
+	describe_args(k, s);
+}
+
 void plan_describe(const struct step *s, char *buf, size_t size)
 {
 	struct sink k = {.buf = buf, .size = size, .first = true};
@@ -412,9 +500,17 @@ void plan_describe(const struct step *s, char *buf, size_t size)
 	if (!size)
 		return;
 	buf[0] = '\0';
-	text_put(&k, plan_step_type(s->kind)->name, strlen(plan_step_type(s->kind)->name));
-	k.first = false;
-	describe_args(&k, s);
+	describe(&k, s);
+	/* Cut, and visibly so: an error record has a fixed size. */
+	if (k.cut && size > 4)
+		memcpy(buf + size - 4, "...", 4);
+}
+
+void plan_describe_print(const struct step *s, void *out)
+{
+	struct sink k = {.f = out, .first = true};
+
+	describe(&k, s);
 }
 
 static const char *side_name(enum step_phase p)
@@ -422,22 +518,31 @@ static const char *side_name(enum step_phase p)
 	return p == PHASE_CHILD ? "child" : p == PHASE_PARENT ? "parent" : "prepare";
 }
 
+/* A comment's text: not quoted, but escaped like a value. */
+static void text_comment(FILE *f, const char *v)
+{
+	struct sink k = {.f = f};
+
+	text_escaped(&k, v, false);
+}
+
 static void dump_text(const struct plan *plan, FILE *f)
 {
-	char line[4096];
-
-	fprintf(f, "# sbx plan: profile %s; caller uid %u gid %u; %zu steps\n",
-		plan->profile_names ? plan->profile_names : "default", (unsigned)plan->caller_uid,
+	fputs("# sbx plan: profile ", f);
+	text_comment(f, plan->profile_names ? plan->profile_names : "default");
+	fprintf(f, "; caller uid %u gid %u; %zu steps\n", (unsigned)plan->caller_uid,
 		(unsigned)plan->caller_gid, plan->n_steps);
 	for (size_t i = 0; i < plan->n_steps; i++) {
 		const struct step *s = &plan->steps[i];
 
-		plan_describe(s, line, sizeof(line));
-		fprintf(f, "%3zu %-6s %s", i + 1, side_name(plan_step_type(s->kind)->phase), line);
-		if (s->loc.file && s->loc.line)
-			fprintf(f, "  # %s:%u", s->loc.file, s->loc.line);
-		else if (s->loc.file)
-			fprintf(f, "  # %s", s->loc.file);
+		fprintf(f, "%3zu %-6s ", i + 1, side_name(plan_step_type(s->kind)->phase));
+		plan_describe_print(s, f);
+		if (s->loc.file) {
+			fputs("  # ", f);
+			text_comment(f, s->loc.file);
+			if (s->loc.line)
+				fprintf(f, ":%u", s->loc.line);
+		}
 		fputc('\n', f);
 	}
 }
@@ -450,7 +555,7 @@ static void dump_json(const struct plan *plan, FILE *f)
 		(unsigned)plan->caller_uid, (unsigned)plan->caller_gid);
 	for (size_t i = 0; i < plan->n_steps; i++) {
 		const struct step *s = &plan->steps[i];
-		struct sink k = {.json = f, .first = true};
+		struct sink k = {.f = f, .json = true, .first = true};
 
 		fprintf(f, "%s\n  {\"index\": %zu, \"side\": \"%s\", \"step\": ", i ? "," : "",
 			i + 1, side_name(plan_step_type(s->kind)->phase));

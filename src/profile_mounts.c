@@ -124,6 +124,19 @@ static int mount_string(struct apply_ctx *ctx, config_setting_t *s, char **dst, 
 	return *dst ? 0 : profile_oom(ctx);
 }
 
+/* A tmpfs's size, 0 for the kernel's default (half the RAM). A dev mount has no unsized form:
+ * without `size` it gets a small default (mount.c), and 0 is refused. */
+static int mount_size(struct apply_ctx *ctx, config_setting_t *s, struct mount_entry *m)
+{
+	int r = profile_get_size(ctx, s, &m->size);
+
+	if (r == 0 && m->type == MOUNT_DEV && m->size == 0)
+		return profile_err(ctx, s, -EINVAL,
+				   "%s: a dev mount's size must be above 0 (without it, 4M)",
+				   PATH(s));
+	return r;
+}
+
 /* One key of a mount entry; its type was checked to allow the key. */
 static int mount_key(struct apply_ctx *ctx, config_setting_t *s, struct mount_parse *mp)
 {
@@ -149,7 +162,7 @@ static int mount_key(struct apply_ctx *ctx, config_setting_t *s, struct mount_pa
 	if (strcmp(key, "options") == 0)
 		return mount_options_parse(ctx, s, &m->options);
 	if (strcmp(key, "size") == 0)
-		return profile_get_size(ctx, s, &m->size);
+		return mount_size(ctx, s, m);
 	if (strcmp(key, "mode") == 0)
 		return profile_get_mode(ctx, s, 07777, &m->mode);
 	if (strcmp(key, "content") == 0)
@@ -171,7 +184,7 @@ static const struct {
     {"rw", T(MOUNT_BIND)},
     {"recursive", T(MOUNT_BIND)},
     {"optional", T(MOUNT_BIND) | T(MOUNT_OVERLAY)},
-    {"size", T(MOUNT_TMPFS)},
+    {"size", T(MOUNT_TMPFS) | T(MOUNT_DEV)},
     {"mode", T(MOUNT_TMPFS) | T(MOUNT_FILE) | T(MOUNT_DIR)},
     {"lower", T(MOUNT_OVERLAY)},
     {"upper", T(MOUNT_OVERLAY)},

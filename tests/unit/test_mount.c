@@ -262,6 +262,7 @@ static void test_defaults_and_values(void **state)
 	add(f, MOUNT_DIR, NULL, "/run/b", 60)->mode = 01777;
 	add(f, MOUNT_DEV, NULL, "/dev", 70);
 	add(f, MOUNT_BIND, "/usr", NULL, 80)->recursive = false;
+	add(f, MOUNT_DEV, NULL, "/dev2", 90)->size = 1u << 20;
 	assert_int_equal(compile(f), 0);
 	assert_int_equal(step(f, 3)->mnt.mode, 0755);
 	assert_int_equal(step(f, 3)->mnt.size, 0);
@@ -274,8 +275,10 @@ static void test_defaults_and_values(void **state)
 	assert_int_equal(step(f, 7)->mnt.mode, 0755);
 	assert_int_equal(step(f, 8)->mnt.mode, 01777);
 	assert_int_equal(step(f, 9)->mnt.mode, 0755);
+	assert_int_equal(step(f, 9)->mnt.size, 4u << 20);  /* a dev tmpfs is never unsized */
 	assert_string_equal(step(f, 10)->mnt.dst, "/usr"); /* dst defaults to src */
 	assert_false(step(f, 10)->mnt.recursive);
+	assert_int_equal(step(f, 11)->mnt.size, 1u << 20);
 }
 
 static void test_strings_are_copied(void **state)

@@ -89,8 +89,9 @@ static void test_describe_truncates_safely(void **state)
 	(void)state;
 	s->uts.name = "a-very-long-host-name";
 	plan_describe(s, buf, sizeof(buf));
-	assert_int_equal(strlen(buf), 7);
-	assert_memory_equal(buf, "hostnam", 7);
+	assert_string_equal(buf, "host..."); /* cut visibly */
+	plan_describe(s, buf, 4);
+	assert_string_equal(buf, "hos");
 }
 
 static void test_describe_rlimit_and_caps(void **state)
@@ -256,6 +257,141 @@ static void test_text_lists_every_step(void **state)
 	assert_non_null(strstr(text, " child  mount-file dst=/etc/x bytes=3 mode=0644"));
 }
 
+/* True when @s holds no byte a terminal acts on and is valid UTF-8 without C1 controls: no
+ * C0 control but the line ends, no DEL, no U+0080..U+009F, no stray or overlong byte. */
+static bool terminal_safe(const char *s)
+{
+	const unsigned char *c = (const unsigned char *)s;
+
+	while (*c) {
+		if ((*c < 0x20 && *c != '\n') || *c == 0x7f)
+			return false;
+		if (*c < 0x80) {
+			c++;
+			continue;
+		}
+		if (*c == 0xc2 && c[1] >= 0x80 && c[1] <= 0x9f)
+			return false; /* C1 */
+		if (*c >= 0xc2 && *c <= 0xdf && (c[1] & 0xc0) == 0x80) {
+			c += 2;
+			continue;
+		}
+		if (*c >= 0xe0 && *c <= 0xef && (c[1] & 0xc0) == 0x80 && (c[2] & 0xc0) == 0x80) {
+			c += 3;
+			continue;
+		}
+		if (*c >= 0xf0 && *c <= 0xf4 && (c[1] & 0xc0) == 0x80 && (c[2] & 0xc0) == 0x80 &&
+		    (c[3] & 0xc0) == 0x80) {
+			c += 4;
+			continue;
+		}
+		return false;
+	}
+	return true;
+}
+
+/* What a hostile profile puts in strings: a carriage return that rewrites the line, CSI
+ * sequences (7-bit and as the C1 byte, raw and UTF-8 encoded), DEL, a byte that is not UTF-8. */
+#define EVIL                                                                                       \
+	"a\rflags=ro\033[2K\x7f\xc2\x9b"                                                           \
+	"1m\x9b"                                                                                   \
+	"2m\xff\x01z"
+
+static struct plan *evil_plan(void)
+{
+	static const char *const argv[] = {"/bin/true", NULL};
+	static const char *const envp[] = {"X=" EVIL, "OK=caf\xc3\xa9", NULL};
+	struct plan *plan = plan_new();
+	struct sbx_loc loc = {"evil\033[31m.cfg", 7};
+	struct sbx_loc set = {"--set env.set.X=\r\033[1A", 0};
+	struct step *s;
+
+	plan->profile_names = "p\033]0;title\a";
+	s = plan_add(plan, STEP_MOUNT_SYMLINK, &loc);
+	s->mnt.dst = "/x";
+	s->mnt.target = EVIL;
+	s = plan_add(plan, STEP_EXEC, &set);
+	s->exec.argv = (char *const *)argv;
+	s->exec.paths = argv;
+	s->exec.n_paths = 1;
+	s->exec.envp = (char *const *)envp;
+	return plan;
+}
+
+static void test_text_escapes_controls(void **state)
+{
+	_cleanup_(plan_freep) struct plan *plan = evil_plan();
+	_cleanup_free_ char *text = dump(plan, PLAN_TEXT);
+	char buf[256];
+
+	(void)state;
+	assert_true(terminal_safe(text));
+	assert_non_null(strstr(text, "# sbx plan: profile p\\x1b]0;title\\x07;"));
+	assert_non_null(strstr(text, " symlink dst=/x target=\"a\\rflags=ro\\x1b[2K\\x7f\\u009b1m"
+				     "\\x9b2m\\xff\\x01z\"  # evil\\x1b[31m.cfg:7\n"));
+	assert_non_null(strstr(text,
+			       " env=\"X=a\\rflags=ro\\x1b[2K\\x7f\\u009b1m\\x9b2m\\xff\\x01z\","
+			       "OK=caf\xc3\xa9  # --set env.set.X=\\r\\x1b[1A\n"));
+	/* The -v log and error messages describe steps the same way. */
+	plan_describe(&plan->steps[0], buf, sizeof(buf));
+	assert_true(terminal_safe(buf));
+	assert_string_equal(buf, "symlink dst=/x target=\"a\\rflags=ro\\x1b[2K\\x7f\\u009b1m\\x9b2m"
+				 "\\xff\\x01z\"");
+}
+
+static void test_json_escapes_controls(void **state)
+{
+	_cleanup_(plan_freep) struct plan *plan = evil_plan();
+	_cleanup_free_ char *json = dump(plan, PLAN_JSON);
+	const char *end;
+
+	(void)state;
+	end = json_value(json);
+	assert_non_null(end);
+	assert_string_equal(json_ws(end), "");
+	assert_true(terminal_safe(json));
+	assert_non_null(strstr(json, "\"profile\": \"p\\u001b]0;title\\u0007\""));
+	assert_non_null(strstr(json, "\"target\": \"a\\rflags=ro\\u001b[2K\\u007f\\u009b1m\\udc9b2m"
+				     "\\udcff\\u0001z\""));
+	assert_non_null(strstr(json, "\"file\": \"evil\\u001b[31m.cfg\""));
+	assert_non_null(strstr(json, "\"OK=caf\xc3\xa9\""));
+}
+
+/* Lines of any length come out whole: nothing after a long value is lost. */
+static void test_long_values_whole(void **state)
+{
+	_cleanup_(plan_freep) struct plan *plan = plan_new();
+	_cleanup_free_ char *text = NULL, *json = NULL, *want = NULL, *map = NULL;
+	char *src = plan_alloc(plan, 5001);
+	struct step *s;
+	size_t len = 0;
+	FILE *f;
+
+	(void)state;
+	memset(src, 'a', 5000);
+	src[0] = '/';
+	s = plan_add(plan, STEP_MOUNT_BIND, &(struct sbx_loc){"--bind", 0});
+	s->mnt.src = src;
+	s->mnt.dst = "/etc";
+	s->mnt.recursive = true;
+	f = open_memstream(&map, &len);
+	for (unsigned i = 0; i < 100; i++)
+		fprintf(f, "%u %u 1\n", i, 100000 + i);
+	fclose(f);
+	s = plan_add(plan, STEP_IDMAP_WRITE, NULL);
+	s->idmap.file = "uid_map";
+	s->idmap.text = map;
+	text = dump(plan, PLAN_TEXT);
+	assert_true(asprintf(&want,
+			     " mount-bind src=%s dst=/etc recursive=yes flags=rw  # --bind\n",
+			     src) > 0);
+	assert_non_null(strstr(text, want));
+	assert_non_null(strstr(text, "99 100099 1\"\n")); /* the last map line */
+	json = dump(plan, PLAN_JSON);
+	assert_non_null(strstr(json, "\"dst\": \"/etc\""));
+	assert_non_null(strstr(json, "99 100099 1\""));
+}
+
 static void test_shape(void **state)
 {
 	_cleanup_(plan_freep) struct plan *plan = sample_plan();
@@ -345,6 +481,9 @@ int main(void)
 	    cmocka_unit_test(test_json_parses_back),
 	    cmocka_unit_test(test_text_lists_every_step),
 	    cmocka_unit_test(test_shape),
+	    cmocka_unit_test(test_text_escapes_controls),
+	    cmocka_unit_test(test_json_escapes_controls),
+	    cmocka_unit_test(test_long_values_whole),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

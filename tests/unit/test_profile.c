@@ -424,6 +424,37 @@ static void test_sizes_in_profiles(void **state)
 	}
 }
 
+/* A dev mount takes `size` as a tmpfs does, but never 0 (no unbounded /dev). */
+static void test_dev_size(void **state)
+{
+	_cleanup_(profile_freep) struct profile *p = NULL;
+
+	(void)state;
+	p = parse_ok("filesystem = { mounts = (\n"
+		     "  { type = \"dev\"; dst = \"/dev\"; size = \"2M\"; },\n"
+		     "  { type = \"dev\"; dst = \"/dev2\"; }\n"
+		     "); };\n");
+	assert_int_equal(p->fs.n_mounts, 2);
+	assert_int_equal(p->fs.mounts[0].type, MOUNT_DEV);
+	assert_int_equal(p->fs.mounts[0].size, 2u << 20);
+	assert_int_equal(p->fs.mounts[1].size, 0); /* mount.c gives it the default */
+	expect_error("filesystem = { mounts = (\n"
+		     "  { type = \"dev\"; dst = \"/dev\";\n"
+		     "    size = \"12X\"; }\n"
+		     "); };\n",
+		     3, "filesystem.mounts[0].size: ");
+	expect_error("filesystem = { mounts = (\n"
+		     "  { type = \"dev\"; dst = \"/dev\";\n"
+		     "    size = 0; }\n"
+		     "); };\n",
+		     3, "size must be above 0");
+	expect_error("filesystem = { mounts = (\n"
+		     "  { type = \"proc\"; dst = \"/proc\";\n"
+		     "    size = \"1M\"; }\n"
+		     "); };\n",
+		     3, "not valid for a proc mount");
+}
+
 static void test_durations_in_profiles(void **state)
 {
 	_cleanup_(profile_freep) struct profile *p = parse_ok("process = { time_limit = 0; };\n"
@@ -1424,6 +1455,7 @@ int main(void)
 	    cmocka_unit_test(test_parse_size),
 	    cmocka_unit_test(test_parse_duration),
 	    cmocka_unit_test(test_sizes_in_profiles),
+	    cmocka_unit_test(test_dev_size),
 	    cmocka_unit_test(test_durations_in_profiles),
 	    cmocka_unit_test(test_large_integers),
 	    cmocka_unit_test(test_modes),
