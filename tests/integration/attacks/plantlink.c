@@ -10,7 +10,6 @@
  * PATH is a host path of a mount of this very profile (an overlay's upper or work, the source
  * of a bind nested in a read-write bind), seen through a read-write bind; TARGET is a host
  * directory. Whether the attack worked shows in the next run, which the test judges. */
-#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
