@@ -375,6 +375,16 @@ int mount_plan_add(struct plan *plan, const struct profile *p, const struct sbx_
 	return r;
 }
 
+const char *mount_host_hint(const struct step *s, int code)
+{
+	(void)s;
+	if (code == -ELOOP)
+		return " (a symlink where sbx follows none: in an overlay's upper or work, or "
+		       "inside "
+		       "a read-write mount of the profile; see sbx.cfg(5))";
+	return "";
+}
+
 #include "util/child-safe.h"
 
 /* Child. Nothing mounted from here on propagates back to the host. */
