@@ -106,22 +106,29 @@ static size_t next_end(const char *path, size_t at)
 	return at + strcspn(path + at, "/");
 }
 
-/* A writable directory @path lies in without a prefix of it being missing now: one of them,
- * as strings (the path, or the realpath, of the writable directory). */
+/* When a prefix of @path is missing now: the outermost writable directory @path lies in as
+ * a string (the path, or the realpath, of the writable directory), or NULL. */
 static const struct mount_writable *spelled_within(const struct mount_writables *ws,
 						   const char *path, size_t *ret_len)
 {
-	for (size_t i = 0; i < ws->n; i++) {
-		const char *dir = ws->v[i].path;
+	const struct mount_writable *best = NULL;
+	size_t best_len = 0;
 
-		if (!path_within(path, dir) && ws->v[i].real && path_within(path, ws->v[i].real))
-			dir = ws->v[i].real;
-		if (path_within(path, dir)) {
-			*ret_len = strlen(dir);
-			return &ws->v[i];
+	for (size_t i = 0; i < ws->n; i++) {
+		const char *dirs[] = {ws->v[i].path, ws->v[i].real};
+
+		for (size_t j = 0; j < ARRAY_SIZE(dirs); j++) {
+			size_t n = dirs[j] ? strlen(dirs[j]) : 0;
+
+			if (dirs[j] && path_within(path, dirs[j]) && (!best || n < best_len)) {
+				best = &ws->v[i];
+				best_len = n;
+			}
 		}
 	}
-	return NULL;
+	if (best)
+		*ret_len = best_len;
+	return best;
 }
 
 /* The outermost writable directory that @path runs through (*@ret_len: the length of the
