@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "mount_child.h"
+#include "mount_host.h"
 #include "util/cleanup.h"
 
 /* STEP_ATTR_* are the kernel's MOUNT_ATTR_* values, passed to fsmount()/mount_setattr(). */
@@ -114,21 +115,51 @@ static int check_source(const char *what, const char *path, bool optional, bool 
 	return 0;
 }
 
-static int check_entry(const struct mount_entry *m, struct sbx_err *err)
+/* A host path a step opens: no symlink where a sandbox could have planted one
+ * (mount_host.h), then present. *@ret_base as mount_host_check(). */
+static int check_host(const struct mount_writables *ws, struct plan *plan, const char *what,
+		      const char *path, bool optional, bool want_dir, bool strict,
+		      const struct sbx_loc *loc, const char **ret_base, struct sbx_err *err)
 {
+	int r = mount_host_check(ws, plan, what, path, strict, loc, ret_base, err);
+
+	if (r < 0)
+		return r;
+	return check_source(what, path, optional, want_dir, loc, err);
+}
+
+/* The host paths of a bind or overlay, recording every error; their bases go into @mnt. */
+static int check_entry(const struct mount_entry *m, const struct mount_writables *ws,
+		       struct plan *plan, struct step_mount *mnt, struct sbx_err *err)
+{
+	const char **bases = NULL;
 	int r = 0, k;
 
 	if (m->type == MOUNT_BIND)
-		return check_source("bind source", m->src, m->optional, false, &m->src_loc, err);
+		return check_host(ws, plan, "bind source", m->src, m->optional, false, false,
+				  &m->src_loc, &mnt->src_base, err);
 	if (m->type != MOUNT_OVERLAY)
 		return 0;
+	if (m->n_lower) {
+		bases = plan_alloc(plan, m->n_lower * sizeof(*bases));
+		if (!bases)
+			return oom(err);
+	}
 	for (size_t i = 0; i < m->n_lower; i++) {
-		k = check_source("overlay lower", m->lower[i], m->optional, true, &m->src_loc, err);
+		k = check_host(ws, plan, "overlay lower", m->lower[i], m->optional, true, false,
+			       &m->src_loc, &bases[i], err);
 		if (k < 0 && r == 0)
 			r = k;
+		if (bases[i])
+			mnt->lower_base = bases;
 	}
 	if (m->upper) {
-		k = check_source("overlay upper", m->upper, false, true, &m->loc, err);
+		k = check_host(ws, plan, "overlay upper", m->upper, false, true, true, &m->loc,
+			       NULL, err);
+		if (k < 0 && r == 0)
+			r = k;
+		/* Missing is fine (the runner makes it), a symlink on the way is not. */
+		k = mount_host_check(ws, plan, "overlay work", mnt->work, true, &m->loc, NULL, err);
 		if (k < 0 && r == 0)
 			r = k;
 	}
@@ -195,7 +226,8 @@ static int fill_entry(struct plan *plan, const struct mount_entry *m, struct ste
 	}
 }
 
-static int add_entry(struct plan *plan, const struct mount_entry *m, struct sbx_err *err)
+static int add_entry(struct plan *plan, const struct mount_entry *m,
+		     const struct mount_writables *ws, struct sbx_err *err)
 {
 	static const enum step_kind kinds[_MOUNT_TYPE_MAX] = {
 	    [MOUNT_BIND] = STEP_MOUNT_BIND,	  [MOUNT_TMPFS] = STEP_MOUNT_TMPFS,
@@ -219,11 +251,11 @@ static int add_entry(struct plan *plan, const struct mount_entry *m, struct sbx_
 				   "a %s mount on \"/\" would cover the new root; set "
 				   "filesystem.root instead",
 				   profile_mount_type_name(m->type));
-	r = check_entry(m, err);
-	if (r < 0)
-		return r;
 	if (fill_entry(plan, m, &mnt) < 0)
 		return oom(err);
+	r = check_entry(m, ws, plan, &mnt, err);
+	if (r < 0)
+		return r;
 	if (m->type == MOUNT_BIND || m->type == MOUNT_OVERLAY)
 		loc = best_loc(&m->src_loc, &m->loc);
 	s = plan_add(plan, kinds[m->type], loc);
@@ -256,7 +288,8 @@ static int add_stage(struct plan *plan, struct sbx_err *err)
 			   "no host directory to stage the mounts on (/tmp, /mnt, /run, /dev)");
 }
 
-static int add_root(struct plan *plan, const struct profile *p, struct sbx_err *err)
+static int add_root(struct plan *plan, const struct profile *p, const struct mount_writables *ws,
+		    struct sbx_err *err)
 {
 	struct step_mount mnt = {
 	    .root_kind = (int)p->fs.root,
@@ -276,8 +309,8 @@ static int add_root(struct plan *plan, const struct profile *p, struct sbx_err *
 		mnt.attr |= STEP_ATTR_RDONLY;
 		break;
 	case ROOT_DIR:
-		r = check_source("root directory", p->fs.root_path ? p->fs.root_path : "", false,
-				 true, &p->fs.root_loc, err);
+		r = check_host(ws, plan, "root directory", p->fs.root_path ? p->fs.root_path : "",
+			       false, true, false, &p->fs.root_loc, &mnt.src_base, err);
 		if (r < 0)
 			return r;
 		mnt.src = plan_strdup(plan, p->fs.root_path);
@@ -295,6 +328,30 @@ static int add_root(struct plan *plan, const struct profile *p, struct sbx_err *
 	return 0;
 }
 
+/* The mounts after the stage: the root, then each mount of the profile. */
+static int add_mounts(struct plan *plan, const struct profile *p, struct sbx_err *err)
+{
+	_cleanup_(mount_writables_free) struct mount_writables ws = {0};
+	int r = 0, k;
+
+	if (mount_writables_collect(p, &ws) < 0)
+		return oom(err);
+	k = add_root(plan, p, &ws, err);
+	if (k == -ENOMEM)
+		return k;
+	if (k < 0 && r == 0)
+		r = k;
+	/* Check every mount even after an error, so --check lists them all. */
+	for (size_t i = 0; i < p->fs.n_mounts; i++) {
+		k = add_entry(plan, &p->fs.mounts[i], &ws, err);
+		if (k == -ENOMEM)
+			return k;
+		if (k < 0 && r == 0)
+			r = k;
+	}
+	return r;
+}
+
 int mount_plan_add(struct plan *plan, const struct profile *p, const struct sbx_caller *c,
 		   struct sbx_err *err)
 {
@@ -307,25 +364,27 @@ int mount_plan_add(struct plan *plan, const struct profile *p, const struct sbx_
 	r = add_stage(plan, err);
 	if (r == -ENOMEM)
 		return r;
-	k = add_root(plan, p, err);
+	k = add_mounts(plan, p, err);
 	if (k == -ENOMEM)
 		return k;
 	if (k < 0 && r == 0)
 		r = k;
-	/* Check every mount even after an error, so --check lists them all. */
-	for (size_t i = 0; i < p->fs.n_mounts; i++) {
-		k = add_entry(plan, &p->fs.mounts[i], err);
-		if (k == -ENOMEM)
-			return k;
-		if (k < 0 && r == 0)
-			r = k;
-	}
 	s = plan_add(plan, STEP_MOUNT_PIVOT, &p->fs.root_loc);
 	if (!s)
 		return oom(err);
 	s->mnt.root_kind = (int)p->fs.root;
 	s->mnt.rw = p->fs.root_rw;
 	return r;
+}
+
+const char *mount_host_hint(const struct step *s, int code)
+{
+	(void)s;
+	if (code == -ELOOP)
+		return " (a symlink where sbx follows none: in an overlay's upper or work, or "
+		       "inside "
+		       "a read-write mount of the profile; see sbx.cfg(5))";
+	return "";
 }
 
 #include "util/child-safe.h"
@@ -376,7 +435,7 @@ static int root_mount(const struct step_mount *m)
 
 	if (m->root_kind == ROOT_TMPFS)
 		return mount_tmpfs(m, m->attr);
-	src = mount_open_host(m->src, O_PATH | O_DIRECTORY);
+	src = mount_open_host_below(m->src, m->src_base, O_PATH | O_DIRECTORY);
 	if (src < 0)
 		return src;
 	return mount_clone(src, "", m->recursive, m->attr);

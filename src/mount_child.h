@@ -29,6 +29,9 @@ struct mount_fs_opt {
 int mount_open_in_root(int dfd, const char *path, uint64_t flags);
 /* A host path (as the host sees it, symlinks included), opened inside MOUNT_OLDROOT. */
 int mount_open_host(const char *path, uint64_t flags);
+/* A host path as mount_open_host() opens it, but no symlink is followed past its prefix @base
+ * ("" = anywhere: the open fails with ELOOP); NULL @base = mount_open_host(). */
+int mount_open_host_below(const char *path, const char *base, uint64_t flags);
 /* The O_PATH directory holding @path's last component inside @root_fd, creating missing
  * directories (0755) on the way; the last component is copied to @name. */
 int mount_open_parent(int root_fd, const char *path, char name[static NAME_MAX + 1]);

@@ -27,12 +27,9 @@
 #define OVERLAY_STAGE "/overlay"
 #define OVERLAY_MAX_OPT 256 /* fsconfig() refuses longer string values */
 
-int mount_open_in_root(int dfd, const char *path, uint64_t flags)
+static int open_resolve(int dfd, const char *path, uint64_t flags, uint64_t resolve)
 {
-	struct open_how how = {
-	    .flags = flags | O_CLOEXEC,
-	    .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
-	};
+	struct open_how how = {.flags = flags | O_CLOEXEC, .resolve = resolve};
 	long fd = -1;
 
 	/* EAGAIN: a concurrent rename raced with the in-root walk, and the kernel asks for a
@@ -45,6 +42,11 @@ int mount_open_in_root(int dfd, const char *path, uint64_t flags)
 	return fd < 0 ? -errno : (int)fd;
 }
 
+int mount_open_in_root(int dfd, const char *path, uint64_t flags)
+{
+	return open_resolve(dfd, path, flags, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
+}
+
 int mount_open_host(const char *path, uint64_t flags)
 {
 	_cleanup_close_ int old = open(MOUNT_OLDROOT, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -52,6 +54,30 @@ int mount_open_host(const char *path, uint64_t flags)
 	if (old < 0)
 		return -errno;
 	return mount_open_in_root(old, path, flags);
+}
+
+int mount_open_host_below(const char *path, const char *base, uint64_t flags)
+{
+	_cleanup_close_ int dfd = -1;
+	const char *rest;
+
+	if (!base)
+		return mount_open_host(path, flags);
+	if (*base) {
+		dfd = mount_open_host(base, O_PATH | O_DIRECTORY);
+		if (dfd < 0)
+			return dfd;
+	} else {
+		dfd = open(MOUNT_OLDROOT, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (dfd < 0)
+			return -errno;
+	}
+	rest = path + strlen(base);
+	while (*rest == '/')
+		rest++;
+	/* In-root even below @base: paths are normalized (no ".."), this is only a backstop. */
+	return open_resolve(dfd, *rest ? rest : ".", flags,
+			    RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
 }
 
 int mount_mkdir(int dfd, const char *name, unsigned mode)
@@ -275,7 +301,7 @@ int mount_run_bind(const struct step *s, struct run_ctx *ctx)
 	_cleanup_close_ int src = -1, mnt = -1, dst = -1;
 	struct stat st;
 
-	src = mount_open_host(m->src, O_PATH);
+	src = mount_open_host_below(m->src, m->src_base, O_PATH);
 	if (src < 0)
 		return is_missing(src) && m->optional ? 0 : src;
 	mnt = mount_clone(src, "", m->recursive, m->attr);
@@ -383,27 +409,73 @@ int mount_run_symlink(const struct step *s, struct run_ctx *ctx)
 	return -EEXIST;
 }
 
-/* The work directory of a persistent upper, created (0700) next to it when missing. */
+/* The directory holding @path's last component (copied to @name), every component opened
+ * without following a symlink inside MOUNT_OLDROOT, missing ones created (0755). */
+static int open_host_parent_strict(const char *path, char name[static NAME_MAX + 1])
+{
+	const char *p = path, *last;
+	size_t n = 0;
+	_cleanup_close_ int dfd = open(MOUNT_OLDROOT, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	const uint64_t resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS;
+
+	if (dfd < 0)
+		return -errno;
+	for (last = path + strlen(path); last > path && last[-1] != '/'; last--)
+		n++;
+	if (n == 0 || n > NAME_MAX)
+		return n ? -ENAMETOOLONG : -EINVAL;
+	memcpy(name, last, n);
+	name[n] = '\0';
+	while (p < last) {
+		char comp[NAME_MAX + 1];
+		size_t k;
+		int fd, r;
+
+		while (*p == '/')
+			p++;
+		if (p >= last)
+			break;
+		k = strcspn(p, "/");
+		if (k > NAME_MAX)
+			return -ENAMETOOLONG;
+		memcpy(comp, p, k);
+		comp[k] = '\0';
+		p += k;
+		fd = open_resolve(dfd, comp, O_PATH | O_DIRECTORY, resolve);
+		if (fd == -ENOENT) {
+			r = mount_mkdir(dfd, comp, 0755);
+			if (r < 0 && r != -EEXIST)
+				return r;
+			fd = open_resolve(dfd, comp, O_PATH | O_DIRECTORY, resolve);
+		}
+		if (fd < 0)
+			return fd;
+		close(dfd);
+		dfd = fd;
+	}
+	return TAKE_FD(dfd);
+}
+
+/* The work directory of a persistent upper, created (0700) when missing; like the upper, and
+ * the directories sbx makes for it, never reached through a symlink. */
 static int open_work(const char *path)
 {
 	char name[NAME_MAX + 1];
-	_cleanup_close_ int old = -1, parent = -1;
+	_cleanup_close_ int parent = -1;
 	int fd, r;
 
-	fd = mount_open_host(path, O_RDONLY | O_DIRECTORY);
+	fd = mount_open_host_below(path, "", O_RDONLY | O_DIRECTORY);
 	if (fd != -ENOENT)
 		return fd;
-	old = open(MOUNT_OLDROOT, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (old < 0)
-		return -errno;
-	parent = mount_open_parent(old, path, name);
+	parent = open_host_parent_strict(path, name);
 	if (parent < 0)
 		return parent;
 	r = mount_mkdir(parent, name, 0700);
 	if (r < 0 && r != -EEXIST)
 		return r;
-	fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	return fd < 0 ? -errno : fd;
+	fd = open_resolve(parent, name, O_RDONLY | O_DIRECTORY,
+			  RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS);
+	return fd;
 }
 
 /* An ephemeral upper: a fresh tmpfs holding "upper" and "work", attached at OVERLAY_STAGE. */
@@ -435,12 +507,19 @@ static int ephemeral_upper(int *ret_upper, int *ret_work)
 	return 0;
 }
 
+static int open_lower(const struct step_mount *m, size_t i)
+{
+	const char *base = m->lower_base ? m->lower_base[i] : NULL;
+
+	return mount_open_host_below(m->lower[i], base, O_RDONLY | O_DIRECTORY);
+}
+
 /* Layers by fd (lowerdir+, upperdir, workdir; Linux >= 6.13): no length limit, and each path
  * was resolved as the host resolves it. 1: a lower is missing and the mount is optional. */
 static int overlay_by_fd(int fs, const struct step_mount *m, int upper, int work)
 {
 	for (size_t i = 0; i < m->n_lower; i++) {
-		_cleanup_close_ int fd = mount_open_host(m->lower[i], O_RDONLY | O_DIRECTORY);
+		_cleanup_close_ int fd = open_lower(m, i);
 
 		if (fd < 0)
 			return is_missing(fd) && m->optional ? 1 : fd;
@@ -453,76 +532,89 @@ static int overlay_by_fd(int fs, const struct step_mount *m, int upper, int work
 	return 0;
 }
 
-/* Append @s to @buf at *@len, ':' and '\' escaped as overlayfs' lowerdir wants them. */
-static int append(char *buf, size_t *len, const char *s, bool escape)
+/* "<MOUNT_OLDROOT>/proc/self/fd/<fd>": the layer the fd holds, for overlayfs to look up by
+ * path without a second walk of the host path (the magic link leads to that very directory). */
+#define FD_PATH MOUNT_OLDROOT "/proc/self/fd/"
+#define FD_PATH_MAX (sizeof(FD_PATH) + 12)
+
+static int append_fd(char *buf, size_t *len, size_t size, bool sep, int fd)
 {
-	for (; *s; s++) {
-		if (escape && (*s == ':' || *s == '\\')) {
-			if (*len + 1 >= OVERLAY_MAX_OPT)
-				return -ENAMETOOLONG;
-			buf[(*len)++] = '\\';
-		}
-		if (*len + 1 >= OVERLAY_MAX_OPT)
-			return -ENAMETOOLONG;
-		buf[(*len)++] = *s;
-	}
-	buf[*len] = '\0';
+	char num[16];
+	const char *n = fmt_uint(num, sizeof(num), (uint64_t)fd, 10);
+	size_t k = strlen(n);
+
+	if (*len + sep + sizeof(FD_PATH) - 1 + k + 1 > size)
+		return -ENAMETOOLONG;
+	if (sep)
+		buf[(*len)++] = ':';
+	memcpy(buf + *len, FD_PATH, sizeof(FD_PATH) - 1);
+	*len += sizeof(FD_PATH) - 1;
+	memcpy(buf + *len, n, k + 1);
+	*len += k;
 	return 0;
 }
 
-static int set_path(int fs, const char *key, const char *prefix, const char *path, bool esc)
+static int set_fd_path(int fs, const char *key, int fd)
 {
-	char buf[OVERLAY_MAX_OPT];
+	char buf[FD_PATH_MAX];
 	size_t len = 0;
-	int r = append(buf, &len, prefix, false);
+	int r = append_fd(buf, &len, sizeof(buf), false, fd);
 
-	if (r == 0)
-		r = append(buf, &len, path, esc);
 	if (r < 0)
 		return r;
 	return fsconfig(fs, FSCONFIG_SET_STRING, key, buf, 0) < 0 ? -errno : 0;
 }
 
-/* Older kernels: layers by path (under MOUNT_OLDROOT), lowerdir limited to 255 bytes. */
-static int overlay_by_path(int fs, const struct step_mount *m)
+/* Lower layers opened for overlay_by_path(), held until the superblock is made: before
+ * Linux 6.5, overlayfs looks its layers up only then. */
+struct path_layers {
+	int fd[OVERLAY_MAX_OPT / FD_PATH_MAX];
+	size_t n;
+};
+
+static void path_layers_close(struct path_layers *l)
+{
+	while (l->n > 0)
+		close(l->fd[--l->n]);
+}
+
+/* Older kernels: layers by /proc/self/fd path, lowerdir limited to 255 bytes (7 layers). */
+static int overlay_by_path(int fs, const struct step_mount *m, int upper, int work,
+			   struct path_layers *l)
 {
 	char buf[OVERLAY_MAX_OPT];
 	size_t len = 0;
-	int r = 0;
+	int r;
 
-	for (size_t i = 0; i < m->n_lower && r == 0; i++) {
-		_cleanup_close_ int fd = mount_open_host(m->lower[i], O_PATH | O_DIRECTORY);
+	if (m->n_lower > ARRAY_SIZE(l->fd))
+		return -ENAMETOOLONG;
+	for (size_t i = 0; i < m->n_lower; i++) {
+		int fd = open_lower(m, i);
 
 		if (fd < 0)
 			return is_missing(fd) && m->optional ? 1 : fd;
-		r = append(buf, &len, i ? ":" MOUNT_OLDROOT : MOUNT_OLDROOT, false);
-		if (r == 0)
-			r = append(buf, &len, m->lower[i], true);
+		l->fd[l->n++] = fd;
+		r = append_fd(buf, &len, sizeof(buf), i > 0, fd);
+		if (r < 0)
+			return r;
 	}
-	if (r < 0)
-		return r;
 	if (fsconfig(fs, FSCONFIG_SET_STRING, "lowerdir", buf, 0) < 0)
 		return -errno;
-	if (m->upper) {
-		r = set_path(fs, "upperdir", MOUNT_OLDROOT, m->upper, false);
-		if (r == 0)
-			r = set_path(fs, "workdir", MOUNT_OLDROOT, m->work, false);
-	} else {
-		r = set_path(fs, "upperdir", OVERLAY_STAGE, "/upper", false);
-		if (r == 0)
-			r = set_path(fs, "workdir", OVERLAY_STAGE, "/work", false);
-	}
-	return r;
+	if (upper < 0)
+		return 0;
+	r = set_fd_path(fs, "upperdir", upper);
+	return r < 0 ? r : set_fd_path(fs, "workdir", work);
 }
 
-/* The overlay's fs context, configured; 1 when an optional lower layer is missing. */
-static int overlay_config(const struct step_mount *m, int *ret_fs)
+/* The overlay, mounted (detached) with @attr; 1 when an optional lower layer is missing. */
+static int overlay_mount(const struct step_mount *m, unsigned attr, int *ret_mnt)
 {
 	_cleanup_close_ int fs = -1, upper = -1, work = -1;
-	int r;
+	_cleanup_(path_layers_close) struct path_layers layers = {.n = 0};
+	int r, mnt;
 
 	if (m->upper) {
-		upper = mount_open_host(m->upper, O_RDONLY | O_DIRECTORY);
+		upper = mount_open_host_below(m->upper, "", O_RDONLY | O_DIRECTORY);
 		if (upper < 0)
 			return upper;
 		work = open_work(m->work);
@@ -542,7 +634,7 @@ static int overlay_config(const struct step_mount *m, int *ret_fs)
 		fs = fsopen("overlay", FSOPEN_CLOEXEC);
 		if (fs < 0)
 			return -errno;
-		r = overlay_by_path(fs, m);
+		r = overlay_by_path(fs, m, upper, work, &layers);
 	}
 	if (r != 0)
 		return r;
@@ -550,7 +642,10 @@ static int overlay_config(const struct step_mount *m, int *ret_fs)
 	 * always, so a persistent upper reads the same with and without one. */
 	if (upper >= 0 && fsconfig(fs, FSCONFIG_SET_FLAG, "userxattr", NULL, 0) < 0)
 		return -errno;
-	*ret_fs = TAKE_FD(fs);
+	mnt = mount_fs_mount(fs, attr);
+	if (mnt < 0)
+		return mnt;
+	*ret_mnt = mnt;
 	return 0;
 }
 
@@ -558,14 +653,11 @@ static int overlay_config(const struct step_mount *m, int *ret_fs)
  * vanish with the sandbox). */
 int mount_run_overlay(const struct step *s, struct run_ctx *ctx)
 {
-	_cleanup_close_ int fs = -1, mnt = -1;
+	_cleanup_close_ int mnt = -1;
 	int r;
 
-	r = overlay_config(&s->mnt, &fs);
+	r = overlay_mount(&s->mnt, s->mnt.attr, &mnt);
 	if (r != 0)
 		return r > 0 ? 0 : r;
-	mnt = mount_fs_mount(fs, s->mnt.attr);
-	if (mnt < 0)
-		return mnt;
 	return mount_attach_at(mnt, ctx->root_fd, s->mnt.dst);
 }

@@ -82,8 +82,12 @@ struct step_mount {
 	const char *target;	  /* symlink target */
 	const char *const *lower; /* overlay lower dirs, host paths, topmost first */
 	size_t n_lower;
-	const char *upper, *work; /* overlay; NULL upper = ephemeral */
-	const char *content;	  /* file */
+	const char *upper, *work; /* overlay; NULL upper = ephemeral; never through a symlink */
+	/* A prefix of src (bind, root) or of each lower (NULL array: none) below which no symlink
+	 * is followed, as it lies in a directory the sandbox can write; NULL = none. */
+	const char *src_base;
+	const char *const *lower_base;
+	const char *content; /* file */
 	size_t content_len;
 	uint64_t size;	/* tmpfs size in bytes; 0 = default */
 	unsigned mode;	/* tmpfs, file, dir, root */

@@ -287,8 +287,16 @@ static void describe_mount(struct sink *k, const struct step *s)
 	if (s->kind == STEP_MOUNT_ROOT && m->root_kind >= 0 && m->root_kind <= 2)
 		put_str(k, "root", roots[m->root_kind]);
 	put_str(k, "src", m->src);
+	put_str(k, "nofollow-below", m->src_base);
 	if (m->n_lower)
 		put_list(k, "lower", m->lower, m->n_lower);
+	if (m->lower_base) {
+		const char *bases[m->n_lower];
+
+		for (size_t i = 0; i < m->n_lower; i++)
+			bases[i] = m->lower_base[i] ? m->lower_base[i] : "-";
+		put_list(k, "lower-nofollow-below", bases, m->n_lower);
+	}
 	put_str(k, "upper", m->upper);
 	put_str(k, "work", m->work);
 	if (s->kind == STEP_MOUNT_OVERLAY && !m->upper)

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "mount.h"
@@ -389,6 +390,148 @@ static void test_upper_not_a_directory(void **state)
 	assert_diag(f, 0, 10, "overlay upper /etc/passwd: Not a directory");
 }
 
+/* A scratch tree for the host symlink checks, removed by the test's end. */
+struct tree {
+	char dir[64];
+	char path[16][160];
+	size_t n;
+};
+
+static const char *tpath(struct tree *t, const char *rel)
+{
+	char *p = t->path[t->n++], dir[sizeof(t->dir)];
+
+	assert_true(t->n <= 16);
+	memcpy(dir, t->dir, sizeof(dir));
+	snprintf(p, sizeof(t->path[0]), "%s/%s", dir, rel);
+	return p;
+}
+
+static void tree_rm(struct tree *t)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", t->dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+/* A sandbox could have planted a symlink below a read-write mount of the profile, or at an
+ * overlay's upper or work: each such path is an error at its line, naming the symlink; a
+ * source below a writable mount without one gets the prefix below which the child follows
+ * none; the caller's own symlinks elsewhere are fine. */
+static void test_host_symlinks(void **state)
+{
+	static char *lower[1], *lower2[1];
+	struct fixture *f = *state;
+	struct tree t = {.dir = "/tmp/sbx-unit-XXXXXX"};
+	const char *data, *ro, *link, *alias, *datalink, *intoro;
+	char want[256];
+	struct mount_entry *m;
+
+	assert_non_null(mkdtemp(t.dir));
+	data = tpath(&t, "data");
+	ro = tpath(&t, "data/ro");
+	link = tpath(&t, "data/link");
+	alias = tpath(&t, "alias");
+	datalink = tpath(&t, "datalink");
+	intoro = tpath(&t, "intoro");
+	assert_int_equal(mkdir(data, 0755), 0);
+	assert_int_equal(mkdir(ro, 0755), 0);
+	assert_int_equal(mkdir(tpath(&t, "real"), 0755), 0);
+	assert_int_equal(mkdir(tpath(&t, "up"), 0755), 0);
+	assert_int_equal(symlink("../real", link), 0);
+	assert_int_equal(symlink("real", alias), 0);
+	assert_int_equal(symlink("data", datalink), 0);
+	assert_int_equal(symlink("data/ro", intoro), 0);
+
+	add(f, MOUNT_BIND, data, "/data", 10)->rw = true;
+	add(f, MOUNT_BIND, ro, "/ro", 20);
+	add(f, MOUNT_BIND, link, "/link", 30);
+	add(f, MOUNT_BIND, alias, "/alias", 40);
+	m = add(f, MOUNT_OVERLAY, NULL, "/app", 50);
+	lower[0] = (char *)alias;
+	m->lower = lower;
+	m->n_lower = 1;
+	m->upper = (char *)alias;
+	m = add(f, MOUNT_OVERLAY, NULL, "/app2", 60);
+	lower2[0] = (char *)tpath(&t, "datalink/ro");
+	m->lower = lower2;
+	m->n_lower = 1;
+	m->upper = (char *)tpath(&t, "up");
+	m->work = (char *)tpath(&t, "alias/work");
+	add(f, MOUNT_BIND, intoro, "/intoro", 70);
+
+	assert_int_equal(compile(f), -ELOOP);
+	assert_int_equal(f->err.n, 4);
+	snprintf(want, sizeof(want),
+		 "bind source %s: %s is a symlink inside %s, a read-write mount of this profile "
+		 "(t.cfg:11), where a sandbox could have made it; sbx does not follow it",
+		 link, link, data);
+	assert_diag(f, 0, 31, want);
+	snprintf(want, sizeof(want),
+		 "overlay upper %s: %s is a symlink, and sbx never follows one in an overlay's "
+		 "upper or work",
+		 alias, alias);
+	assert_diag(f, 1, 50, want);
+	snprintf(want, sizeof(want),
+		 "overlay work %s/alias/work: %s is a symlink, and sbx never follows one in an "
+		 "overlay's upper or work",
+		 t.dir, alias);
+	assert_diag(f, 2, 60, want);
+	snprintf(want, sizeof(want),
+		 "bind source %s: the host symlink %s leads into %s, a read-write mount of this "
+		 "profile (t.cfg:11)",
+		 intoro, intoro, data);
+	assert_diag(f, 3, 71, want);
+	for (size_t i = 0; i < f->plan->n_steps; i++) {
+		const struct step *s = step(f, i);
+
+		if (s->kind == STEP_MOUNT_BIND && strcmp(s->mnt.dst, "/data") == 0)
+			assert_null(s->mnt.src_base); /* the writable mount itself */
+		if (s->kind == STEP_MOUNT_BIND && strcmp(s->mnt.dst, "/ro") == 0)
+			assert_string_equal(s->mnt.src_base, data);
+		if (s->kind == STEP_MOUNT_BIND && strcmp(s->mnt.dst, "/alias") == 0)
+			assert_null(s->mnt.src_base); /* outside every writable mount */
+	}
+	tree_rm(&t);
+}
+
+static void test_host_symlink_base_of_lower(void **state)
+{
+	static char *lower[2];
+	struct fixture *f = *state;
+	struct tree t = {.dir = "/tmp/sbx-unit-XXXXXX"};
+	const char *data;
+	struct mount_entry *m;
+	const struct step *s = NULL;
+
+	assert_non_null(mkdtemp(t.dir));
+	data = tpath(&t, "data");
+	assert_int_equal(mkdir(data, 0755), 0);
+	assert_int_equal(mkdir(tpath(&t, "data/ro"), 0755), 0);
+	assert_int_equal(symlink("data", tpath(&t, "datalink")), 0);
+	add(f, MOUNT_BIND, data, "/data", 10)->rw = true;
+	m = add(f, MOUNT_OVERLAY, NULL, "/app", 20);
+	lower[0] = "/usr";
+	lower[1] = (char *)tpath(&t, "datalink/ro"); /* the writable mount, spelled another way */
+	m->lower = lower;
+	m->n_lower = 2;
+	/* Missing now, but a sandbox may make it: still no symlink followed below data. */
+	add(f, MOUNT_BIND, tpath(&t, "data/later/x"), "/later", 30)->optional = true;
+	assert_int_equal(compile(f), 0);
+	for (size_t i = 0; i < f->plan->n_steps; i++) {
+		if (step(f, i)->kind == STEP_MOUNT_OVERLAY)
+			s = step(f, i);
+		if (step(f, i)->kind == STEP_MOUNT_BIND && !strcmp(step(f, i)->mnt.dst, "/later"))
+			assert_string_equal(step(f, i)->mnt.src_base, data);
+	}
+	assert_non_null(s);
+	assert_non_null(s->mnt.lower_base);
+	assert_null(s->mnt.lower_base[0]);
+	assert_string_equal(s->mnt.lower_base[1], tpath(&t, "datalink"));
+	tree_rm(&t);
+}
+
 static void test_dst_root_rejected(void **state)
 {
 	struct fixture *f = *state;
@@ -428,6 +571,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_missing_sources_all_listed, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_upper_not_a_directory, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_dst_root_rejected, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_host_symlinks, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_host_symlink_base_of_lower, setup, teardown),
 	    cmocka_unit_test(test_fmt_uint),
 	};
 
