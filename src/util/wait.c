@@ -49,7 +49,10 @@ int wait_for_readable(int fd, struct wait_guard *g)
 			continue;
 		if (n < 0)
 			return -errno;
-		/* A signal first: once sbx is told to stop, nothing else counts. */
+		/* What was waited for first: when it has happened (the command exec'd, say), a
+		 * signal that came at the same time belongs to what follows, and stays queued. */
+		if (pfd[0].revents)
+			return 0;
 		if (pfd[1].revents) {
 			int sig = take_signal(g);
 
@@ -58,8 +61,6 @@ int wait_for_readable(int fd, struct wait_guard *g)
 				return -EINTR;
 			}
 		}
-		if (pfd[0].revents)
-			return 0;
 	}
 }
 

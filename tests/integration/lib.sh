@@ -263,7 +263,7 @@ sandbox_procs() {
 # Mounts of the host's mount namespace, without ids (ip netns juggles /run/netns itself).
 mount_snapshot() {
 	awk '{ for (i = 7; $i != "-"; i++); print $5, $4, $(i + 1), $(i + 2) }' /proc/self/mountinfo |
-		grep -v ' /run/netns' | sort
+		grep -v '^/run/netns' | sort
 }
 
 # Temp files or dirs sbx might create, but this harness's own.
