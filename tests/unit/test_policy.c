@@ -61,13 +61,13 @@ static char *read_all(const char *path)
 	return buf;
 }
 
-static void check_golden(const char *name, uid_t uid)
+/* The plan of profiles/NAME.cfg for caller @c against tests/unit/data/NAME-uidUID[SUFFIX].plan. */
+static void check_golden_as(const char *name, const struct sbx_caller *c, const char *suffix)
 {
 	_cleanup_(profile_freep) struct profile *p = profile_new();
 	_cleanup_(plan_freep) struct plan *plan = NULL;
 	_cleanup_free_ char *got = NULL, *want = NULL, *golden = NULL, *file = NULL;
 	const char *search[] = {"profiles"};
-	struct sbx_caller c = caller(uid);
 	struct sbx_err err = {0};
 	size_t len = 0;
 	FILE *f;
@@ -75,12 +75,13 @@ static void check_golden(const char *name, uid_t uid)
 	assert_int_equal(profile_set_search_path(p, search, 1, &err), 0);
 	assert_true(asprintf(&file, "profiles/%s.cfg", name) > 0);
 	assert_int_equal(profile_load(p, file, &err), 0);
-	assert_int_equal(policy_compile(p, &c, &plan, &err), 0);
+	assert_int_equal(policy_compile(p, c, &plan, &err), 0);
 	plan->profile_names = name;
 	f = open_memstream(&got, &len);
 	assert_int_equal(plan_dump(plan, PLAN_TEXT, f), 0);
 	fclose(f);
-	assert_true(asprintf(&golden, "tests/unit/data/%s-uid%u.plan", name, (unsigned)uid) > 0);
+	assert_true(asprintf(&golden, "tests/unit/data/%s-uid%u%s.plan", name, (unsigned)c->uid,
+			     suffix) > 0);
 	if (getenv("SBX_UPDATE_GOLDEN")) {
 		f = fopen(golden, "we");
 		assert_non_null(f);
@@ -92,11 +93,26 @@ static void check_golden(const char *name, uid_t uid)
 	assert_string_equal(got, want);
 }
 
+static void check_golden(const char *name, uid_t uid)
+{
+	struct sbx_caller c = caller(uid);
+
+	check_golden_as(name, &c, "");
+}
+
+/* Root's default map is never host root: with no range of root's in the subuid file, the
+ * inside id goes to 65534 (default-uid0); with one, inside 0 up goes to it
+ * (default-uid0-subuid). */
 static void test_golden_default(void **state)
 {
+	struct sbx_caller root_with_range = caller(0);
+
 	(void)state;
 	check_golden("default", 1000);
 	check_golden("default", 0);
+	root_with_range.subuid_file = "tests/unit/data/subuid-root";
+	root_with_range.subgid_file = "tests/unit/data/subuid-root";
+	check_golden_as("default", &root_with_range, "-subuid");
 }
 
 static void test_golden_shell(void **state)
@@ -109,6 +125,7 @@ static void test_golden_untrusted(void **state)
 {
 	(void)state;
 	check_golden("untrusted", 1000);
+	check_golden("untrusted", 0); /* never host root: untrusted.cfg has no "self" map */
 }
 
 static void test_nonroot_needs_user_ns(void **state)
