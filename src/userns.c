@@ -487,6 +487,7 @@ static int add_enter_ids(struct plan *plan, const struct map_kind *uk, const str
 
 	if (maps_outside(um, c->uid) && maps_outside(gm, c->gid))
 		return 0;
+	plan->caller_unmapped = true; /* net.c: a helper running as the caller can't follow */
 	s = plan_add(plan, STEP_SET_IDS, uk->run_as_loc ? uk->run_as_loc : um->lines[0].loc);
 	if (!s)
 		return sbx_err_set(err, NULL, -ENOMEM, "out of memory");
