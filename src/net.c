@@ -11,8 +11,15 @@
  * is up right before exec (STEP_NETNS_READY). The namespace is the same one clone() would have
  * made: owned by the sandbox's user namespace, holding only lo, up.
  *
- * The netlink request that brings lo up is built with libmnl at compile time; the helper only
- * sends it on a raw socket and reads the ack. */
+ * The helper runs as the caller and enters the sandbox's user namespace through the child
+ * (its pidfd, or /proc/PID/ns/user), which needs ptrace access to the child. When the id maps
+ * leave out the caller's own uid or gid (a map of subordinate ids only), the child switches
+ * ids before its mounts and the helper, unless it is root, is refused. Then the child makes
+ * the namespace itself instead (STEP_NETNS_UNSHARE, where it would have joined): unshare()
+ * and lo up, with no helper and no wait.
+ *
+ * The netlink request that brings lo up is built with libmnl at compile time; the helper, or
+ * the child, only sends it on a raw socket and reads the ack. */
 #include "net.h"
 
 #include <errno.h>
@@ -88,12 +95,21 @@ int net_plan_add(struct plan *plan, const struct profile *p, const struct sbx_ca
 	struct step *s;
 	size_t clone;
 
-	(void)c;
 	if (!(p->namespaces & NS_BIT(NS_NET)))
 		return 0; /* "host": nothing to plumb */
 	clone = plan_find(plan, 0, STEP_CLONE);
 	if (clone == plan->n_steps)
 		return sbx_err_set(err, NULL, -EINVAL, "internal error: net before clone");
+	/* A helper running as an unprivileged caller can't reach a child whose ids are not the
+	 * caller's (ptrace access to it is refused): the child makes the namespace. Root's
+	 * helper can (CAP_SYS_PTRACE, CAP_SYS_ADMIN over every user namespace). */
+	if ((p->namespaces & NS_BIT(NS_USER)) && plan->caller_unmapped && c->uid != 0) {
+		s = plan_insert(plan, join_position(plan), STEP_NETNS_UNSHARE, loc);
+		if (!s || build_link_up(plan, s, LOOPBACK_IFINDEX) < 0)
+			return sbx_err_set(err, NULL, -ENOMEM, "out of memory");
+		s->netlink.enter_userns = true;
+		return 0;
+	}
 	/* The join first: inserting it never moves the parent steps. It must come before the
 	 * uts, rlimit and caps steps, which is why this adder runs right after the mounts'. */
 	if (!plan_insert(plan, join_position(plan), STEP_NETNS_JOIN, loc))
@@ -139,6 +155,14 @@ const char *net_join_hint(const struct step *s, int code)
 	if (code == -EPERM || code == -EACCES)
 		return " (making the network namespace was refused)";
 	return "";
+}
+
+const char *net_unshare_hint(const struct step *s, int code)
+{
+	(void)s;
+	if (code == -ENOSPC)
+		return " (the sysctl user.max_net_namespaces is 0 or reached)";
+	return " (making the network namespace and bringing lo up in it)";
 }
 
 static _Noreturn void helper_main(const struct step *s, const struct run_ctx *ctx);
@@ -270,4 +294,14 @@ int net_run_ready(const struct step *s, struct run_ctx *ctx)
 	close(ctx->net_sock);
 	ctx->net_sock = -1;
 	return r;
+}
+
+/* The child, in its own user namespace where it holds every capability: the same namespace
+ * the helper would have made, made here. */
+int net_run_unshare(const struct step *s, struct run_ctx *ctx)
+{
+	(void)ctx;
+	if (unshare(CLONE_NEWNET) < 0)
+		return -errno;
+	return link_up(s);
 }

@@ -1,5 +1,6 @@
 /* net.h — the sandbox's network namespace: made by a helper beside the child (lo up by
- * netlink, libmnl), joined by the child. */
+ * netlink, libmnl) and joined by the child, or, when the helper can't enter the sandbox's
+ * user namespace, made by the child itself. */
 #pragma once
 
 #include "plan.h"
@@ -12,7 +13,9 @@ int net_run_create(const struct step *s, struct run_ctx *ctx); /* parent */
 /* Parent. Runs after process_plan_add(): the wait for lo goes right before exec. */
 int net_plan_add_ready(struct plan *plan, const struct profile *p, const struct sbx_caller *c,
 		       struct sbx_err *err);
-int net_run_join(const struct step *s, struct run_ctx *ctx);  /* child */
-int net_run_ready(const struct step *s, struct run_ctx *ctx); /* child */
-const char *net_join_hint(const struct step *s, int code);    /* parent */
-const char *net_ready_hint(const struct step *s, int code);   /* parent */
+int net_run_join(const struct step *s, struct run_ctx *ctx);	/* child */
+int net_run_ready(const struct step *s, struct run_ctx *ctx);	/* child */
+int net_run_unshare(const struct step *s, struct run_ctx *ctx); /* child */
+const char *net_join_hint(const struct step *s, int code);	/* parent */
+const char *net_ready_hint(const struct step *s, int code);	/* parent */
+const char *net_unshare_hint(const struct step *s, int code);	/* parent */

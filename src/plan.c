@@ -25,6 +25,7 @@ static const struct step_type step_types[] = {
     [STEP_NETNS_CREATE] = {"netns-create", PHASE_PARENT, net_run_create, .alongside = true},
     [STEP_NETNS_JOIN] = {"netns-join", PHASE_CHILD, net_run_join, net_join_hint},
     [STEP_NETNS_READY] = {"netns-ready", PHASE_CHILD, net_run_ready, net_ready_hint},
+    [STEP_NETNS_UNSHARE] = {"netns-unshare", PHASE_CHILD, net_run_unshare, net_unshare_hint},
     [STEP_MOUNT_PRIVATE] = {"mount-private", PHASE_CHILD, mount_run_private},
     [STEP_MOUNT_STAGE] = {"mount-stage", PHASE_CHILD, mount_run_stage},
     [STEP_MOUNT_ROOT] = {"mount-root", PHASE_CHILD, mount_run_root, mount_host_hint},

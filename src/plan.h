@@ -29,6 +29,8 @@ enum step_kind {
 	STEP_NETNS_CREATE, /* parent: a helper makes the netns (lo up) while the child mounts */
 	STEP_NETNS_JOIN,   /* child: setns() into the helper's netns */
 	STEP_NETNS_READY,  /* child: wait for the helper's word that lo is up */
+	/* child: make the netns and bring lo up itself, when no helper can (net.c) */
+	STEP_NETNS_UNSHARE,
 	/* mount.c */
 	STEP_MOUNT_PRIVATE, /* child: make every mount a slave, so nothing reaches the host */
 	STEP_MOUNT_STAGE,   /* child: tmpfs stage; host tree moves to /oldroot */
@@ -248,6 +250,8 @@ struct plan {
 	char **envp;	  /* the command's environment (env_plan_add) */
 	const char *path; /* PATH inside the sandbox, for the command lookup */
 	bool has_init;	  /* process_plan_add decided on an init */
+	/* userns_plan_add: the maps leave out the caller's uid or gid */
+	bool caller_unmapped;
 };
 
 /* Parent. An empty plan; NULL on out-of-memory. */

@@ -412,6 +412,11 @@ static void describe_args(struct sink *k, const struct step *s)
 	case STEP_NETNS_READY:
 		put_str(k, "wait", "lo-up");
 		break;
+	case STEP_NETNS_UNSHARE:
+		put_str(k, "by", "child");
+		put_str(k, "owner", "sandbox-userns");
+		put_str(k, "up", "lo");
+		break;
 	case STEP_MOUNT_PRIVATE:
 		put_str(k, "dst", "/");
 		put_str(k, "propagation", "rslave");

@@ -26,6 +26,9 @@
 /* The kernel takes at most 340 lines, and the whole text must fit in one page. */
 #define MAP_MAX_LINES 340
 #define MAP_MAX_TEXT 4000
+/* Where a root caller's default map sends the sandbox's ids without a subordinate range of
+ * root's: nobody and nogroup. */
+#define UNPRIVILEGED_ID 65534
 
 static const unsigned long ns_clone_flag[_NS_MAX] = {
     [NS_USER] = CLONE_NEWUSER,	   [NS_MOUNT] = CLONE_NEWNS,  [NS_PID] = CLONE_NEWPID,
@@ -95,24 +98,41 @@ static bool parse_subid_line(char *line, char **ret_name, uint32_t *ret_start, u
 	return true;
 }
 
-/* The caller's first range in @file, matched by user name or by uid; -ENOENT when none. */
-static int find_subid_range(const char *file, const char *user, uint32_t id, uint32_t *ret_start,
-			    uint32_t *ret_count)
+/* The caller's name for /etc/subuid, or NULL. Looked up only when a line names a user: the
+ * name-service lookup costs about 0.4 ms of start-up time. */
+static const char *caller_name(const struct sbx_caller *c)
+{
+	struct passwd *pw = c->user_name ? NULL : getpwuid(c->uid);
+
+	return c->user_name ? c->user_name : pw ? pw->pw_name : NULL;
+}
+
+/* The caller's first range in @file, matched by user name or by uid; -ENOENT when none (or no
+ * file). *ret_name gets the caller's name when it was looked up. */
+static int find_subid_range(const char *file, const struct sbx_caller *c, uint32_t *ret_start,
+			    uint32_t *ret_count, const char **ret_name)
 {
 	_cleanup_(freep_file) FILE *f = fopen(file, "re");
 	_cleanup_free_ char *line = NULL;
+	const char *user = c->user_name;
+	bool looked_up = user != NULL;
 	size_t size = 0;
 	char idstr[16];
 
+	*ret_name = user;
 	if (!f)
 		return -errno;
-	snprintf(idstr, sizeof(idstr), "%" PRIu32, id);
+	snprintf(idstr, sizeof(idstr), "%" PRIu32, (uint32_t)c->uid);
 	while (getline(&line, &size, f) > 0) {
 		uint32_t start, count;
 		char *name;
 
 		if (!parse_subid_line(line, &name, &start, &count))
 			continue;
+		if (!looked_up && strspn(name, "0123456789") != strlen(name)) {
+			user = *ret_name = caller_name(c);
+			looked_up = true;
+		}
 		if ((user && strcmp(name, user) == 0) || strcmp(name, idstr) == 0) {
 			*ret_start = start;
 			*ret_count = count;
@@ -158,15 +178,14 @@ static int resolve_sub(const struct map_kind *k, const struct sbx_caller *c,
 		       const struct idmap_entry *e, uint64_t *used, uint32_t *ret_outside,
 		       struct sbx_err *err)
 {
-	/* The name is looked up only here: most runs need no subordinate range, and the
-	 * name-service lookup costs start-up time. */
-	struct passwd *pw = c->user_name ? NULL : getpwuid(c->uid);
-	const char *name = c->user_name ? c->user_name : pw ? pw->pw_name : NULL;
-	const char *who = name ? name : "this user";
+	const char *name = NULL, *who;
 	uint32_t start = 0, count = 0;
 	int r;
 
-	r = find_subid_range(k->sub_file, name, c->uid, &start, &count);
+	r = find_subid_range(k->sub_file, c, &start, &count, &name);
+	if (!name && r < 0)
+		name = caller_name(c); /* for the message */
+	who = name ? name : "this user";
 	if (r == -ENOENT)
 		return sbx_err_set(err, &e->loc, r,
 				   "%s: no %s range for %s (uid %" PRIu32 ") in %s; add one, e.g. "
@@ -239,6 +258,41 @@ static int resolve_entry(const struct map_kind *k, const struct sbx_caller *c,
 	return 0;
 }
 
+/* The default map. An unprivileged caller: the inside id to the caller's own, count 1. Root:
+ * never host root (a command that owns every root file the binds show would undo the
+ * sandbox), but root's own subordinate range, inside 0 up, when it has one, else the one
+ * inside id to UNPRIVILEGED_ID. Root writes either directly. */
+static int default_map(const struct map_kind *k, const struct sbx_caller *c, struct map *m,
+		       struct sbx_err *err)
+{
+	struct map_line l = {k->run_as, k->self, 1, false, k->default_loc};
+	const char *name;
+	int r = 0;
+
+	if (c->uid == 0) {
+		r = find_subid_range(k->sub_file, c, &l.outside, &l.count, &name);
+		if (r == 0)
+			l.inside = 0;
+		else if (r == -ENOENT) /* no range, or no file */
+			l = (struct map_line){k->run_as, UNPRIVILEGED_ID, 1, false, k->default_loc};
+		else
+			return sbx_err_set(err, k->default_loc, r,
+					   "%s: the default map for root reads %s: %s", k->file,
+					   k->sub_file, strerror(-r));
+		r = check_line(k, m, &l, err);
+		if (r < 0)
+			return r;
+	}
+	m->lines[m->n++] = l;
+	if (k->run_as - l.inside < l.count)
+		return 0;
+	return sbx_err_set(
+	    err, k->default_loc, -EINVAL,
+	    "%s %" PRIu32 " is outside the default %s, which maps inside ids 0-%" PRIu32
+	    " to root's %s range in %s; set %s below %" PRIu32 " or give a map",
+	    k->key, k->run_as, k->file, l.count - 1, k->sub, k->sub_file, k->key, l.count);
+}
+
 /* Resolve the whole map (the default one when the profile gives none), reporting every bad
  * entry; then check that the id the command runs as is mapped. */
 static int resolve_map(const struct map_kind *k, const struct sbx_caller *c, struct map *m,
@@ -249,11 +303,8 @@ static int resolve_map(const struct map_kind *k, const struct sbx_caller *c, str
 
 	m->n = 0;
 	m->helper = false;
-	if (k->n_entries == 0) {
-		m->lines[0] = (struct map_line){k->run_as, k->self, 1, false, k->default_loc};
-		m->n = 1;
-		return 0;
-	}
+	if (k->n_entries == 0)
+		return default_map(k, c, m, err);
 	for (size_t i = 0; i < k->n_entries; i++) {
 		int q = resolve_entry(k, c, &k->entries[i], &used, m, err);
 		if (q < 0 && r == 0)
@@ -436,6 +487,7 @@ static int add_enter_ids(struct plan *plan, const struct map_kind *uk, const str
 
 	if (maps_outside(um, c->uid) && maps_outside(gm, c->gid))
 		return 0;
+	plan->caller_unmapped = true; /* net.c: a helper running as the caller can't follow */
 	s = plan_add(plan, STEP_SET_IDS, uk->run_as_loc ? uk->run_as_loc : um->lines[0].loc);
 	if (!s)
 		return sbx_err_set(err, NULL, -ENOMEM, "out of memory");
@@ -575,6 +627,7 @@ static int write_proc(const struct step *s, struct run_ctx *ctx, const char *fil
 	char path[64], what[512];
 	size_t len = strlen(text);
 	ssize_t n;
+	int e;
 
 	snprintf(path, sizeof(path), "/proc/%d/%s", (int)ctx->child, file);
 	fd = open(path, O_WRONLY | O_CLOEXEC);
@@ -585,8 +638,18 @@ static int write_proc(const struct step *s, struct run_ctx *ctx, const char *fil
 		if (n >= 0)
 			errno = EIO;
 	}
+	e = errno;
 	plan_describe(s, what, sizeof(what));
-	return sbx_err_errno(ctx->err, &s->loc, "%s", what);
+	if (e == EPERM && geteuid() == 0 && strcmp(file, "setgroups") != 0)
+		/* Root can map any id its own user namespace maps: in a container, that may
+		 * leave out the unprivileged ids of the default map. */
+		return sbx_err_set(
+		    ctx->err, &s->loc, -EPERM,
+		    "%s: %s (its outside ids are not mapped in sbx's own user "
+		    "namespace, see /proc/self/%s; map ids that are, or use outside = "
+		    "\"self\")",
+		    what, strerror(EPERM), file);
+	return sbx_err_set(ctx->err, &s->loc, -e, "%s: %s", what, strerror(e));
 }
 
 int userns_run_setgroups(const struct step *s, struct run_ctx *ctx)

@@ -28,6 +28,7 @@ like "$OUT$ERR" 'broken\.cfg:2: error: ' "--check goes on to the next error"
 
 # --plan must not run anything: the command would create a file in a rw bind.
 mkdir "$T/plan"
+chmod 0777 "$T/plan" # the real run below writes as the sandbox's ids (for root: not root)
 run --plan "${MINI[@]}" --bind "$T/plan" -- /probe write "$T/plan/ran" yes
 is_rc 0 "--plan exits 0"
 like "$OUT" 'exec' "--plan lists the exec step"

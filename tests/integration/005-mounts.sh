@@ -5,6 +5,7 @@
 require_userns
 
 mkdir -p "$T/ro" "$T/rw"
+chmod 0777 "$T/rw" # the sandbox writes as $SB_UID: for root, not host root
 echo original >"$T/ro/file"
 
 # Read-only bind: EROFS, and no way back to rw (as root inside, and with no caps to lose).
@@ -27,11 +28,13 @@ CFG
 run "${MINI[@]}" --profile "$T/ro-default.cfg" -- /probe write /data/file changed
 is "$OUT" EROFS "a profile bind without rw is read-only"
 
-# Read-write bind: writes reach the host, as the caller.
+# Read-write bind: writes reach the host, as the sandbox's host ids (the caller's; for root,
+# its unprivileged range).
 run "${MINI[@]}" --bind "$T/rw:/data" -- /probe write /data/new hello
 is "$RC:$OUT" "0:ok" "writing into a rw bind succeeds"
 is "$(cat "$T/rw/new" 2>/dev/null)" hello "the write reached the host"
-is "$(stat -c %u:%g "$T/rw/new" 2>/dev/null)" "$ME_UID:$ME_GID" "the host file belongs to the caller"
+is "$(stat -c %u:%g "$T/rw/new" 2>/dev/null)" "$SB_UID:$SB_GID" \
+	"the host file belongs to the sandbox's host ids ($SB_UID:$SB_GID)"
 cat >"$T/rw.cfg" <<CFG
 filesystem = { mounts = ( { type = "bind"; src = "$T/rw"; dst = "/data"; rw = true; } ); };
 CFG
@@ -117,6 +120,7 @@ is "$(grep -c . <<<"$OUT")" 2 "root = host still gets its own /proc"
 mkdir -p "$T/rootfs/etc" "$T/rootfs/proc"
 : >"$T/rootfs/probe"
 echo rootfs >"$T/rootfs/etc/name"
+chmod 0666 "$T/rootfs/etc/name" # writable by the sandbox's ids, so only the mount decides
 run "${MINI[@]}" --set filesystem.root="$T/rootfs" -- /probe cat /etc/name
 is "$RC:$OUT" "0:rootfs" "root = DIR makes that directory the root"
 run "${MINI[@]}" --set filesystem.root="$T/rootfs" -- /probe write /etc/name x

@@ -8,6 +8,9 @@ mkdir -p "$T/lower1" "$T/lower2" "$T/upper" "$T/work"
 echo base >"$T/lower1/base"
 echo under >"$T/lower2/base"
 echo low2 >"$T/lower2/only2"
+# The layers belong to the sandbox's host ids, as an unprivileged caller's own files do (for
+# root those are its unprivileged range, not root).
+chown -R "$SB_UID:$SB_GID" "$T/lower1" "$T/lower2" "$T/upper" "$T/work"
 
 cat >"$T/ephemeral.cfg" <<CFG
 filesystem = { mounts = (
@@ -49,15 +52,17 @@ is "$OUT" changed "the next run sees the changed file"
 is "$(cat "$T/lower1/base")" base "the lower layer is untouched"
 
 # Without work, sbx picks one (SPEC: work is optional).
-mkdir -p "$T/upper2"
+# The sandbox makes the work dir beside the upper: in a dir of its own.
+mkdir -p "$T/own/upper2"
+chown -R "$SB_UID:$SB_GID" "$T/own"
 cat >"$T/nowork.cfg" <<CFG
 filesystem = { mounts = (
-  { type = "overlay"; dst = "/app"; lower = [ "$T/lower1" ]; upper = "$T/upper2"; }
+  { type = "overlay"; dst = "/app"; lower = [ "$T/lower1" ]; upper = "$T/own/upper2"; }
 ); };
 CFG
 run "${MINI[@]}" --profile "$T/nowork.cfg" -- /probe write /app/new x
 is "$RC:$OUT" "0:ok" "an overlay with upper but no work works"
-is "$(cat "$T/upper2/new" 2>/dev/null)" x "and persists into its upper"
+is "$(cat "$T/own/upper2/new" 2>/dev/null)" x "and persists into its upper"
 
 check_no_leftovers "the overlay runs"
 done_testing

@@ -5,25 +5,43 @@ require_userns
 
 map() { awk '{ print $1, $2, $3 }' <<<"$1" | tr '\n' ';'; }
 
+# default_map INSIDE FILE SELF: the default map's text for inside id INSIDE. The caller's own
+# id SELF, count 1; for root (never host root) its range in FILE (/etc/subuid or /etc/subgid)
+# from inside 0, else 65534 (020-idmaps-root.sh has the details).
+default_map() {
+	local range
+	if ! is_root; then
+		echo "$1 $3 1;"
+		return
+	fi
+	range=$(awk -F: '($1 == "root" || $1 == "0") { print $2, $3; exit }' "$2")
+	if [ -n "$range" ]; then echo "0 $range;"; else echo "$1 65534 1;"; fi
+}
+if is_root; then WHO="root's unprivileged range"; else WHO="the caller"; fi
+
 # Default: the caller's ids... as 0 inside for mini (uid unset = the caller's id).
 run "${MINI[@]}" -- /probe uid
 is "$RC:$(head -1 <<<"$OUT")" "0:$ME_UID $ME_GID $ME_UID $ME_GID" "uid/gid unset: the caller's ids inside"
 run "${MINI[@]}" -- /probe cat /proc/self/uid_map
-is "$(map "$OUT")" "$ME_UID $ME_UID 1;" "default uid_map: the caller's id to itself"
+is "$(map "$OUT")" "$(default_map "$ME_UID" /etc/subuid "$ME_UID")" "default uid_map: the caller's id to $WHO"
 run "${MINI[@]}" -- /probe cat /proc/self/setgroups
-is "$OUT" deny "setgroups is denied with a single-id map"
+if [[ $(default_map "$ME_GID" /etc/subgid "$ME_GID") == *" 1;" ]]; then
+	is "$OUT" deny "setgroups is denied with a single-id map"
+else
+	is "$OUT" allow "setgroups is allowed with root's subgid range"
+fi
 
 run "${MINI[@]}" --set user.uid=0 --set user.gid=0 -- /probe uid
 is "$(head -1 <<<"$OUT")" "0 0 0 0" "uid = 0; gid = 0: root inside"
 run "${MINI[@]}" --set user.uid=0 --set user.gid=0 -- /probe cat /proc/self/uid_map
-is "$(map "$OUT")" "0 $ME_UID 1;" "uid 0 inside maps to the caller"
+is "$(map "$OUT")" "$(default_map 0 /etc/subuid "$ME_UID")" "uid 0 inside maps to $WHO"
 run "${MINI[@]}" --set user.uid=0 --set user.gid=0 -- /probe cat /proc/self/gid_map
-is "$(map "$OUT")" "0 $ME_GID 1;" "gid 0 inside maps to the caller's gid"
+is "$(map "$OUT")" "$(default_map 0 /etc/subgid "$ME_GID")" "gid 0 inside maps to $WHO"
 
 run "${MINI[@]}" --profile "$PROFILES/uid1000.cfg" -- /probe uid
 is "$(head -1 <<<"$OUT")" "1000 1000 1000 1000" "uid = 1000; gid = 1000 inside"
 run "${MINI[@]}" --profile "$PROFILES/uid1000.cfg" -- /probe cat /proc/self/uid_map
-is "$(map "$OUT")" "1000 $ME_UID 1;" "uid 1000 inside maps to the caller"
+is "$(map "$OUT")" "$(default_map 1000 /etc/subuid "$ME_UID")" "uid 1000 inside maps to $WHO"
 run "${MINI[@]}" --profile "$PROFILES/uid1000.cfg" -- /probe status CapEff
 is "$OUT" 0000000000000000 "uid 1000 with no capabilities: CapEff 0"
 

@@ -57,11 +57,14 @@ run "${MINI[@]}" --profile "$PROFILES/fs-types.cfg" -- /probe ls /sys/class/net
 is "$RC:$OUT" "0:lo" "sysfs shows the sandbox's network namespace: only lo"
 
 # A limit the machine can't meet: no network namespace may be made (the limit is 0 in a user
-# namespace of the test's own). One line naming it, exit 125, nothing left behind.
+# namespace of the test's own). One line naming it, exit 125, nothing left behind. sbx is
+# root there, in a namespace that maps only that root: self.cfg maps it (root's default map
+# would need 65534 there).
 if unshare -Ur true 2>/dev/null; then
-	CMD="unshare -Ur (user.max_net_namespaces=0) sbx mini -- /probe ifaces"
+	CMD="unshare -Ur (user.max_net_namespaces=0) sbx mini self.cfg -- /probe ifaces"
 	SBXT_MARK=$MARK unshare -Ur sh -c 'echo 0 >/proc/sys/user/max_net_namespaces && exec "$@"' \
-		sh "$SBX" "${MINI[@]}" -- /probe ifaces >"$T/.out" 2>"$T/.err" </dev/null
+		sh "$SBX" "${MINI[@]}" --profile "$PROFILES/self.cfg" -- /probe ifaces \
+		>"$T/.out" 2>"$T/.err" </dev/null
 	RC=$? OUT=$(cat "$T/.out") ERR=$(cat "$T/.err")
 	leak_check
 	is_error_line "no network namespace allowed: one line naming the step and the limit" \

@@ -36,6 +36,7 @@ is "$(head -1 <<<"$OUT")" /tmp "default: HOME=/tmp"
 
 # shell.cfg: the working directory bound read-write at the same path.
 mkdir -p "$T/work"
+chown "$SB_UID:$SB_GID" "$T/work" # the user's own dir; for root, its sandbox's range owns it
 run --profile "$SHIPPED/shell.cfg" --bind "$T/work" --cwd "$T/work" -- /bin/sh -c 'pwd; echo made > here'
 is "$RC:$(head -1 <<<"$OUT")" "0:$T/work" "shell.cfg: the working directory inside"
 is "$(cat "$T/work/here" 2>/dev/null)" made "shell.cfg: writes in it reach the host"

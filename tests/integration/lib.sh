@@ -344,3 +344,15 @@ wait_for() {
 subid_start() {
 	awk -F: -v u="$ME_NAME" -v id="$ME_UID" '($1 == u || $1 == id) { print $2; exit }' "$1"
 }
+
+# The host ids a sandbox's command has under the default id map: the caller's own, but for a
+# root caller the first id of root's /etc/subuid (/etc/subgid) range, else 65534. A test dir
+# the sandbox writes into must let these ids write (root's sandbox is not host root).
+if is_root; then
+	SB_UID=$(subid_start /etc/subuid)
+	SB_GID=$(subid_start /etc/subgid)
+	: "${SB_UID:=65534}" "${SB_GID:=65534}"
+else
+	SB_UID=$ME_UID
+	SB_GID=$ME_GID
+fi

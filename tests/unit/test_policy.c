@@ -61,13 +61,13 @@ static char *read_all(const char *path)
 	return buf;
 }
 
-static void check_golden(const char *name, uid_t uid)
+/* The plan of profiles/NAME.cfg for caller @c against tests/unit/data/NAME-uidUID[SUFFIX].plan. */
+static void check_golden_as(const char *name, const struct sbx_caller *c, const char *suffix)
 {
 	_cleanup_(profile_freep) struct profile *p = profile_new();
 	_cleanup_(plan_freep) struct plan *plan = NULL;
 	_cleanup_free_ char *got = NULL, *want = NULL, *golden = NULL, *file = NULL;
 	const char *search[] = {"profiles"};
-	struct sbx_caller c = caller(uid);
 	struct sbx_err err = {0};
 	size_t len = 0;
 	FILE *f;
@@ -75,12 +75,13 @@ static void check_golden(const char *name, uid_t uid)
 	assert_int_equal(profile_set_search_path(p, search, 1, &err), 0);
 	assert_true(asprintf(&file, "profiles/%s.cfg", name) > 0);
 	assert_int_equal(profile_load(p, file, &err), 0);
-	assert_int_equal(policy_compile(p, &c, &plan, &err), 0);
+	assert_int_equal(policy_compile(p, c, &plan, &err), 0);
 	plan->profile_names = name;
 	f = open_memstream(&got, &len);
 	assert_int_equal(plan_dump(plan, PLAN_TEXT, f), 0);
 	fclose(f);
-	assert_true(asprintf(&golden, "tests/unit/data/%s-uid%u.plan", name, (unsigned)uid) > 0);
+	assert_true(asprintf(&golden, "tests/unit/data/%s-uid%u%s.plan", name, (unsigned)c->uid,
+			     suffix) > 0);
 	if (getenv("SBX_UPDATE_GOLDEN")) {
 		f = fopen(golden, "we");
 		assert_non_null(f);
@@ -92,11 +93,26 @@ static void check_golden(const char *name, uid_t uid)
 	assert_string_equal(got, want);
 }
 
+static void check_golden(const char *name, uid_t uid)
+{
+	struct sbx_caller c = caller(uid);
+
+	check_golden_as(name, &c, "");
+}
+
+/* Root's default map is never host root: with no range of root's in the subuid file, the
+ * inside id goes to 65534 (default-uid0); with one, inside 0 up goes to it
+ * (default-uid0-subuid). */
 static void test_golden_default(void **state)
 {
+	struct sbx_caller root_with_range = caller(0);
+
 	(void)state;
 	check_golden("default", 1000);
 	check_golden("default", 0);
+	root_with_range.subuid_file = "tests/unit/data/subuid-root";
+	root_with_range.subgid_file = "tests/unit/data/subuid-root";
+	check_golden_as("default", &root_with_range, "-subuid");
 }
 
 static void test_golden_shell(void **state)
@@ -109,6 +125,7 @@ static void test_golden_untrusted(void **state)
 {
 	(void)state;
 	check_golden("untrusted", 1000);
+	check_golden("untrusted", 0); /* never host root: untrusted.cfg has no "self" map */
 }
 
 static void test_nonroot_needs_user_ns(void **state)
@@ -225,6 +242,83 @@ static void test_netns_root_without_userns(void **state)
 	assert_int_equal(compile("namespaces = [ \"mount\", \"net\" ];\n", 0, &plan, &err), 0);
 	assert_false(plan->steps[find(plan, STEP_NETNS_CREATE)].netlink.enter_userns);
 	assert_int_equal(plan->steps[find(plan, STEP_NETNS_JOIN) - 1].kind, STEP_MOUNT_PIVOT);
+}
+
+/* A map of subordinate ids only leaves out the caller: the child switches ids before its
+ * mounts, and a helper running as the caller could no longer enter its user namespace. The
+ * child makes the namespace itself where it would have joined, with the request built now. */
+static void test_netns_made_by_child_when_caller_unmapped(void **state)
+{
+	_cleanup_(plan_freep) struct plan *plan = NULL;
+	struct sbx_err err = {0};
+	const char *text =
+	    "user = { uid = 0; gid = 0;\n"
+	    "  uid_map = ( { inside = 0; outside = \"subuid\"; count = 1000; } );\n"
+	    "  gid_map = ( { inside = 0; outside = \"subgid\"; count = 1000; } ); };\n"
+	    "network = { mode = \"none\"; };\n";
+	const struct step *s;
+	size_t at;
+
+	(void)state;
+	assert_int_equal(compile(text, 1000, &plan, &err), 0);
+	assert_true(plan->caller_unmapped);
+	assert_int_equal(plan_find(plan, 0, STEP_NETNS_CREATE), plan->n_steps);
+	assert_int_equal(plan_find(plan, 0, STEP_NETNS_JOIN), plan->n_steps);
+	assert_int_equal(plan_find(plan, 0, STEP_NETNS_READY), plan->n_steps);
+	at = find(plan, STEP_NETNS_UNSHARE);
+	s = &plan->steps[at];
+	assert_int_equal(plan_step_type(s->kind)->phase, PHASE_CHILD);
+	assert_int_equal(plan->steps[at - 1].kind, STEP_MOUNT_PIVOT);
+	assert_non_null(s->netlink.msg);
+	assert_true(s->netlink.len > 0);
+	assert_int_equal(s->netlink.ifindex, 1);
+	assert_int_equal(s->loc.line, 4);
+	assert_false(plan->steps[0].clone.flags & CLONE_NEWNET);
+	/* After the early switch of ids, before the ids and capabilities change for good. */
+	assert_true(find(plan, STEP_CAPS) > at);
+	assert_true(plan_find(plan, 0, STEP_SET_IDS) < at);
+	assert_non_null(strstr(plan_step_type(STEP_NETNS_UNSHARE)->hint(s, -ENOSPC),
+			       "user.max_net_namespaces"));
+	plan = plan_free(plan);
+
+	/* The same maps with a "self" line keep the helper. */
+	assert_int_equal(compile("user = { uid = 0; gid = 0;\n"
+				 "  uid_map = ( { inside = 0; outside = \"self\"; },\n"
+				 "    { inside = 1; outside = \"subuid\"; count = 1000; } );\n"
+				 "  gid_map = ( { inside = 0; outside = \"self\"; },\n"
+				 "    { inside = 1; outside = \"subgid\"; count = 1000; } ); };\n",
+				 1000, &plan, &err),
+			 0);
+	assert_false(plan->caller_unmapped);
+	find(plan, STEP_NETNS_CREATE);
+	find(plan, STEP_NETNS_JOIN);
+	assert_int_equal(plan_find(plan, 0, STEP_NETNS_UNSHARE), plan->n_steps);
+	plan = plan_free(plan);
+
+	/* Before a sysfs mount, like the join. */
+	assert_int_equal(
+	    compile("user = { uid = 0; gid = 0;\n"
+		    "  uid_map = ( { inside = 0; outside = \"subuid\"; count = 1000; } );\n"
+		    "  gid_map = ( { inside = 0; outside = \"subgid\"; count = 1000; } ); };\n"
+		    "filesystem = { mounts = ( { type = \"sysfs\"; dst = \"/sys\"; } ); };\n",
+		    1000, &plan, &err),
+	    0);
+	assert_int_equal(plan->steps[find(plan, STEP_NETNS_UNSHARE) + 1].kind, STEP_MOUNT_SYSFS);
+}
+
+/* Root's helper can enter any user namespace (CAP_SYS_ADMIN over all, CAP_SYS_PTRACE): its
+ * default map, which leaves out uid 0, keeps the helper beside the child. */
+static void test_netns_root_unmapped_keeps_helper(void **state)
+{
+	_cleanup_(plan_freep) struct plan *plan = NULL;
+	struct sbx_err err = {0};
+
+	(void)state;
+	assert_int_equal(compile("network = { mode = \"none\"; };\n", 0, &plan, &err), 0);
+	assert_true(plan->caller_unmapped);
+	assert_true(plan->steps[find(plan, STEP_NETNS_CREATE)].netlink.enter_userns);
+	find(plan, STEP_NETNS_JOIN);
+	assert_int_equal(plan_find(plan, 0, STEP_NETNS_UNSHARE), plan->n_steps);
 }
 
 /* The setup section a step belongs to (STYLE.md §6 order): sections never go backwards. */
@@ -365,6 +459,8 @@ int main(void)
 	    cmocka_unit_test(test_netns_made_beside_the_child),
 	    cmocka_unit_test(test_netns_joined_before_sysfs),
 	    cmocka_unit_test(test_netns_root_without_userns),
+	    cmocka_unit_test(test_netns_made_by_child_when_caller_unmapped),
+	    cmocka_unit_test(test_netns_root_unmapped_keeps_helper),
 	    cmocka_unit_test(test_plan_order),
 	    cmocka_unit_test(test_env_clear_keep_set),
 	    cmocka_unit_test(test_env_not_cleared_keeps_caller),

@@ -132,20 +132,94 @@ static void test_clone_flags(void **state)
 					     CLONE_NEWIPC | CLONE_NEWCGROUP | CLONE_NEWTIME);
 }
 
-static void test_root_default_map(void **state)
+/* Root without a subordinate range: never host root, but the one inside id to 65534. The
+ * child switches to the inside ids before its mounts (the caller's 0 is not mapped). */
+static void test_root_default_map_without_range(void **state)
 {
 	struct fixture *fx = *state;
+	const struct step *ids;
 
 	fx->caller.uid = fx->caller.gid = 0;
+	fx->caller.user_name = "root"; /* the fixture's files have no range for root */
 	assert_int_equal(compile(fx), 0);
 	/* A single mapped gid: setgroups is denied even for root (SPEC.md). */
-	assert_int_equal(fx->plan->n_steps, 4);
+	assert_int_equal(fx->plan->n_steps, 5);
 	assert_int_equal(fx->plan->steps[1].kind, STEP_IDMAP_WRITE);
 	assert_string_equal(fx->plan->steps[1].idmap.file, "uid_map");
-	assert_string_equal(fx->plan->steps[1].idmap.text, "0 0 1\n");
+	assert_string_equal(fx->plan->steps[1].idmap.text, "0 65534 1\n");
+	assert_int_equal(fx->plan->steps[1].loc.line, 2);
 	assert_int_equal(fx->plan->steps[2].kind, STEP_SETGROUPS_DENY);
 	assert_string_equal(fx->plan->steps[3].idmap.file, "gid_map");
-	assert_string_equal(fx->plan->steps[3].idmap.text, "0 0 1\n");
+	assert_string_equal(fx->plan->steps[3].idmap.text, "0 65534 1\n");
+	ids = &fx->plan->steps[4];
+	assert_int_equal(ids->kind, STEP_SET_IDS);
+	assert_int_equal(ids->ids.uid, 0);
+	assert_int_equal(ids->ids.gid, 0);
+
+	/* The command's inside ids are what is mapped, as before. */
+	plan_free(fx->plan);
+	fx->plan = plan_new();
+	fx->p->user.uid_set = fx->p->user.gid_set = true;
+	fx->p->user.uid = fx->p->user.gid = 1000;
+	assert_int_equal(compile(fx), 0);
+	assert_string_equal(find(fx, STEP_IDMAP_WRITE, 0)->idmap.text, "1000 65534 1\n");
+	assert_string_equal(find(fx, STEP_IDMAP_WRITE, 1)->idmap.text, "1000 65534 1\n");
+
+	/* No subuid file at all is the same as no range in it. */
+	plan_free(fx->plan);
+	fx->plan = plan_new();
+	fx->caller.subuid_file = fx->caller.subgid_file = "/nonexistent/subuid";
+	assert_int_equal(compile(fx), 0);
+	assert_string_equal(find(fx, STEP_IDMAP_WRITE, 0)->idmap.text, "1000 65534 1\n");
+}
+
+/* Root with ranges of its own: inside 0 up to them, written directly, setgroups allowed. */
+static void test_root_default_map_with_range(void **state)
+{
+	struct fixture *fx = *state;
+	char msg[256];
+
+	write_file(fx->dir, "subuid", "sbxdev:100000:65536\nroot:300000:65536\n", 0644);
+	write_file(fx->dir, "subgid", "0:400000:1000\n", 0644); /* by uid, as shadow allows */
+	fx->caller.uid = fx->caller.gid = 0;
+	fx->caller.user_name = "root";
+	assert_int_equal(compile(fx), 0);
+	assert_int_equal(fx->plan->n_steps, 4);
+	assert_string_equal(find(fx, STEP_IDMAP_WRITE, 0)->idmap.file, "uid_map");
+	assert_string_equal(find(fx, STEP_IDMAP_WRITE, 0)->idmap.text, "0 300000 65536\n");
+	assert_string_equal(find(fx, STEP_IDMAP_WRITE, 1)->idmap.text, "0 400000 1000\n");
+	assert_null(find(fx, STEP_IDMAP_HELPER, 0)); /* root needs no newuidmap */
+	assert_null(find(fx, STEP_SETGROUPS_DENY, 0));
+	assert_int_equal(find(fx, STEP_SET_IDS, 0)->ids.uid, 0);
+
+	/* A command id past the range is an error at the namespaces line, saying why. */
+	plan_free(fx->plan);
+	fx->plan = plan_new();
+	fx->p->user.gid_set = true;
+	fx->p->user.gid = 1000;
+	fx->p->user.gid_loc = (struct sbx_loc){"web.cfg", 4};
+	assert_int_equal(compile(fx), -EINVAL);
+	snprintf(msg, sizeof(msg),
+		 "user.gid 1000 is outside the default gid_map, which maps inside ids 0-999 to "
+		 "root's subgid range in %s; set user.gid below 1000 or give a map",
+		 fx->subgid);
+	assert_error(fx, 4, msg);
+}
+
+/* "self" (or 0) still gives host root, on request. */
+static void test_root_self_map(void **state)
+{
+	struct fixture *fx = *state;
+	struct idmap_entry u[] = {entry(0, IDMAP_OUTSIDE_SELF, 0, 1, 7)};
+	struct idmap_entry g[] = {entry(0, IDMAP_OUTSIDE_ID, 0, 1, 8)};
+
+	fx->caller.uid = fx->caller.gid = 0;
+	fx->p->user.uid_map = u, fx->p->user.n_uid_map = 1;
+	fx->p->user.gid_map = g, fx->p->user.n_gid_map = 1;
+	assert_int_equal(compile(fx), 0);
+	assert_string_equal(find(fx, STEP_IDMAP_WRITE, 0)->idmap.text, "0 0 1\n");
+	assert_string_equal(find(fx, STEP_IDMAP_WRITE, 1)->idmap.text, "0 0 1\n");
+	assert_null(find(fx, STEP_SET_IDS, 0)); /* the caller's ids are mapped */
 }
 
 static void test_user_default_map_denies_setgroups(void **state)
@@ -430,7 +504,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    T(test_clone_flags),
-	    T(test_root_default_map),
+	    T(test_root_default_map_without_range),
+	    T(test_root_default_map_with_range),
+	    T(test_root_self_map),
 	    T(test_user_default_map_denies_setgroups),
 	    T(test_user_inside_ids),
 	    T(test_self_and_own_number),
