@@ -34,6 +34,11 @@ static const int forwarded[] = {SBX_FORWARDED_SIGNALS};
  * them, or they would wait until someone continued it. */
 static const int ending[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
 
+/* The other signals that would end sbx at once, with the caller's terminal left raw: with a
+ * pty, sbx takes them too, and ends the sandbox and itself as they would have (fatal()). */
+static const int fatal_signals[] = {SIGALRM, SIGVTALRM, SIGPROF, SIGXCPU, SIGXFSZ,
+				    SIGIO,   SIGPWR,	SIGSYS,	 SIGTRAP, SIGABRT};
+
 /* The caller's terminal, while sbx keeps it in raw mode for the pty relay. */
 struct term {
 	bool pty; /* relaying a pty: the terminal on stdin goes raw while the command runs */
@@ -48,6 +53,7 @@ struct super {
 	bool has_init;	/* the child is sbx's init, which reports the command's stops */
 	bool take_exit; /* take the command's status from init's report (not with --stats) */
 	bool exited, timed_out;
+	int fatal;     /* a signal that ends sbx (fatal_signals) came: its number */
 	bool detached; /* the status came from init, which ends on its own: never reaped here */
 	bool stopped;  /* the command is stopped, as last seen */
 	bool stop_new; /* ... and sbx has not followed that stop yet (suspend()) */
@@ -74,8 +80,13 @@ static void block_set(sigset_t *set, const struct step *s)
 	/* Read, not acted on: sbx forwards them and follows the command's stops (suspend()). */
 	sigaddset(set, SIGTSTP);
 	sigaddset(set, SIGCONT);
-	if (s->supervise.tty)
+	if (s->supervise.tty) {
 		sigaddset(set, SIGWINCH);
+		for (size_t i = 0; i < ARRAY_SIZE(fatal_signals); i++)
+			sigaddset(set, fatal_signals[i]);
+		for (int sig = SIGRTMIN; sig <= SIGRTMAX; sig++)
+			sigaddset(set, sig);
+	}
 	if (s->supervise.tty || s->supervise.pipes)
 		sigaddset(set, SIGPIPE); /* a closed stdout: write() fails with EPIPE instead */
 }
@@ -153,6 +164,14 @@ static void term_restore(struct term *t)
 	t->raw = false;
 }
 
+static bool is_forwarded(int sig)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(forwarded); i++)
+		if (forwarded[i] == sig)
+			return true;
+	return false;
+}
+
 static bool is_ending(int sig)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(ending); i++)
@@ -214,6 +233,18 @@ static void on_continue(struct super *sv, int code)
 	forward(sv, SIGCONT, code);
 }
 
+/* A signal that would have ended sbx with the terminal raw: end the sandbox (as the time limit
+ * does) and then sbx, with the caller's terminal restored and the status of that signal. */
+static void fatal(struct super *sv, int sig)
+{
+	if (sv->exited || sv->fatal)
+		return;
+	sv->fatal = sig;
+	(void)kill(sv->child, SIGKILL);
+	if (getpgid(sv->child) == sv->child)
+		(void)kill(-sv->child, SIGKILL);
+}
+
 static int on_signals(struct super *sv, struct sbx_err *err)
 {
 	struct signalfd_siginfo si;
@@ -231,8 +262,12 @@ static int on_signals(struct super *sv, struct sbx_err *err)
 			copy_winsize(sv);
 		} else if (sig == SIGCONT) {
 			on_continue(sv, si.ssi_code);
-		} else if (sig != SIGPIPE) {
+		} else if (sig == SIGPIPE) {
+			continue;
+		} else if (sig == SIGTSTP || is_forwarded(sig)) {
 			forward(sv, sig, si.ssi_code);
+		} else {
+			fatal(sv, sig);
 		}
 	}
 	if (n < 0 && errno != EAGAIN && errno != EINTR)
@@ -428,6 +463,8 @@ static int supervise(const struct step *s, struct run_ctx *ctx, struct super *sv
 	term_restore(&sv->term); /* before any message, so lines end where they should */
 	if (r < 0 || !sv->exited)
 		return r < 0 ? r : sbx_err_set(ctx->err, NULL, -EIO, "the sandbox did not exit");
+	if (sv->fatal)
+		sv->status = sv->fatal; /* the wait status of "killed by" it: exit 128 + N */
 	if (sv->timed_out) {
 		sv->status = SIGKILL; /* the wait status of "killed by SIGKILL": exit 137 */
 		if (ctx->verbose >= 0)

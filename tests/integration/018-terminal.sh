@@ -169,6 +169,17 @@ elif MODE in ("stop-term", "stop-fg"):
     report("status", status)
     report("resumed", "yes" if b"resumed:go" in out else "no")
     report("restored", "yes" if state() == before else "no")
+elif MODE == "alarm":
+    # A signal sbx does not forward but that would end it (SIGALRM) while the terminal is raw.
+    pid = spawn()
+    report("ready", "yes" if wait_for("ready") else "no")
+    report("raw", "yes" if state() != before else "no")
+    os.kill(pid, signal.SIGALRM)
+    status = wait_exit(pid, 5)
+    if status is None:
+        kill_wait(pid)
+    report("status", status)
+    report("restored", "yes" if state() == before else "no")
 sys.stderr.write(out.decode(errors="replace"))
 PY
 
@@ -252,6 +263,12 @@ for setup in "self:" "outside:noinit"; do
 		[ "$(field restored)" = yes ] && [ "$(field sbx_stopped)" = yes ] || transcript
 	done
 done
+
+# Any ending short of SIGKILL restores the terminal: SIGALRM, which sbx does not forward.
+term alarm "$SBX" "${PB[@]}" -- /bin/sh -c 'echo ready; sleep 20'
+is "$(field raw)" yes "the caller's terminal is raw while the sandbox's pty is relayed"
+is "$(field status)" 142 "SIGALRM ends sbx and the sandbox: 142"
+is "$(field restored)" yes "the caller's terminal is restored after SIGALRM"
 
 # Without a terminal at all: a stopped command still ends with SIGTERM to sbx.
 SBXT_MARK=$MARK "$PROBE" sigdfl "$SBX" "${MINI[@]}" -- /probe kill-self 19 >"$T/bg.out" 2>&1 </dev/null &
