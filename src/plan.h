@@ -60,6 +60,7 @@ enum step_kind {
 	STEP_SESSION,	      /* child: setsid(), no terminal */
 	STEP_TTY,	      /* child: new pty from the sandbox's devpts as controlling tty */
 	STEP_PIPES,	      /* child: pipes relayed by sbx on the fds 0-2 that are terminals */
+	STEP_NO_CTTY,	      /* child: give up the caller's terminal (no new session) */
 	STEP_EXEC,	      /* child: execve the command */
 	STEP_SUPERVISE,	      /* parent: relay signals and the pty, enforce time_limit, wait */
 	_STEP_KIND_MAX,

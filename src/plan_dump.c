@@ -398,6 +398,9 @@ static void describe_args(struct sink *k, const struct step *s)
 	case STEP_TTY:
 		put_str(k, "tty", "/dev/ptmx");
 		break;
+	case STEP_NO_CTTY:
+		put_str(k, "tty", "none");
+		break;
 	case STEP_PIPES:
 		put_str(k, "fds", fd_set_text(s->pipes.fds, fds, sizeof(fds)));
 		break;

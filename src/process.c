@@ -193,8 +193,14 @@ int process_plan_add(struct plan *plan, const struct profile *p, const struct sb
 	plan->has_init = init;
 	/* A pty of its own only when the caller has a terminal to relay and the sandbox a devpts;
 	 * otherwise setsid() keeps the caller's terminal from being the controlling one (no
-	 * TIOCSTI through /dev/tty), and pipes replace it on fds 0-2. */
-	if (p->process.new_session && !plan_add(plan, tty ? STEP_TTY : STEP_SESSION, NULL))
+	 * TIOCSTI through /dev/tty), and pipes replace it on fds 0-2. Without a new session the
+	 * command gives the caller's terminal up all the same (drop-terminal), staying in the
+	 * caller's process group, so the terminal's ^C still reaches it. */
+	if (!plan_add(plan,
+		      !p->process.new_session ? STEP_NO_CTTY
+		      : tty		      ? STEP_TTY
+					      : STEP_SESSION,
+		      NULL))
 		return oom(err);
 	if (pipes) {
 		s = plan_add(plan, STEP_PIPES, NULL);
@@ -258,6 +264,24 @@ int process_run_session(const struct step *s, struct run_ctx *ctx)
 	(void)s;
 	(void)ctx;
 	return setsid() < 0 ? -errno : 0;
+}
+
+/* The command stays in the caller's session and process group but gives up its controlling
+ * terminal, which /dev/tty would open otherwise. TIOCNOTTY from a process that doesn't lead
+ * the session only detaches that process (no signal is sent), and its children inherit that.
+ * Nothing to do when there is no /dev/tty inside or no controlling terminal (ENXIO). */
+int process_run_no_ctty(const struct step *s, struct run_ctx *ctx)
+{
+	int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC), r = 0;
+
+	(void)s;
+	(void)ctx;
+	if (fd < 0)
+		return errno == ENOENT || errno == ENXIO || errno == ENODEV ? 0 : -errno;
+	if (ioctl(fd, TIOCNOTTY) < 0)
+		r = -errno;
+	close(fd);
+	return r;
 }
 
 /* The new pty starts with the caller's modes and size (as script(1) does), so the command sees

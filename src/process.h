@@ -27,5 +27,6 @@ int process_run_init(const struct step *s, struct run_ctx *ctx);	    /* child */
 int process_run_session(const struct step *s, struct run_ctx *ctx);	    /* child */
 int process_run_tty(const struct step *s, struct run_ctx *ctx);		    /* child */
 int process_run_pipes(const struct step *s, struct run_ctx *ctx);	    /* child */
+int process_run_no_ctty(const struct step *s, struct run_ctx *ctx);	    /* child */
 int process_run_exec(const struct step *s, struct run_ctx *ctx);	    /* child */
 int process_run_supervise(const struct step *s, struct run_ctx *ctx);	    /* parent */

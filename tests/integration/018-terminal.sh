@@ -23,9 +23,12 @@ fcntl.ioctl(master, termios.TIOCSWINSZ, struct.pack("HHHH", 33, 97, 0, 0))
 def state():
     """The terminal as the caller sees it: modes, size, line discipline."""
     ld = array.array("i", [0])
-    fcntl.ioctl(slave, termios.TIOCGETD, ld)
-    size = struct.unpack("HHHH", fcntl.ioctl(slave, termios.TIOCGWINSZ, b"\0" * 8))[:2]
-    return repr((termios.tcgetattr(slave), size, ld[0]))
+    try:
+        fcntl.ioctl(slave, termios.TIOCGETD, ld)
+        size = struct.unpack("HHHH", fcntl.ioctl(slave, termios.TIOCGWINSZ, b"\0" * 8))[:2]
+        return repr((termios.tcgetattr(slave), size, ld[0]))
+    except OSError as e:    # another line discipline: no termios any more
+        return "broken: %s (line discipline %d)" % (e, ld[0])
 
 def proc_state(pid):
     try:
@@ -195,15 +198,18 @@ transcript() {
 ATT=(--ro-bind "$ATTACKS/ttymess:/ttymess")
 
 # 4. The caller's terminal on fds 1 and 2 (stdin not a terminal), and on 0-2 where no pty can
-# be made (no /dev in mini.cfg, or new_session = false): the attack must reach none of it.
-for setup in "mess-null:mini" "mess-null:default" "mess-tty:mini" "mess-tty:nosession"; do
+# be made (no /dev in mini.cfg, or new_session = false), or as /dev/tty: the attack must
+# reach none of it.
+for setup in "mess-null:mini" "mess-null:default" "mess-tty:mini" "mess-tty:nosession" \
+	"mess-null:nosession"; do
 	mode=${setup%%:*} prof=${setup#*:}
 	case $prof in
 	mini) args=("${MINI[@]}") ;;
 	default) args=("${PB[@]}") ;;
 	nosession) args=("${PB[@]}" --profile default --profile "$PROFILES/nosession.cfg") ;;
 	esac
-	term "$mode" "$SBX" "${args[@]}" "${ATT[@]}" -- /ttymess
+	# /dev/tty too: without a session of its own the command must have given it up
+	term "$mode" "$SBX" "${args[@]}" "${ATT[@]}" -- /ttymess 0 1 2 tty
 	what="$mode, $prof"
 	is "$(field status)" 0 "ttymess runs ($what)"
 	is "$(field escaped)" no "nothing inside changes the caller's terminal ($what)"

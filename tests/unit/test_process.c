@@ -183,11 +183,12 @@ static enum step_kind session_kind(bool tty, struct mount_entry *m, size_t n, bo
 	p.fs.n_mounts = n;
 	p.process.new_session = new_session;
 	assert_int_equal(compile(&p, &c, &plan, &err), 0);
-	assert_false(find(plan, STEP_TTY) && find(plan, STEP_SESSION));
+	assert_int_equal(
+	    !!find(plan, STEP_TTY) + !!find(plan, STEP_SESSION) + !!find(plan, STEP_NO_CTTY), 1);
 	*ret_relay = find(plan, STEP_SUPERVISE)->supervise.tty;
 	if (find(plan, STEP_TTY))
 		return STEP_TTY;
-	return find(plan, STEP_SESSION) ? STEP_SESSION : _STEP_KIND_MAX;
+	return find(plan, STEP_SESSION) ? STEP_SESSION : STEP_NO_CTTY;
 }
 
 static void test_tty_session_or_neither(void **state)
@@ -209,10 +210,10 @@ static void test_tty_session_or_neither(void **state)
 	assert_false(relay);
 	assert_int_equal(session_kind(true, elsewhere, 1, true, &relay), STEP_SESSION);
 	assert_false(relay);
-	/* new_session = false: the command stays in the caller's session */
-	assert_int_equal(session_kind(true, dev, 2, false, &relay), _STEP_KIND_MAX);
+	/* new_session = false: the command stays in the caller's session, without its terminal */
+	assert_int_equal(session_kind(true, dev, 2, false, &relay), STEP_NO_CTTY);
 	assert_false(relay);
-	assert_int_equal(session_kind(false, NULL, 0, false, &relay), _STEP_KIND_MAX);
+	assert_int_equal(session_kind(false, NULL, 0, false, &relay), STEP_NO_CTTY);
 }
 
 /* Which of fds 0-2 get pipes (stdin, stdout, stderr a terminal; dev mount; new_session). */

@@ -1,8 +1,11 @@
-/* ttymess [FD...]: from the first instruction, try to change for good the terminal sbx's
- * caller may have handed us on FD (default 0, 1 and 2): echo off and raw mode (tcsetattr), a
+/* ttymess [FD|tty...]: from the first instruction, try to change for good the terminal sbx's
+ * caller may have handed us on FD (default 0, 1 and 2), or that "tty" (/dev/tty, the
+ * controlling terminal) opens: echo off and raw mode (tcsetattr), a
  * 1x3 window (TIOCSWINSZ), discard typed input (TCIFLUSH) and another line discipline
  * (TIOCSETD). Prints "ESCAPED <what> on fd N" for each change that took, "held" otherwise. */
+#include <fcntl.h>
 #include <stdio.h>
+#include <string.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
 #include <termios.h>
@@ -41,8 +44,12 @@ int main(int argc, char **argv)
 		for (int fd = 0; fd < 3; fd++)
 			hits += mess(fd);
 	}
-	for (int i = 1; i < argc; i++)
-		hits += mess(atoi(argv[i]));
+	for (int i = 1; i < argc; i++) {
+		int fd = strcmp(argv[i], "tty") ? atoi(argv[i]) : open("/dev/tty", O_RDWR);
+
+		if (fd >= 0)
+			hits += mess(fd);
+	}
 	if (!hits)
 		printf("held\n");
 	return 0;
