@@ -29,8 +29,8 @@
 #include "util/child-safe.h"
 
 /* What init passes on to the command (SIGKILL and SIGSTOP can't be caught anyway). */
-static const int forwarded[] = {SIGHUP,	 SIGINT,  SIGQUIT,  SIGUSR1,
-				SIGUSR2, SIGTERM, SIGWINCH, SIGCONT};
+static const int forwarded[] = {SIGHUP,	 SIGINT,   SIGQUIT, SIGUSR1, SIGUSR2,
+				SIGTERM, SIGWINCH, SIGCONT, SIGTSTP};
 
 static void init_sigset(sigset_t *set)
 {
@@ -54,22 +54,55 @@ static bool command_detaches(const struct run_ctx *ctx)
 	return false;
 }
 
-/* Reap every child that has exited; true once @cmd is among them, its wait status in @status. */
-static bool reap(pid_t cmd, int *status)
+/* One record to sbx on the status pipe (see process.h). */
+static void tell(const struct run_ctx *ctx, int kind, int value)
+{
+	struct init_report rec = {.kind = kind, .value = value};
+	ssize_t n;
+
+	if (ctx->status_fd < 0)
+		return;
+	do
+		n = write(ctx->status_fd, &rec, sizeof(rec));
+	while (n < 0 && errno == EINTR);
+}
+
+/* Reap every child that has exited; true once @cmd is among them, its wait status in @status.
+ * The command's stops and continues go to sbx, which stops along with it (a shell's job). */
+static bool reap(const struct run_ctx *ctx, pid_t cmd, int *status, bool *stopped)
 {
 	for (;;) {
 		int st;
-		pid_t pid = waitpid(-1, &st, WNOHANG);
+		pid_t pid = waitpid(-1, &st, WNOHANG | WUNTRACED | WCONTINUED);
 
 		if (pid < 0 && errno == EINTR)
 			continue;
 		if (pid <= 0)
 			return false;
-		if (pid == cmd) {
-			*status = st;
-			return true;
+		if (pid != cmd)
+			continue;
+		if (WIFSTOPPED(st) || WIFCONTINUED(st)) {
+			*stopped = WIFSTOPPED(st);
+			tell(ctx, *stopped ? INIT_STOPPED : INIT_CONTINUED,
+			     *stopped ? WSTOPSIG(st) : 0);
+			continue;
 		}
+		*status = st;
+		return true;
 	}
+}
+
+/* Pass @sig on to the command. A stop or continue goes to its whole process group when it
+ * leads one (a job, as a shell would send it); a signal that should end a stopped command is
+ * followed by SIGCONT, as a shell's kill does, or it would only be delivered once someone
+ * continued it. */
+static void pass_on(pid_t cmd, int sig, bool stopped)
+{
+	bool job = (sig == SIGTSTP || sig == SIGCONT) && getpgid(cmd) == cmd;
+
+	(void)kill(job ? -cmd : cmd, sig);
+	if (stopped && (sig == SIGINT || sig == SIGTERM || sig == SIGHUP || sig == SIGQUIT))
+		(void)kill(cmd, SIGCONT);
 }
 
 /* The sbx parent learns that exec succeeded from EOF on the report pipe, and the pty relay
@@ -112,17 +145,13 @@ static bool alone(void)
  * processes remain, init says nothing: its exit kills them, and sbx waits for that exit. */
 static void report_status(const struct run_ctx *ctx, int status)
 {
-	ssize_t n;
-
-	if (ctx->status_fd < 0 || !alone())
-		return;
-	do
-		n = write(ctx->status_fd, &status, sizeof(status));
-	while (n < 0 && errno == EINTR);
+	if (alone())
+		tell(ctx, INIT_EXITED, status);
 }
 
 static _Noreturn void init_main(const struct run_ctx *ctx, pid_t cmd, const sigset_t *set)
 {
+	bool stopped = false;
 	int status = 0, code;
 
 	(void)prctl(PR_SET_NAME, "sbx-init", 0, 0, 0);
@@ -135,14 +164,14 @@ static _Noreturn void init_main(const struct run_ctx *ctx, pid_t cmd, const sigs
 		if (sigwaitinfo(set, &si) < 0)
 			continue;
 		if (si.si_signo == SIGCHLD) {
-			if (reap(cmd, &status))
+			if (reap(ctx, cmd, &status, &stopped))
 				break;
 			continue;
 		}
 		/* A signal from the kernel came from the terminal, which sent the command its own
 		 * copy (same process group); only signals someone sent to init are passed on. */
 		if (si.si_code != SI_KERNEL)
-			(void)kill(cmd, si.si_signo);
+			pass_on(cmd, si.si_signo, stopped);
 	}
 	code = WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
 	report_status(ctx, (code & 0xff) << 8); /* the wait status of init's own exit */

@@ -434,6 +434,8 @@ static void fill_caller(struct sbx_caller *c, char **argv)
 	c->gid = getgid();
 	c->user_name = NULL; /* looked up by userns.c only when a subuid map needs it */
 	c->stdin_tty = isatty(STDIN_FILENO) == 1;
+	c->stdout_tty = isatty(STDOUT_FILENO) == 1;
+	c->stderr_tty = isatty(STDERR_FILENO) == 1;
 	c->argv = argv;
 	c->environ = environ;
 	c->subuid_file = "/etc/subuid";

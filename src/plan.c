@@ -52,6 +52,8 @@ static const struct step_type step_types[] = {
     [STEP_INIT] = {"init", PHASE_CHILD, process_run_init},
     [STEP_SESSION] = {"new-session", PHASE_CHILD, process_run_session},
     [STEP_TTY] = {"terminal", PHASE_CHILD, process_run_tty},
+    [STEP_PIPES] = {"stdio-pipes", PHASE_CHILD, process_run_pipes},
+    [STEP_NO_CTTY] = {"drop-terminal", PHASE_CHILD, process_run_no_ctty},
     [STEP_EXEC] = {"exec", PHASE_CHILD, process_run_exec},
     [STEP_SUPERVISE] = {"supervise", PHASE_PARENT, process_run_supervise},
 };

@@ -62,6 +62,8 @@ enum step_kind {
 	STEP_INIT,	      /* child: fork; pid 1 reaps and forwards, its child goes on */
 	STEP_SESSION,	      /* child: setsid(), no terminal */
 	STEP_TTY,	      /* child: new pty from the sandbox's devpts as controlling tty */
+	STEP_PIPES,	      /* child: pipes relayed by sbx on the fds 0-2 that are terminals */
+	STEP_NO_CTTY,	      /* child: give up the caller's terminal (no new session) */
 	STEP_EXEC,	      /* child: execve the command */
 	STEP_SUPERVISE,	      /* parent: relay signals and the pty, enforce time_limit, wait */
 	_STEP_KIND_MAX,
@@ -162,9 +164,13 @@ struct step {
 			size_t stack_size;
 		} init;
 		struct {
+			unsigned fds; /* STEP_PIPES: bit N = fd N (0-2) gets a pipe */
+		} pipes;
+		struct {
 			uint64_t time_limit_ms;	   /* 0 = none; counted from clone() */
 			uint64_t setup_timeout_ms; /* 0 = none: the longest clone..exec may take */
 			bool tty;		   /* relay the sandbox's pty */
+			unsigned pipes;		   /* relay these pipes (bit N = fd N) */
 			bool has_init;		   /* the direct child is sbx's init, which reports
 						    * the command's status before it ends */
 		} supervise;
@@ -230,6 +236,8 @@ struct sbx_caller {
 	gid_t gid;
 	const char *user_name;	 /* for /etc/subuid lookups; NULL if unknown */
 	bool stdin_tty;		 /* stdin is a terminal */
+	bool stdout_tty;	 /* stdout is a terminal */
+	bool stderr_tty;	 /* stderr is a terminal */
 	char *const *argv;	 /* the command, NULL-terminated */
 	char *const *environ;	 /* the caller's environment, for env.keep */
 	const char *subuid_file; /* default /etc/subuid; tests point elsewhere */

@@ -382,8 +382,22 @@ static void describe_idmap_text(struct sink *k, const char *text)
 	put_str(k, "map", line);
 }
 
+/* "0,1,2" for the bits 0-2 of @fds. */
+static const char *fd_set_text(unsigned fds, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (int fd = 0; fd < 3; fd++)
+		if (fds & (1u << fd))
+			n += (size_t)snprintf(buf + n, size - n, "%s%d", n ? "," : "", fd);
+	return buf;
+}
+
 static void describe_args(struct sink *k, const struct step *s)
 {
+	char fds[8];
+
 	switch (s->kind) {
 	case STEP_CLONE:
 		describe_ns(k, s->clone.ns);
@@ -476,6 +490,12 @@ static void describe_args(struct sink *k, const struct step *s)
 	case STEP_TTY:
 		put_str(k, "tty", "/dev/ptmx");
 		break;
+	case STEP_NO_CTTY:
+		put_str(k, "tty", "none");
+		break;
+	case STEP_PIPES:
+		put_str(k, "fds", fd_set_text(s->pipes.fds, fds, sizeof(fds)));
+		break;
 	case STEP_EXEC:
 		put_list(k, "argv", (const char *const *)s->exec.argv,
 			 strv_len((const char *const *)s->exec.argv));
@@ -487,10 +507,15 @@ static void describe_args(struct sink *k, const struct step *s)
 	case STEP_SUPERVISE:
 		put_num(k, "time_limit_ms", s->supervise.time_limit_ms);
 		put_num(k, "setup_timeout_ms", s->supervise.setup_timeout_ms);
-		put_bool(k, "tty", s->supervise.tty);
+		put_str(k, "stdio",
+			s->supervise.tty     ? "pty"
+			: s->supervise.pipes ? "pipes"
+					     : "inherited");
+		if (!s->supervise.tty && s->supervise.pipes)
+			put_str(k, "fds", fd_set_text(s->supervise.pipes, fds, sizeof(fds)));
 		put_bool(k, "init", s->supervise.has_init);
 		put_str(k, "status", s->supervise.has_init ? "from-init" : "wait");
-		put_str(k, "forward", "INT,TERM,HUP,QUIT,USR1,USR2");
+		put_str(k, "forward", "INT,TERM,HUP,QUIT,USR1,USR2,TSTP,CONT");
 		break;
 	case _STEP_KIND_MAX:
 		break;

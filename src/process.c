@@ -158,10 +158,23 @@ static int add_exec(struct plan *plan, const struct sbx_caller *c, struct sbx_er
 	return 0;
 }
 
+/* The caller's terminal never gets inside: with a pty of the sandbox's own, all of fds 0-2
+ * are its slave; otherwise each of them that is a terminal gets a pipe that sbx relays, since
+ * whoever holds a terminal fd can change it for good (its modes, size, line discipline, the
+ * input typed ahead). Decides both; returns the pipes' fds as bits. */
+static unsigned plan_stdio(const struct profile *p, const struct sbx_caller *c, bool *ret_tty)
+{
+	*ret_tty = p->process.new_session && c->stdin_tty && mounts_dev(p);
+	if (*ret_tty)
+		return 0;
+	return (c->stdin_tty ? 1u : 0) | (c->stdout_tty ? 2u : 0) | (c->stderr_tty ? 4u : 0);
+}
+
 int process_plan_add(struct plan *plan, const struct profile *p, const struct sbx_caller *c,
 		     struct sbx_err *err)
 {
 	bool init = false, tty = false;
+	unsigned pipes = plan_stdio(p, c, &tty);
 	struct step *s;
 	int r;
 
@@ -179,11 +192,21 @@ int process_plan_add(struct plan *plan, const struct profile *p, const struct sb
 	}
 	plan->has_init = init;
 	/* A pty of its own only when the caller has a terminal to relay and the sandbox a devpts;
-	 * otherwise setsid() alone keeps the caller's terminal out of reach (no TIOCSTI). */
-	if (p->process.new_session) {
-		tty = c->stdin_tty && mounts_dev(p);
-		if (!plan_add(plan, tty ? STEP_TTY : STEP_SESSION, NULL))
+	 * otherwise setsid() keeps the caller's terminal from being the controlling one (no
+	 * TIOCSTI through /dev/tty), and pipes replace it on fds 0-2. Without a new session the
+	 * command gives the caller's terminal up all the same (drop-terminal), staying in the
+	 * caller's process group, so the terminal's ^C still reaches it. */
+	if (!plan_add(plan,
+		      !p->process.new_session ? STEP_NO_CTTY
+		      : tty		      ? STEP_TTY
+					      : STEP_SESSION,
+		      NULL))
+		return oom(err);
+	if (pipes) {
+		s = plan_add(plan, STEP_PIPES, NULL);
+		if (!s)
 			return oom(err);
+		s->pipes.fds = pipes;
 	}
 	r = add_exec(plan, c, err);
 	if (r < 0)
@@ -198,6 +221,7 @@ int process_plan_add(struct plan *plan, const struct profile *p, const struct sb
 					    ? UINT64_MAX
 					    : p->process.setup_timeout * 1000;
 	s->supervise.tty = tty;
+	s->supervise.pipes = pipes;
 	s->supervise.has_init = init;
 	return 0;
 }
@@ -243,6 +267,24 @@ int process_run_session(const struct step *s, struct run_ctx *ctx)
 	(void)s;
 	(void)ctx;
 	return setsid() < 0 ? -errno : 0;
+}
+
+/* The command stays in the caller's session and process group but gives up its controlling
+ * terminal, which /dev/tty would open otherwise. TIOCNOTTY from a process that doesn't lead
+ * the session only detaches that process (no signal is sent), and its children inherit that.
+ * Nothing to do when there is no /dev/tty inside or no controlling terminal (ENXIO). */
+int process_run_no_ctty(const struct step *s, struct run_ctx *ctx)
+{
+	int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC), r = 0;
+
+	(void)s;
+	(void)ctx;
+	if (fd < 0)
+		return errno == ENOENT || errno == ENXIO || errno == ENODEV ? 0 : -errno;
+	if (ioctl(fd, TIOCNOTTY) < 0)
+		r = -errno;
+	close(fd);
+	return r;
 }
 
 /* The new pty starts with the caller's modes and size (as script(1) does), so the command sees
@@ -302,6 +344,31 @@ int process_run_tty(const struct step *s, struct run_ctx *ctx)
 	}
 	if (slave <= 2)
 		(void)TAKE_FD(slave);
+	return 0;
+}
+
+/* For each fd 0-2 in the step: a pipe whose other end goes to sbx over the socket (lowest fd
+ * first), to write the command's input into (fd 0) or read its output from. */
+int process_run_pipes(const struct step *s, struct run_ctx *ctx)
+{
+	for (int fd = 0; fd < 3; fd++) {
+		int p[2], inner, r;
+
+		if (!(s->pipes.fds & (1u << fd)))
+			continue;
+		if (pipe2(p, O_CLOEXEC) < 0)
+			return -errno;
+		inner = fd == 0 ? p[0] : p[1];
+		r = fd_send(ctx->tty_sock, fd == 0 ? p[1] : p[0]);
+		close(fd == 0 ? p[1] : p[0]);
+		/* dup2 clears O_CLOEXEC on the copy; a pipe end that landed on fd keeps it */
+		if (r == 0 && (inner == fd ? fcntl(fd, F_SETFD, 0) : dup2(inner, fd)) < 0)
+			r = -errno;
+		if (inner != fd)
+			close(inner);
+		if (r < 0)
+			return r;
+	}
 	return 0;
 }
 

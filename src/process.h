@@ -1,8 +1,22 @@
 /* process.h — umask, cwd, die_with_parent, init, session/terminal, exec and supervision. */
 #pragma once
 
+#include <stdint.h>
+
 #include "plan.h"
 #include "profile.h"
+
+/* What init tells sbx on the status pipe, one fixed-size record at a time (init.c writes,
+ * supervise.c reads). */
+enum init_report_kind {
+	INIT_EXITED,	/* value: the wait status of init's exit; nothing else runs any more */
+	INIT_STOPPED,	/* value: the signal that stopped the command */
+	INIT_CONTINUED, /* the command was continued */
+};
+struct init_report {
+	int32_t kind; /* enum init_report_kind */
+	int32_t value;
+};
 
 int process_plan_add(struct plan *plan, const struct profile *p, const struct sbx_caller *c,
 		     struct sbx_err *err);				    /* parent */
@@ -12,5 +26,7 @@ int process_run_die_with_parent(const struct step *s, struct run_ctx *ctx); /* c
 int process_run_init(const struct step *s, struct run_ctx *ctx);	    /* child */
 int process_run_session(const struct step *s, struct run_ctx *ctx);	    /* child */
 int process_run_tty(const struct step *s, struct run_ctx *ctx);		    /* child */
+int process_run_pipes(const struct step *s, struct run_ctx *ctx);	    /* child */
+int process_run_no_ctty(const struct step *s, struct run_ctx *ctx);	    /* child */
 int process_run_exec(const struct step *s, struct run_ctx *ctx);	    /* child */
 int process_run_supervise(const struct step *s, struct run_ctx *ctx);	    /* parent */

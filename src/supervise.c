@@ -1,8 +1,9 @@
 /* supervise.c — the sbx parent while the command runs: forward signals, enforce the time limit,
- * relay the sandbox's pty to the caller's terminal, wait, and report --stats.
+ * relay the sandbox's pty or stdio pipes to the caller's (relay.c), follow the command's stops,
+ * wait, and report --stats.
  *
- * Everything is one poll() loop over a signalfd, a timerfd and the terminal fds, so no signal
- * handler and no global state is needed. */
+ * Everything is one poll() loop over a signalfd, a timerfd, init's reports and the relay's fds,
+ * so no signal handler and no global state is needed. */
 #include "process.h"
 
 #include <errno.h>
@@ -22,37 +23,44 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "relay.h"
 #include "util/cleanup.h"
 #include "util/fd.h"
 
 /* Signals sent to sbx that the command should get instead. */
 static const int forwarded[] = {SBX_FORWARDED_SIGNALS};
 
-/* After the command exits, how long the relay waits for output still in flight, in ms: a
- * process that escaped the command's session could otherwise keep the pty open for ever. */
-#define DRAIN_IDLE_MS 100
-#define DRAIN_MAX_MS 2000
+/* The forwarded signals that end a process by default: a stopped command gets SIGCONT after
+ * them, or they would wait until someone continued it. */
+static const int ending[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
 
-struct relay {
-	int master;   /* pty master, -1 without a terminal */
-	bool live;    /* relaying: the pty's slave side is still open somewhere */
-	bool in_open; /* stdin still readable */
-	bool out_ok;  /* stdout still writable; output is dropped once it is not */
-	bool raw;     /* saved holds the caller's modes, to restore */
+/* The other signals that would end sbx at once, with the caller's terminal left raw: with a
+ * pty, sbx takes them too, and ends the sandbox and itself as they would have (fatal()). */
+static const int fatal_signals[] = {SIGALRM, SIGVTALRM, SIGPROF, SIGXCPU, SIGXFSZ,
+				    SIGIO,   SIGPWR,	SIGSYS,	 SIGTRAP, SIGABRT};
+
+/* The caller's terminal, while sbx keeps it in raw mode for the pty relay. */
+struct term {
+	bool pty; /* relaying a pty: the terminal on stdin goes raw while the command runs */
+	bool raw; /* saved holds the caller's modes, to restore */
 	struct termios saved;
-	char in[4096], out[4096];
-	size_t in_len, in_off, out_len, out_off;
 };
 
 struct super {
 	pid_t child;
 	int sfd, tfd;
-	int status_fd; /* init's report of the command's status; -1 when not awaited */
+	int status_fd;	/* init's reports (struct init_report); -1 when not read */
+	bool has_init;	/* the child is sbx's init, which reports the command's stops */
+	bool take_exit; /* take the command's status from init's report (not with --stats) */
 	bool exited, timed_out;
+	int fatal;     /* a signal that ends sbx (fatal_signals) came: its number */
 	bool detached; /* the status came from init, which ends on its own: never reaped here */
+	bool stopped;  /* the command is stopped, as last seen */
+	bool stop_new; /* ... and sbx has not followed that stop yet (suspend()) */
 	int status;
 	struct rusage ru;
-	struct relay tty;
+	struct relay relay;
+	struct term term;
 };
 
 static uint64_t now_ms(void)
@@ -63,16 +71,24 @@ static uint64_t now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-static void block_set(sigset_t *set, bool tty)
+static void block_set(sigset_t *set, const struct step *s)
 {
 	sigemptyset(set);
 	for (size_t i = 0; i < ARRAY_SIZE(forwarded); i++)
 		sigaddset(set, forwarded[i]);
 	sigaddset(set, SIGCHLD);
-	if (tty) {
+	/* Read, not acted on: sbx forwards them and follows the command's stops (suspend()). */
+	sigaddset(set, SIGTSTP);
+	sigaddset(set, SIGCONT);
+	if (s->supervise.tty) {
 		sigaddset(set, SIGWINCH);
-		sigaddset(set, SIGPIPE); /* a closed stdout: write() fails with EPIPE instead */
+		for (size_t i = 0; i < ARRAY_SIZE(fatal_signals); i++)
+			sigaddset(set, fatal_signals[i]);
+		for (int sig = SIGRTMIN; sig <= SIGRTMAX; sig++)
+			sigaddset(set, sig);
 	}
+	if (s->supervise.tty || s->supervise.pipes)
+		sigaddset(set, SIGPIPE); /* a closed stdout: write() fails with EPIPE instead */
 }
 
 static int start_timer(uint64_t ms, struct sbx_err *err)
@@ -94,20 +110,28 @@ static int start_timer(uint64_t ms, struct sbx_err *err)
 	return fd;
 }
 
-/* Collect the child if it has exited; never blocks. */
+/* Collect the child if it has exited, or note that it stopped or went on (without an init,
+ * whose reports say that instead); never blocks. */
 static int try_reap(struct super *sv, struct sbx_err *err)
 {
+	int flags = WNOHANG | (sv->has_init ? 0 : WUNTRACED | WCONTINUED), st;
 	pid_t pid;
 
-	if (sv->exited)
-		return 0;
-	do
-		pid = wait4(sv->child, &sv->status, WNOHANG, &sv->ru);
-	while (pid < 0 && errno == EINTR);
-	if (pid < 0)
-		return sbx_err_errno(err, NULL, "waiting for the sandbox");
-	if (pid == sv->child)
+	while (!sv->exited) {
+		do
+			pid = wait4(sv->child, &st, flags, &sv->ru);
+		while (pid < 0 && errno == EINTR);
+		if (pid < 0)
+			return sbx_err_errno(err, NULL, "waiting for the sandbox");
+		if (pid != sv->child)
+			return 0;
+		if (WIFSTOPPED(st) || WIFCONTINUED(st)) {
+			sv->stopped = sv->stop_new = WIFSTOPPED(st);
+			continue;
+		}
+		sv->status = st;
 		sv->exited = true;
+	}
 	return 0;
 }
 
@@ -115,19 +139,110 @@ static void copy_winsize(const struct super *sv)
 {
 	struct winsize ws;
 
-	if (sv->tty.master >= 0 && ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0)
-		(void)ioctl(sv->tty.master, TIOCSWINSZ, &ws);
+	if (sv->relay.master >= 0 && ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0)
+		(void)ioctl(sv->relay.master, TIOCSWINSZ, &ws);
+}
+
+/* Raw mode on the caller's terminal (every key goes to the sandbox, whose pty does the line
+ * editing and sends ^C as SIGINT there), keeping the modes it had to restore them. */
+static void term_raw(struct term *t)
+{
+	struct termios raw;
+
+	if (!t->pty || t->raw || tcgetattr(STDIN_FILENO, &t->saved) < 0)
+		return;
+	raw = t->saved;
+	cfmakeraw(&raw);
+	if (tcsetattr(STDIN_FILENO, TCSANOW, &raw) == 0)
+		t->raw = true;
+}
+
+static void term_restore(struct term *t)
+{
+	if (t->raw)
+		(void)tcsetattr(STDIN_FILENO, TCSADRAIN, &t->saved);
+	t->raw = false;
+}
+
+static bool is_forwarded(int sig)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(forwarded); i++)
+		if (forwarded[i] == sig)
+			return true;
+	return false;
+}
+
+static bool is_ending(int sig)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(ending); i++)
+		if (ending[i] == sig)
+			return true;
+	return false;
 }
 
 /* A signal the terminal sent (SI_KERNEL) already reached the child when it shares our process
- * group (no new session): forwarding it too would deliver it twice. */
-static void forward(const struct super *sv, const struct signalfd_siginfo *si)
+ * group (no new session): forwarding it too would deliver it twice. Without an init, sbx does
+ * what init would: a stop or continue goes to the command's whole process group (a job of its
+ * own once it has a session), and a signal that should end a stopped command is followed by
+ * SIGCONT, or it would wait for ever. With one, init does that inside. */
+static void forward(const struct super *sv, int sig, int code)
 {
+	pid_t pid = sv->child;
+
 	if (sv->exited) /* the pid may be reused once reaped */
 		return;
-	if (si->ssi_code == SI_KERNEL && getpgid(sv->child) == getpgrp())
+	if (code == SI_KERNEL && getpgid(pid) == getpgrp())
 		return;
-	(void)kill(sv->child, (int)si->ssi_signo);
+	if (!sv->has_init && (sig == SIGTSTP || sig == SIGCONT) && getpgid(pid) == pid)
+		pid = -pid;
+	(void)kill(pid, sig);
+	if (!sv->has_init && sv->stopped && is_ending(sig))
+		(void)kill(sv->child, SIGCONT);
+}
+
+/* Is sbx the foreground job of the caller's terminal (one of its stdio fds)? */
+static bool foreground(void)
+{
+	for (int fd = 0; fd < 3; fd++)
+		if (isatty(fd))
+			return tcgetpgrp(fd) == getpgrp();
+	return false;
+}
+
+/* The command stopped. In the foreground of a terminal, do what a shell does when its job
+ * stops: show what the command wrote, take the terminal back (its modes), and stop sbx too,
+ * so the caller's shell sees its job stopped and gets the terminal. SIGCONT (fg, bg) continues
+ * sbx and, through on_signals(), the command; a signal sent meanwhile waits, as with any
+ * stopped job, and is forwarded then (a shell's kill sends SIGCONT after it). Elsewhere sbx
+ * goes on, and a signal it forwards still ends the stopped command (forward()). */
+static void suspend(struct super *sv)
+{
+	if (!foreground())
+		return;
+	relay_flush(&sv->relay);
+	term_restore(&sv->term);
+	(void)raise(SIGSTOP);
+}
+
+/* sbx was continued (or someone sent it SIGCONT): the terminal goes raw again, with the
+ * modes it has now to restore later, and the command goes on. */
+static void on_continue(struct super *sv, int code)
+{
+	term_raw(&sv->term);
+	copy_winsize(sv);
+	forward(sv, SIGCONT, code);
+}
+
+/* A signal that would have ended sbx with the terminal raw: end the sandbox (as the time limit
+ * does) and then sbx, with the caller's terminal restored and the status of that signal. */
+static void fatal(struct super *sv, int sig)
+{
+	if (sv->exited || sv->fatal)
+		return;
+	sv->fatal = sig;
+	(void)kill(sv->child, SIGKILL);
+	if (getpgid(sv->child) == sv->child)
+		(void)kill(-sv->child, SIGKILL);
 }
 
 static int on_signals(struct super *sv, struct sbx_err *err)
@@ -136,15 +251,23 @@ static int on_signals(struct super *sv, struct sbx_err *err)
 	ssize_t n;
 
 	while ((n = read(sv->sfd, &si, sizeof(si))) == sizeof(si)) {
-		if (si.ssi_signo == SIGCHLD) {
+		int sig = (int)si.ssi_signo;
+
+		if (sig == SIGCHLD) {
 			int r = try_reap(sv, err);
 
 			if (r < 0)
 				return r;
-		} else if (si.ssi_signo == SIGWINCH) {
+		} else if (sig == SIGWINCH) {
 			copy_winsize(sv);
-		} else if (si.ssi_signo != SIGPIPE) {
-			forward(sv, &si);
+		} else if (sig == SIGCONT) {
+			on_continue(sv, si.ssi_code);
+		} else if (sig == SIGPIPE) {
+			continue;
+		} else if (sig == SIGTSTP || is_forwarded(sig)) {
+			forward(sv, sig, si.ssi_code);
+		} else {
+			fatal(sv, sig);
 		}
 	}
 	if (n < 0 && errno != EAGAIN && errno != EINTR)
@@ -167,191 +290,124 @@ static void on_timer(struct super *sv)
 }
 
 /* Parent. The pty master the child's terminal step sent over the socket pair. */
-static int recv_master(int sock, struct sbx_err *err)
+static int recv_fd(int sock, const char *what, struct sbx_err *err)
 {
 	int fd = fd_recv(sock);
 
 	if (fd == -EIO)
-		return sbx_err_set(err, NULL, -EIO, "terminal: the sandbox sent no pty");
+		return sbx_err_set(err, NULL, -EIO, "terminal: the sandbox sent no %s", what);
 	if (fd < 0)
-		return sbx_err_set(err, NULL, fd, "terminal: receiving the pty: %s", strerror(-fd));
+		return sbx_err_set(err, NULL, fd, "terminal: receiving the %s: %s", what,
+				   strerror(-fd));
 	return fd;
 }
 
-/* Take the pty, put the caller's terminal in raw mode (every key goes to the sandbox, whose pty
- * does the line editing and sends ^C as SIGINT there) and give the pty the caller's size. */
-static int relay_start(struct super *sv, int sock, struct sbx_err *err)
+/* Take the pty, put the caller's terminal in raw mode and give the pty the caller's size. */
+static int relay_pty(struct super *sv, int sock, struct sbx_err *err)
 {
-	struct relay *t = &sv->tty;
-	struct termios raw;
-	int fd = recv_master(sock, err);
+	struct relay *t = &sv->relay;
+	int fd = recv_fd(sock, "pty", err), r;
 
 	if (fd < 0)
 		return fd;
 	t->master = fd;
-	t->live = true;
-	t->in_open = true;
-	t->out_ok = true;
-	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0)
-		return sbx_err_errno(err, NULL, "terminal: fcntl");
-	if (tcgetattr(STDIN_FILENO, &t->saved) == 0) {
-		raw = t->saved;
-		cfmakeraw(&raw);
-		if (tcsetattr(STDIN_FILENO, TCSANOW, &raw) == 0)
-			t->raw = true;
-	}
+	r = relay_add(t, STDIN_FILENO, fd, false, false, false);
+	if (r == 0)
+		r = relay_add(t, fd, STDOUT_FILENO, true, false, false);
+	if (r == 0 && fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0)
+		r = -errno;
+	if (r < 0)
+		return sbx_err_set(err, NULL, r, "terminal: %s", strerror(-r));
+	sv->term.pty = true;
+	term_raw(&sv->term);
 	copy_winsize(sv);
 	return 0;
 }
 
-static void relay_restore(struct relay *t)
+/* Take the pipes the child's stdio-pipes step sent, one per fd in @fds, lowest first: sbx
+ * feeds the command's stdin from its own, and the command's stdout and stderr to its own. */
+static int relay_pipes(struct super *sv, int sock, unsigned fds, struct sbx_err *err)
 {
-	if (t->raw)
-		(void)tcsetattr(STDIN_FILENO, TCSADRAIN, &t->saved);
-	t->raw = false;
-	if (t->master >= 0)
-		close(t->master);
-	t->master = -1;
-	t->live = false;
-}
+	for (int fd = 0; fd < 3; fd++) {
+		int end, r;
 
-/* A read or write error other than a retry ends that direction for good. */
-static bool transient(ssize_t n)
-{
-	return n < 0 && (errno == EINTR || errno == EAGAIN);
-}
-
-static void from_stdin(struct relay *t)
-{
-	ssize_t n = read(STDIN_FILENO, t->in, sizeof(t->in));
-
-	if (n > 0) {
-		t->in_len = (size_t)n;
-		t->in_off = 0;
-	} else if (!transient(n)) {
-		t->in_open = false; /* EOF or hangup: the command keeps running */
+		if (!(fds & (1u << fd)))
+			continue;
+		end = recv_fd(sock, "pipe", err);
+		if (end < 0)
+			return end;
+		r = fd == 0 ? relay_add(&sv->relay, fd, end, false, false, true)
+			    : relay_add(&sv->relay, end, fd, true, true, false);
+		if (r < 0)
+			return sbx_err_set(err, NULL, r, "terminal: %s", strerror(-r));
 	}
+	return 0;
 }
 
-static void to_master(struct relay *t)
-{
-	ssize_t n = write(t->master, t->in + t->in_off, t->in_len - t->in_off);
-
-	if (n > 0)
-		t->in_off += (size_t)n;
-	if ((n > 0 && t->in_off == t->in_len) || (n <= 0 && !transient(n)))
-		t->in_len = 0;
-}
-
-static void from_master(struct relay *t)
-{
-	ssize_t n = read(t->master, t->out, sizeof(t->out));
-
-	if (n > 0) {
-		t->out_len = t->out_ok ? (size_t)n : 0; /* a gone stdout: keep the pty flowing */
-		t->out_off = 0;
-	} else if (!transient(n)) {
-		/* EIO: every holder of the slave is gone. The master stays open until the child
-		 * exits: closing it would hang up the command's session (SIGHUP). */
-		t->live = false;
-	}
-}
-
-static void to_stdout(struct relay *t)
-{
-	ssize_t n = write(STDOUT_FILENO, t->out + t->out_off, t->out_len - t->out_off);
-
-	if (n > 0)
-		t->out_off += (size_t)n;
-	if (n <= 0 && !transient(n))
-		t->out_ok = false;
-	if (!t->out_ok || t->out_off == t->out_len)
-		t->out_len = 0;
-}
-
-/* Move bytes one step in each ready direction. */
-static void relay_io(struct relay *t, const struct pollfd *in, const struct pollfd *m,
-		     const struct pollfd *out)
-{
-	if (in->revents && t->in_len == 0)
-		from_stdin(t);
-	if ((m->revents & (POLLOUT | POLLERR)) && t->in_len)
-		to_master(t);
-	if ((m->revents & (POLLIN | POLLHUP | POLLERR)) && t->out_len == 0)
-		from_master(t);
-	if (out->revents && t->out_len)
-		to_stdout(t);
-}
-
-/* init's report: the status, as if init had been reaped. EOF (init ended without one, or
- * the command never ran) leaves the wait to SIGCHLD. */
+/* init's reports: stops and continues of the command, and its status, as if init had been
+ * reaped, once nothing else runs. EOF (init ended without one, or the command never ran)
+ * leaves the wait to SIGCHLD. */
 static void on_status(struct super *sv)
 {
-	int status;
+	struct init_report rec[16];
 	ssize_t n;
 
-	do
-		n = read(sv->status_fd, &status, sizeof(status));
-	while (n < 0 && errno == EINTR);
-	if (n == (ssize_t)sizeof(status) && !sv->exited) {
-		sv->status = status;
-		sv->exited = sv->detached = true;
+	for (;;) {
+		n = read(sv->status_fd, rec, sizeof(rec));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		for (size_t i = 0; i < (size_t)n / sizeof(rec[0]); i++) {
+			if (rec[i].kind == INIT_STOPPED || rec[i].kind == INIT_CONTINUED)
+				sv->stopped = sv->stop_new = rec[i].kind == INIT_STOPPED;
+			if (rec[i].kind == INIT_EXITED && sv->take_exit && !sv->exited) {
+				sv->status = rec[i].value;
+				sv->exited = sv->detached = true;
+			}
+		}
 	}
-	sv->status_fd = -1; /* one report at most; the executor closes the pipe */
+	if (n == 0)
+		sv->status_fd = -1; /* the executor closes the pipe */
 }
 
-/* poll() slots: 0 signals, 1 timer, 2 stdin, 3 pty master, 4 stdout, 5 init's status. */
-#define N_SLOTS 6
-static void fill_pollfds(const struct super *sv, struct pollfd pfd[N_SLOTS])
-{
-	const struct relay *t = &sv->tty;
-	bool relay = t->live;
-
-	pfd[0] = (struct pollfd){.fd = sv->sfd, .events = POLLIN};
-	pfd[1] = (struct pollfd){.fd = sv->exited ? -1 : sv->tfd, .events = POLLIN};
-	pfd[2] = (struct pollfd){.fd = relay && t->in_open && !t->in_len ? STDIN_FILENO : -1,
-				 .events = POLLIN};
-	pfd[3] = (struct pollfd){
-	    .fd = relay ? t->master : -1,
-	    .events = (short)((t->out_len ? 0 : POLLIN) | (t->in_len ? POLLOUT : 0))};
-	pfd[4] = (struct pollfd){.fd = relay && t->out_len ? STDOUT_FILENO : -1, .events = POLLOUT};
-	pfd[5] = (struct pollfd){.fd = sv->exited ? -1 : sv->status_fd, .events = POLLIN};
-}
+/* poll() slots: 0 signals, 1 timer, 2 init's reports, then two per pump of the relay. */
+#define N_FIXED 3
+#define N_SLOTS (N_FIXED + 2 * RELAY_MAX)
 
 static int loop(struct super *sv, struct sbx_err *err)
 {
-	uint64_t drain_end = 0;
 	int r = try_reap(sv, err); /* it may have exited before SIGCHLD was blocked */
 
-	while (r == 0 && !(sv->exited && !sv->tty.live)) {
+	while (r == 0) {
 		struct pollfd pfd[N_SLOTS];
+		uint64_t now = now_ms();
 		int timeout = -1, n;
+		size_t n_fds;
 
-		if (sv->exited) { /* only the relay is left: drain what is in flight */
-			uint64_t now = now_ms();
-
-			drain_end = drain_end ? drain_end : now + DRAIN_MAX_MS;
-			if (now >= drain_end)
-				break;
-			timeout = (int)(drain_end - now < DRAIN_IDLE_MS ? drain_end - now
-									: DRAIN_IDLE_MS);
-		}
-		fill_pollfds(sv, pfd);
-		n = poll(pfd, N_SLOTS, timeout);
+		if (sv->exited && !sv->relay.ended)
+			sv->relay.ended = now ? now : 1;
+		if (sv->exited && relay_done(&sv->relay, now, &timeout))
+			break;
+		if (!sv->exited && sv->stopped && sv->stop_new)
+			suspend(sv);
+		sv->stop_new = false;
+		pfd[0] = (struct pollfd){.fd = sv->sfd, .events = POLLIN};
+		pfd[1] = (struct pollfd){.fd = sv->exited ? -1 : sv->tfd, .events = POLLIN};
+		pfd[2] = (struct pollfd){.fd = sv->exited ? -1 : sv->status_fd, .events = POLLIN};
+		n_fds = N_FIXED + relay_fill(&sv->relay, &pfd[N_FIXED], now);
+		n = poll(pfd, n_fds, timeout);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
 			return sbx_err_errno(err, NULL, "supervising the sandbox: poll");
-		if (n == 0)
-			break; /* drained: nothing more came within DRAIN_IDLE_MS */
 		if (pfd[0].revents)
 			r = on_signals(sv, err);
 		if (pfd[1].revents)
 			on_timer(sv);
-		if (pfd[5].revents)
+		if (pfd[2].revents)
 			on_status(sv);
-		if (sv->tty.live)
-			relay_io(&sv->tty, &pfd[2], &pfd[3], &pfd[4]);
+		relay_io(&sv->relay, &pfd[N_FIXED], now_ms());
 	}
 	return r;
 }
@@ -402,12 +458,16 @@ static int supervise(const struct step *s, struct run_ctx *ctx, struct super *sv
 			return sv->tfd;
 	}
 	if (s->supervise.tty)
-		r = relay_start(sv, ctx->tty_sock, ctx->err);
+		r = relay_pty(sv, ctx->tty_sock, ctx->err);
+	else if (s->supervise.pipes)
+		r = relay_pipes(sv, ctx->tty_sock, s->supervise.pipes, ctx->err);
 	if (r == 0)
 		r = loop(sv, ctx->err);
-	relay_restore(&sv->tty); /* before any message, so lines end where they should */
+	term_restore(&sv->term); /* before any message, so lines end where they should */
 	if (r < 0 || !sv->exited)
 		return r < 0 ? r : sbx_err_set(ctx->err, NULL, -EIO, "the sandbox did not exit");
+	if (sv->fatal)
+		sv->status = sv->fatal; /* the wait status of "killed by" it: exit 128 + N */
 	if (sv->timed_out) {
 		sv->status = SIGKILL; /* the wait status of "killed by SIGKILL": exit 137 */
 		if (ctx->verbose >= 0)
@@ -429,12 +489,16 @@ int process_run_supervise(const struct step *s, struct run_ctx *ctx)
 	struct super sv = {.child = ctx->child,
 			   .sfd = -1,
 			   .tfd = -1,
-			   .status_fd = ctx->stats ? -1 : ctx->status_fd,
-			   .tty = {.master = -1}};
+			   .status_fd = ctx->status_fd,
+			   .has_init = s->supervise.has_init,
+			   .take_exit = !ctx->stats};
 	sigset_t set, old;
 	int r;
 
-	block_set(&set, s->supervise.tty);
+	relay_init(&sv.relay);
+	if (sv.status_fd >= 0 && fcntl(sv.status_fd, F_SETFL, O_NONBLOCK) < 0)
+		return sbx_err_errno(ctx->err, NULL, "supervising the sandbox: fcntl");
+	block_set(&set, s);
 	if (sigprocmask(SIG_BLOCK, &set, &old) < 0)
 		return sbx_err_errno(ctx->err, NULL, "supervising the sandbox: sigprocmask");
 	sv.sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
@@ -442,7 +506,8 @@ int process_run_supervise(const struct step *s, struct run_ctx *ctx)
 		r = sbx_err_errno(ctx->err, NULL, "supervising the sandbox: signalfd");
 	else
 		r = supervise(s, ctx, &sv);
-	relay_restore(&sv.tty);
+	term_restore(&sv.term);
+	relay_close(&sv.relay);
 	if (sv.tfd >= 0 && sv.tfd != ctx->time_limit_fd)
 		close(sv.tfd);
 	if (sv.sfd >= 0) {

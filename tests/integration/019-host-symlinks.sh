@@ -14,12 +14,20 @@ PL=$ATTACKS/plantlink
 }
 A=(--ro-bind "$PL:/plantlink")
 
+# mine DIR...: give the directories to the sandbox's ids (in the root pass the sandbox runs as
+# root's subordinate range or 65534, not as root), so that it can write where the profile lets
+# it, and an escape could change the victim.
+mine() {
+	chown -R "$SB_UID:$SB_GID" "$@"
+}
+
 # victim DIR: a host directory the attack aims at, with files to read, change and delete.
 victim() {
 	rm -rf "$1"
 	mkdir -p "$1/work/keep"
 	echo marker >"$1/marker"
 	echo inner >"$1/work/marker"
+	mine "$1"
 }
 # The victim as the test sees it: names and contents; must not change.
 state() {
@@ -29,6 +37,7 @@ state() {
 
 # ---- 1. upper replaced by a symlink ----------------------------------------------------------
 mkdir -p "$T/d1/upper" "$T/lower"
+mine "$T/d1" "$T/lower"
 echo low >"$T/lower/base"
 victim "$T/v1"
 before=$(state "$T/v1")
@@ -54,6 +63,7 @@ like "$ERR" "upper\.cfg:3: error: .*$T/d1/upper" "--check names the file and lin
 
 # ---- 2. work replaced by a symlink -----------------------------------------------------------
 mkdir -p "$T/d2/upper"
+mine "$T/d2"
 victim "$T/v2"
 before=$(state "$T/v2")
 cat >"$T/work.cfg" <<CFG
@@ -74,6 +84,7 @@ is "$(state "$T/v2")" "$before" "overlayfs' work dir cleanup did not touch the s
 
 # The same with an explicit work directory.
 mkdir -p "$T/d3/upper"
+mine "$T/d3"
 victim "$T/v3"
 before=$(state "$T/v3")
 cat >"$T/work3.cfg" <<CFG
@@ -94,6 +105,7 @@ is "$(state "$T/v3")" "$before" "the symlink's target is untouched"
 
 # ---- 3. a read-only bind nested in a rw bind ---------------------------------------------------
 mkdir -p "$T/d4/ro"
+mine "$T/d4"
 echo mine >"$T/d4/ro/file"
 victim "$T/v4"
 before=$(state "$T/v4")
@@ -136,6 +148,7 @@ is_error_line "an overlay lower inside a rw bind (through a host symlink) is ref
 # ---- what keeps working ----------------------------------------------------------------------
 # Host symlinks the profile names on purpose, outside anything the sandbox can write.
 mkdir -p "$T/real"
+mine "$T/real"
 echo real >"$T/real/file"
 ln -s real "$T/alias"
 run "${MINI[@]}" --ro-bind "$T/alias:/a" -- /probe cat /a/file
@@ -150,6 +163,7 @@ run "${MINI[@]}" --profile "$T/lowerlink.cfg" -- /probe cat /app/file
 is "$RC:$OUT" "0:real" "an overlay lower through a host symlink outside writable mounts works"
 # A symlink the caller made for the upper is refused: upper and work never follow one.
 mkdir -p "$T/u5"
+mine "$T/u5"
 ln -s u5 "$T/u5link"
 cat >"$T/upperlink.cfg" <<CFG
 filesystem = { mounts = (
@@ -163,6 +177,7 @@ is_error_line "an upper given through a symlink is refused" "$T/u5link"
 # One sandbox swaps the nested source between the directory and a symlink as fast as it can;
 # runs of the same profile started meanwhile must never show the symlink's target.
 mkdir -p "$T/d6/ro"
+mine "$T/d6"
 echo mine >"$T/d6/ro/file"
 victim "$T/v6"
 cat >"$T/race.cfg" <<CFG

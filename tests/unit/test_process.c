@@ -22,6 +22,7 @@
 #include "process.h"
 #include "profile.h"
 #include "util/cleanup.h"
+#include "util/fd.h"
 
 static char *argv_ls[] = {"ls", "-l", NULL};
 
@@ -182,11 +183,12 @@ static enum step_kind session_kind(bool tty, struct mount_entry *m, size_t n, bo
 	p.fs.n_mounts = n;
 	p.process.new_session = new_session;
 	assert_int_equal(compile(&p, &c, &plan, &err), 0);
-	assert_false(find(plan, STEP_TTY) && find(plan, STEP_SESSION));
+	assert_int_equal(
+	    !!find(plan, STEP_TTY) + !!find(plan, STEP_SESSION) + !!find(plan, STEP_NO_CTTY), 1);
 	*ret_relay = find(plan, STEP_SUPERVISE)->supervise.tty;
 	if (find(plan, STEP_TTY))
 		return STEP_TTY;
-	return find(plan, STEP_SESSION) ? STEP_SESSION : _STEP_KIND_MAX;
+	return find(plan, STEP_SESSION) ? STEP_SESSION : STEP_NO_CTTY;
 }
 
 static void test_tty_session_or_neither(void **state)
@@ -208,10 +210,61 @@ static void test_tty_session_or_neither(void **state)
 	assert_false(relay);
 	assert_int_equal(session_kind(true, elsewhere, 1, true, &relay), STEP_SESSION);
 	assert_false(relay);
-	/* new_session = false: the command stays in the caller's session */
-	assert_int_equal(session_kind(true, dev, 2, false, &relay), _STEP_KIND_MAX);
+	/* new_session = false: the command stays in the caller's session, without its terminal */
+	assert_int_equal(session_kind(true, dev, 2, false, &relay), STEP_NO_CTTY);
 	assert_false(relay);
-	assert_int_equal(session_kind(false, NULL, 0, false, &relay), _STEP_KIND_MAX);
+	assert_int_equal(session_kind(false, NULL, 0, false, &relay), STEP_NO_CTTY);
+}
+
+/* Which of fds 0-2 get pipes (stdin, stdout, stderr a terminal; dev mount; new_session). */
+static unsigned stdio_pipes(bool in, bool out, bool err_tty, bool dev, bool new_session,
+			    bool *ret_pty)
+{
+	_cleanup_(plan_freep) struct plan *plan = NULL;
+	struct mount_entry m[] = {dev_at("/dev")};
+	struct sbx_caller c = {.uid = 1000,
+			       .gid = 1000,
+			       .stdin_tty = in,
+			       .stdout_tty = out,
+			       .stderr_tty = err_tty,
+			       .argv = argv_ls};
+	struct sbx_err err = {0};
+	const struct step *s;
+	struct profile p;
+
+	defaults(&p);
+	p.fs.mounts = dev ? m : NULL;
+	p.fs.n_mounts = dev ? 1 : 0;
+	p.process.new_session = new_session;
+	assert_int_equal(compile(&p, &c, &plan, &err), 0);
+	s = find(plan, STEP_PIPES);
+	*ret_pty = find(plan, STEP_SUPERVISE)->supervise.tty;
+	assert_int_equal(find(plan, STEP_SUPERVISE)->supervise.pipes, s ? s->pipes.fds : 0);
+	if (s) /* right before exec, after any session step */
+		assert_int_equal((s + 1)->kind, STEP_EXEC);
+	return s ? s->pipes.fds : 0;
+}
+
+/* No terminal of the caller's is ever on the command's fds: a pty of its own, or pipes. */
+static void test_stdio_pty_or_pipes(void **state)
+{
+	bool pty;
+
+	(void)state;
+	assert_int_equal(stdio_pipes(true, true, true, true, true, &pty), 0);
+	assert_true(pty);
+	/* stdout and stderr on the caller's terminal, stdin not */
+	assert_int_equal(stdio_pipes(false, true, true, true, true, &pty), 6);
+	assert_false(pty);
+	assert_int_equal(stdio_pipes(false, false, true, true, true, &pty), 4);
+	/* no devpts inside, or no session of its own: no pty, pipes for every terminal */
+	assert_int_equal(stdio_pipes(true, true, true, false, true, &pty), 7);
+	assert_false(pty);
+	assert_int_equal(stdio_pipes(true, false, true, true, false, &pty), 5);
+	assert_false(pty);
+	/* no terminal at all: the fds are passed as they are */
+	assert_int_equal(stdio_pipes(false, false, false, true, true, &pty), 0);
+	assert_false(pty);
 }
 
 static void test_tty_comes_after_init(void **state)
@@ -493,6 +546,51 @@ static void test_run_tty(void **state)
 	close(sp[0]);
 }
 
+/* The stdio-pipes step: fd 0 and 2 become pipes, the other ends go to the parent in fd order;
+ * what the parent writes into stdin comes back on stderr. */
+static void test_run_pipes(void **state)
+{
+	struct step s = {.kind = STEP_PIPES, .pipes = {.fds = 5}};
+	int sp[2], status, in, out;
+	char buf[16] = "";
+	pid_t pid;
+
+	(void)state;
+	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct run_ctx ctx = {.sync_fd = -1, .report_fd = -1, .tty_sock = sp[1]};
+		struct stat st;
+		char line[16];
+		ssize_t n;
+		int r = process_run_pipes(&s, &ctx);
+
+		if (r < 0)
+			_exit(100 + -r);
+		if (fstat(0, &st) < 0 || !S_ISFIFO(st.st_mode) || fcntl(0, F_GETFD) != 0 ||
+		    fstat(2, &st) < 0 || !S_ISFIFO(st.st_mode) || fcntl(2, F_GETFD) != 0)
+			_exit(2);
+		n = read(0, line, sizeof(line));
+		if (n <= 0 || write(2, line, (size_t)n) != n)
+			_exit(3);
+		_exit(0);
+	}
+	close(sp[1]);
+	in = fd_recv(sp[0]);
+	out = fd_recv(sp[0]);
+	assert_true(in >= 0 && out >= 0);
+	assert_int_equal(write(in, "ping\n", 5), 5);
+	close(in);
+	assert_int_equal(read(out, buf, sizeof(buf) - 1), 5);
+	assert_string_equal(buf, "ping\n");
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	close(out);
+	close(sp[0]);
+}
+
 static int wait_exit(pid_t pid)
 {
 	int status;
@@ -625,33 +723,65 @@ static void test_run_init_reaps_orphans(void **state)
  * kills that process, and sbx waits for the exit). */
 static void test_run_init_reports_status_when_alone(void **state)
 {
-	int sp[2], status = -1;
+	struct init_report rec;
+	int sp[2];
 	pid_t pid;
 
 	(void)state;
 	assert_int_equal(pipe2(sp, O_CLOEXEC), 0);
 	pid = start_init_reporting("(true &); sleep 0.2; exit 7", sp[1]);
 	close(sp[1]);
-	assert_int_equal(read(sp[0], &status, sizeof(status)), sizeof(status));
-	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 7);
-	assert_int_equal(read(sp[0], &status, sizeof(status)), 0);
+	assert_int_equal(read(sp[0], &rec, sizeof(rec)), sizeof(rec));
+	assert_int_equal(rec.kind, INIT_EXITED);
+	assert_true(WIFEXITED(rec.value) && WEXITSTATUS(rec.value) == 7);
+	assert_int_equal(read(sp[0], &rec, sizeof(rec)), 0);
 	close(sp[0]);
 	assert_int_equal(wait_exit(pid), 7);
 
 	assert_int_equal(pipe2(sp, O_CLOEXEC), 0);
 	pid = start_init_reporting("kill -TERM $$", sp[1]);
 	close(sp[1]);
-	assert_int_equal(read(sp[0], &status, sizeof(status)), sizeof(status));
-	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 128 + SIGTERM);
+	assert_int_equal(read(sp[0], &rec, sizeof(rec)), sizeof(rec));
+	assert_int_equal(rec.kind, INIT_EXITED);
+	assert_true(WIFEXITED(rec.value) && WEXITSTATUS(rec.value) == 128 + SIGTERM);
 	close(sp[0]);
 	assert_int_equal(wait_exit(pid), 128 + SIGTERM);
 
 	assert_int_equal(pipe2(sp, O_CLOEXEC), 0);
 	pid = start_init_reporting("(sleep 3 &); exit 5", sp[1]);
 	close(sp[1]);
-	assert_int_equal(read(sp[0], &status, sizeof(status)), 0); /* EOF, no report */
+	assert_int_equal(read(sp[0], &rec, sizeof(rec)), 0); /* EOF, no report */
 	close(sp[0]);
 	assert_int_equal(wait_exit(pid), 5);
+}
+
+/* The command's stops and continues are reported as they happen; SIGCONT to init continues
+ * it, and a SIGTERM to init reaches it even while it is stopped (init sends SIGCONT after). */
+static void test_run_init_reports_stops(void **state)
+{
+	struct init_report rec;
+	int sp[2];
+	pid_t pid;
+
+	(void)state;
+	for (int term = 0; term <= 1; term++) {
+		assert_int_equal(pipe2(sp, O_CLOEXEC), 0);
+		pid = start_init_reporting("kill -STOP $$; exit 4", sp[1]);
+		close(sp[1]);
+		assert_int_equal(read(sp[0], &rec, sizeof(rec)), sizeof(rec));
+		assert_int_equal(rec.kind, INIT_STOPPED);
+		assert_int_equal(rec.value, SIGSTOP);
+		assert_int_equal(kill(pid, term ? SIGTERM : SIGCONT), 0);
+		/* a command that ends right after SIGCONT may be seen gone before continued */
+		assert_int_equal(read(sp[0], &rec, sizeof(rec)), sizeof(rec));
+		if (rec.kind == INIT_CONTINUED)
+			assert_int_equal(read(sp[0], &rec, sizeof(rec)), sizeof(rec));
+		assert_int_equal(rec.kind, INIT_EXITED);
+		assert_true(WIFEXITED(rec.value) &&
+			    WEXITSTATUS(rec.value) == (term ? 128 + SIGTERM : 4));
+		close(sp[0]);
+		assert_int_equal(wait_exit(pid), term ? 128 + SIGTERM : 4);
+	}
 }
 
 static void test_run_init_forwards_signals(void **state)
@@ -736,9 +866,10 @@ static void test_run_supervise_takes_init_report(void **state)
 		pid = fork();
 		assert_true(pid >= 0);
 		if (pid == 0) {
-			int status = 9 << 8;
+			struct init_report rec[] = {
+			    {INIT_STOPPED, SIGSTOP}, {INIT_CONTINUED, 0}, {INIT_EXITED, 9 << 8}};
 
-			(void)write(sp[1], &status, sizeof(status));
+			(void)write(sp[1], rec, sizeof(rec));
 			usleep(stats ? 100000 : 3000000);
 			_exit(stats ? 8 : 0);
 		}
@@ -800,6 +931,40 @@ static void test_run_supervise_forwards_signals(void **state)
 	sigprocmask(SIG_UNBLOCK, &usr2, NULL);
 }
 
+/* Without an init and outside a terminal's foreground, a stopped command does not hang sbx: a
+ * SIGTERM it forwards is followed by SIGCONT, so it takes effect (run in a new session, so
+ * the test's own terminal, if any, is not ours). */
+static void test_run_supervise_ends_stopped_command(void **state)
+{
+	pid_t pid, killer;
+	int status;
+
+	(void)state;
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		sigset_t term;
+
+		setsid();
+		sigemptyset(&term);
+		sigaddset(&term, SIGTERM);
+		sigprocmask(SIG_BLOCK, &term, NULL);
+		killer = fork();
+		if (killer == 0) {
+			usleep(300000);
+			kill(getppid(), SIGTERM);
+			_exit(0);
+		}
+		if (supervise("kill -STOP $$; exit 3", 5000, &status) < 0)
+			_exit(90);
+		waitpid(killer, NULL, 0);
+		_exit(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM ? 0 : 91);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -809,6 +974,7 @@ int main(void)
 	    cmocka_unit_test(test_init_on_with_pid_ns),
 	    cmocka_unit_test(test_init_on_without_pid_ns_is_an_error),
 	    cmocka_unit_test(test_tty_session_or_neither),
+	    cmocka_unit_test(test_stdio_pty_or_pipes),
 	    cmocka_unit_test(test_tty_comes_after_init),
 	    cmocka_unit_test(test_umask_cwd_pdeath_time_limit),
 	    cmocka_unit_test(test_umask_zero_is_set),
@@ -818,15 +984,18 @@ int main(void)
 	    cmocka_unit_test(test_run_exec),
 	    cmocka_unit_test(test_run_die_with_parent),
 	    cmocka_unit_test(test_run_tty),
+	    cmocka_unit_test(test_run_pipes),
 	    cmocka_unit_test(test_run_init_needs_stack),
 	    cmocka_unit_test(test_run_init_exec_failure),
 	    cmocka_unit_test(test_run_init_status),
 	    cmocka_unit_test(test_run_init_reaps_orphans),
 	    cmocka_unit_test(test_run_init_reports_status_when_alone),
+	    cmocka_unit_test(test_run_init_reports_stops),
 	    cmocka_unit_test(test_run_init_forwards_signals),
 	    cmocka_unit_test(test_run_supervise_status_and_time_limit),
 	    cmocka_unit_test(test_run_supervise_takes_init_report),
 	    cmocka_unit_test(test_run_supervise_forwards_signals),
+	    cmocka_unit_test(test_run_supervise_ends_stopped_command),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
