@@ -197,6 +197,8 @@ char *plan_printf(struct plan *plan, const char *fmt, ...)
 
 struct step *plan_add(struct plan *plan, enum step_kind kind, const struct sbx_loc *loc)
 {
+	/* @loc may point into the steps, which the realloc below moves. */
+	struct sbx_loc where = loc ? *loc : (struct sbx_loc){0};
 	struct step *s;
 
 	if (plan->n_steps == plan->cap_steps) {
@@ -211,26 +213,26 @@ struct step *plan_add(struct plan *plan, enum step_kind kind, const struct sbx_l
 	s = &plan->steps[plan->n_steps++];
 	memset(s, 0, sizeof(*s));
 	s->kind = kind;
-	if (loc)
-		s->loc = *loc;
+	s->loc = where;
 	return s;
 }
 
 struct step *plan_insert(struct plan *plan, size_t at, enum step_kind kind,
 			 const struct sbx_loc *loc)
 {
+	/* @loc may point into the steps (another step's location), which plan_add() moves. */
+	struct sbx_loc where = loc ? *loc : (struct sbx_loc){0};
 	struct step *s;
 
 	if (at > plan->n_steps)
 		return NULL;
-	if (!plan_add(plan, kind, loc))
+	if (!plan_add(plan, kind, &where))
 		return NULL;
 	s = &plan->steps[at];
 	memmove(s + 1, s, (plan->n_steps - 1 - at) * sizeof(*s));
 	memset(s, 0, sizeof(*s));
 	s->kind = kind;
-	if (loc)
-		s->loc = *loc;
+	s->loc = where;
 	return s;
 }
 

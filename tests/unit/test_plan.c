@@ -467,12 +467,33 @@ static void test_insert_and_find(void **state)
 	assert_int_equal(plan_find(plan, 3, STEP_EXEC), 4); /* none from there: n_steps */
 }
 
+/* A step's own location may be passed for a new step even when the array must grow (the
+ * netns-ready step takes netns-join's line): it is read before the steps move. */
+static void test_loc_from_a_step_survives_growth(void **state)
+{
+	_cleanup_(plan_freep) struct plan *plan = plan_new();
+	struct step *s;
+
+	(void)state;
+	while (plan->n_steps < plan->cap_steps || plan->n_steps == 0) {
+		s = plan_add(plan, STEP_CHDIR, &(struct sbx_loc){"t.cfg", (unsigned)plan->n_steps});
+		assert_non_null(s);
+	}
+	s = plan_insert(plan, 0, STEP_UMASK, &plan->steps[plan->n_steps - 1].loc);
+	assert_non_null(s);
+	assert_int_equal(s->loc.line, plan->n_steps - 2);
+	assert_string_equal(s->loc.file, "t.cfg");
+	s = plan_add(plan, STEP_EXEC, &plan->steps[3].loc);
+	assert_int_equal(s->loc.line, 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_every_row_has_name_and_runner),
 	    cmocka_unit_test(test_shape_alongside),
 	    cmocka_unit_test(test_insert_and_find),
+	    cmocka_unit_test(test_loc_from_a_step_survives_growth),
 	    cmocka_unit_test(test_add_keeps_order_and_loc),
 	    cmocka_unit_test(test_owned_copies),
 	    cmocka_unit_test(test_describe_bind),
