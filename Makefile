@@ -40,7 +40,10 @@ ifneq ($(file < $(FLAGS_STAMP)),$(ALL_CFLAGS))
 $(file > $(FLAGS_STAMP),$(ALL_CFLAGS))
 endif
 
-LIB_SRCS := $(filter-out src/main.c,$(wildcard src/*.c src/util/*.c))
+# Sources live in folders by layer (README, STYLE.md §1): src/{profile,plan,run,sys,util}.
+SRC_ALL  := $(shell find src -name '*.c' | sort)
+HDR_ALL  := $(shell find src -name '*.h' | sort)
+LIB_SRCS := $(filter-out src/main.c,$(SRC_ALL))
 LIB_OBJS := $(patsubst src/%.c,$(BUILD)/%.o,$(LIB_SRCS)) $(BUILD)/default_profile.o
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
@@ -62,8 +65,9 @@ $(BUILD)/sbx: $(BUILD)/main.o $(BUILD)/libsbx.a
 $(BUILD)/libsbx.a: $(LIB_OBJS)
 	@rm -f $@ && ar rcs $@ $^
 
-$(BUILD)/%.o: src/%.c $(wildcard src/*.h src/util/*.h) $(FLAGS_STAMP) | $(BUILD)/util
+$(BUILD)/%.o: src/%.c $(HDR_ALL) $(FLAGS_STAMP) | $(BUILD)/util
 	@echo "  CC      $<"
+	@mkdir -p $(dir $@)
 	@$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 # The built-in default profile: one source of truth, embedded as a C string.
@@ -172,10 +176,10 @@ fuzz: $(BUILD)/default_profile.c
 		-timeout=10 fuzz-corpus
 
 format:
-	clang-format -i src/*.[ch] src/util/*.[ch] tests/unit/*.[ch] tests/integration/*.c tests/integration/attacks/*.c tests/fuzz/*.c bench/*.c
+	clang-format -i $(SRC_ALL) $(HDR_ALL) tests/unit/*.[ch] tests/integration/*.c tests/integration/attacks/*.c tests/fuzz/*.c bench/*.c
 
 format-check:
-	@clang-format --dry-run -Werror src/*.[ch] src/util/*.[ch] tests/unit/*.[ch] tests/integration/*.c tests/integration/attacks/*.c \
+	@clang-format --dry-run -Werror $(SRC_ALL) $(HDR_ALL) tests/unit/*.[ch] tests/integration/*.c tests/integration/attacks/*.c \
 		tests/fuzz/*.c bench/*.c
 
 clean:
