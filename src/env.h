@@ -2,7 +2,7 @@
 #pragma once
 
 #include "plan.h"
-#include "profile.h"
+#include "profile/profile.h"
 
 int env_plan_add(struct plan *plan, const struct profile *p, const struct sbx_caller *c,
 		 struct sbx_err *err); /* parent; adds no step */

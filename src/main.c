@@ -10,7 +10,7 @@
 #include "exec.h"
 #include "plan.h"
 #include "policy.h"
-#include "profile.h"
+#include "profile/profile.h"
 #include "util/cleanup.h"
 
 #define EXIT_SBX_FAILED 125

@@ -13,7 +13,7 @@
 #include <sys/types.h>
 
 #include "plan.h"
-#include "profile.h"
+#include "profile/profile.h"
 
 /* One directory of the profile the sandbox can write. */
 struct mount_writable {

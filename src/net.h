@@ -4,7 +4,7 @@
 #pragma once
 
 #include "plan.h"
-#include "profile.h"
+#include "profile/profile.h"
 
 /* Parent. Runs after mount_plan_add(): places the join relative to the mounts. */
 int net_plan_add(struct plan *plan, const struct profile *p, const struct sbx_caller *c,

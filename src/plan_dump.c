@@ -10,7 +10,7 @@
 #include <string.h>
 #include <sys/resource.h>
 
-#include "profile.h"
+#include "profile/profile.h"
 #include "util/cleanup.h"
 
 struct sink {

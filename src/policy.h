@@ -2,7 +2,7 @@
 #pragma once
 
 #include "plan.h"
-#include "profile.h"
+#include "profile/profile.h"
 
 /* Parent. Validate @p across sections and build the plan by calling each subsystem's
  * *_plan_add() in setup order. Records every validation error in @err; *ret_plan is owned by

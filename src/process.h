@@ -4,7 +4,7 @@
 #include <stdint.h>
 
 #include "plan.h"
-#include "profile.h"
+#include "profile/profile.h"
 
 /* What init tells sbx on the status pipe, one fixed-size record at a time (init.c writes,
  * supervise.c reads). */

@@ -6,7 +6,7 @@
 
 #include "plan.h"
 #include "policy.h"
-#include "profile.h"
+#include "profile/profile.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

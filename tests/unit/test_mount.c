@@ -16,7 +16,7 @@
 #include "mount_child.h"
 #include "util/fmt.h"
 #include "plan.h"
-#include "profile.h"
+#include "profile/profile.h"
 #include "util/cleanup.h"
 
 #define MISSING "/nonexistent-sbx-test"

@@ -9,7 +9,7 @@
 #include <sys/resource.h>
 
 #include "plan.h"
-#include "profile.h"
+#include "profile/profile.h"
 #include "util/cleanup.h"
 
 static void test_every_row_has_name_and_runner(void **state)

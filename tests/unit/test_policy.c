@@ -11,7 +11,7 @@
 
 #include "plan.h"
 #include "policy.h"
-#include "profile.h"
+#include "profile/profile.h"
 #include "util/cleanup.h"
 
 static char *test_argv[] = {"/bin/true", NULL};

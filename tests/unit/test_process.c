@@ -20,7 +20,7 @@
 #include "plan.h"
 #include "child.h"
 #include "process.h"
-#include "profile.h"
+#include "profile/profile.h"
 #include "util/cleanup.h"
 #include "util/fd.h"
 

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "profile.h"
+#include "profile/profile.h"
 #include "util/cleanup.h"
 
 /* --- helpers --- */

@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "plan.h"
-#include "profile.h"
+#include "profile/profile.h"
 #include "userns.h"
 #include "util/cleanup.h"
 

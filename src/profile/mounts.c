@@ -1,7 +1,7 @@
 /* profile_mounts.c — the `filesystem` section: the root and the list of mounts, each entry
  * checked against what its type allows and requires. */
-#include "profile.h"
-#include "profile_schema.h"
+#include "profile/profile.h"
+#include "profile/schema.h"
 
 #include <errno.h>
 #include <limits.h>

@@ -1,8 +1,8 @@
 /* profile_sections.c — the sections of a profile (SPEC.md §2) but `filesystem`: each key
  * applied onto the struct profile with the merge rules (scalars and arrays replace, lists
  * append, env.set replaces by name), and what is not supported yet said so, never ignored. */
-#include "profile.h"
-#include "profile_schema.h"
+#include "profile/profile.h"
+#include "profile/schema.h"
 
 #include <errno.h>
 #include <inttypes.h>

@@ -2,8 +2,8 @@
  * setting's own line (checking goes on, so --check lists every error), setting paths for
  * messages, group dispatch and the checked getters. The sections are in profile_sections.c
  * and profile_mounts.c. */
-#include "profile.h"
-#include "profile_schema.h"
+#include "profile/profile.h"
+#include "profile/schema.h"
 
 #include <errno.h>
 #include <inttypes.h>

@@ -1,7 +1,7 @@
 /* profile_values.c — value parsers and name tables of the profile loader, and the pre-scan
  * that makes libconfig's integer literals safe. */
-#include "profile.h"
-#include "profile_schema.h"
+#include "profile/profile.h"
+#include "profile/schema.h"
 
 #include <ctype.h>
 #include <errno.h>

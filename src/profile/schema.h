@@ -7,7 +7,7 @@
 
 #include <libconfig.h>
 
-#include "profile.h"
+#include "profile/profile.h"
 
 /* What applying one libconfig tree needs: where to record errors and how to name them. */
 struct apply_ctx {

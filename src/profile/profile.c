@@ -1,8 +1,8 @@
 /* profile.c — load profiles onto a struct profile: files, NAMEs on the search path, the
  * built-in default, includes (applied first, with cycle detection), --set and the CLI mount
  * shortcuts. The schema itself is in profile_schema.c and profile_mounts.c. */
-#include "profile.h"
-#include "profile_schema.h"
+#include "profile/profile.h"
+#include "profile/schema.h"
 
 #include <errno.h>
 #include <fcntl.h>
