@@ -1,7 +1,7 @@
 /* caps.h — ids inside, capabilities (bounding, ambient, effective) and no_new_privs. */
 #pragma once
 
-#include "plan.h"
+#include "plan/plan.h"
 #include "profile/profile.h"
 
 int caps_plan_add(struct plan *plan, const struct profile *p, const struct sbx_caller *c,

@@ -4,7 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "plan.h"
+#include "plan/plan.h"
 
 /* Child. Wait for the parent's go, run the CHILD steps from ctx->index on, report each, and
  * exec. Never returns: _exit(125) on the first failure. */

@@ -3,7 +3,7 @@
 
 #include <stdbool.h>
 
-#include "plan.h"
+#include "plan/plan.h"
 
 struct exec_opts {
 	int verbose; /* -1 quiet, 0 normal, 1 log each step with its duration */

@@ -8,8 +8,8 @@
 #include <unistd.h>
 
 #include "exec.h"
-#include "plan.h"
-#include "policy.h"
+#include "plan/plan.h"
+#include "plan/policy.h"
 #include "profile/profile.h"
 #include "util/cleanup.h"
 

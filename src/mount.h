@@ -1,7 +1,7 @@
 /* mount.h — mounts, pivot_root and the skeleton of the new root. */
 #pragma once
 
-#include "plan.h"
+#include "plan/plan.h"
 #include "profile/profile.h"
 
 int mount_plan_add(struct plan *plan, const struct profile *p, const struct sbx_caller *c,

@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "plan.h"
+#include "plan/plan.h"
 #include "profile/profile.h"
 
 /* One directory of the profile the sandbox can write. */

@@ -3,7 +3,7 @@
  * user namespace, made by the child itself. */
 #pragma once
 
-#include "plan.h"
+#include "plan/plan.h"
 #include "profile/profile.h"
 
 /* Parent. Runs after mount_plan_add(): places the join relative to the mounts. */

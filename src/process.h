@@ -3,7 +3,7 @@
 
 #include <stdint.h>
 
-#include "plan.h"
+#include "plan/plan.h"
 #include "profile/profile.h"
 
 /* What init tells sbx on the status pipe, one fixed-size record at a time (init.c writes,

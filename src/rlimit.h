@@ -1,7 +1,7 @@
 /* rlimit.h — resource limits. */
 #pragma once
 
-#include "plan.h"
+#include "plan/plan.h"
 #include "profile/profile.h"
 
 int rlimit_plan_add(struct plan *plan, const struct profile *p, const struct sbx_caller *c,

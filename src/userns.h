@@ -1,7 +1,7 @@
 /* userns.h — clone into namespaces, uid/gid maps (direct or via newuidmap/newgidmap). */
 #pragma once
 
-#include "plan.h"
+#include "plan/plan.h"
 #include "profile/profile.h"
 
 int userns_plan_add(struct plan *plan, const struct profile *p, const struct sbx_caller *c,

@@ -1,7 +1,7 @@
 /* uts.h — hostname and domainname. */
 #pragma once
 
-#include "plan.h"
+#include "plan/plan.h"
 #include "profile/profile.h"
 
 int uts_plan_add(struct plan *plan, const struct profile *p, const struct sbx_caller *c,

@@ -15,7 +15,7 @@
 #include "mount.h"
 #include "mount_child.h"
 #include "util/fmt.h"
-#include "plan.h"
+#include "plan/plan.h"
 #include "profile/profile.h"
 #include "util/cleanup.h"
 

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <sys/resource.h>
 
-#include "plan.h"
+#include "plan/plan.h"
 #include "profile/profile.h"
 #include "util/cleanup.h"
 

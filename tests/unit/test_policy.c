@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "plan.h"
-#include "policy.h"
+#include "plan/plan.h"
+#include "plan/policy.h"
 #include "profile/profile.h"
 #include "util/cleanup.h"
 

@@ -17,7 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "plan.h"
+#include "plan/plan.h"
 #include "child.h"
 #include "process.h"
 #include "profile/profile.h"

@@ -16,7 +16,7 @@
 
 #include "caps.h"
 #include "net.h"
-#include "plan.h"
+#include "plan/plan.h"
 #include "rlimit.h"
 #include "uts.h"
 #include "util/fd.h"

@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "plan.h"
+#include "plan/plan.h"
 #include "profile/profile.h"
 #include "userns.h"
 #include "util/cleanup.h"

@@ -1,5 +1,5 @@
 /* policy.c — validation across sections, then each subsystem's *_plan_add() in setup order. */
-#include "policy.h"
+#include "plan/policy.h"
 
 #include <errno.h>
 

@@ -2,7 +2,7 @@
  *
  * Each step kind lists its arguments once, as key/value pairs, into a sink; the sink decides
  * whether they become "key=value" text or a JSON object, so the two outputs cannot disagree. */
-#include "plan.h"
+#include "plan/plan.h"
 
 #include <errno.h>
 #include <inttypes.h>

@@ -1,7 +1,7 @@
 /* policy.h — the policy compiler: merged profile + caller -> ordered plan. */
 #pragma once
 
-#include "plan.h"
+#include "plan/plan.h"
 #include "profile/profile.h"
 
 /* Parent. Validate @p across sections and build the plan by calling each subsystem's

@@ -1,5 +1,5 @@
 /* plan.c — the step table, plan storage and the --plan printer. */
-#include "plan.h"
+#include "plan/plan.h"
 
 #include <errno.h>
 #include <inttypes.h>
