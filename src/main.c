@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "exec.h"
+#include "run/exec.h"
 #include "plan/plan.h"
 #include "plan/policy.h"
 #include "profile/profile.h"

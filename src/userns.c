@@ -20,7 +20,7 @@
 
 #include <pwd.h>
 
-#include "child.h"
+#include "run/child.h"
 #include "util/cleanup.h"
 
 /* The kernel takes at most 340 lines, and the whole text must fit in one page. */

@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "plan/plan.h"
-#include "child.h"
+#include "run/child.h"
 #include "process.h"
 #include "profile/profile.h"
 #include "util/cleanup.h"

@@ -25,7 +25,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "child.h"
+#include "run/child.h"
 #include "util/child-safe.h"
 
 /* What init passes on to the command (SIGKILL and SIGSTOP can't be caught anyway). */

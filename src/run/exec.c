@@ -5,7 +5,7 @@
  * Protocol (STYLE.md §7): the child blocks on `sync` until the parent has run its steps, then
  * writes one struct child_report per step to `report`. EOF on `report` after only successful
  * records means execve() succeeded (every fd is O_CLOEXEC). */
-#include "exec.h"
+#include "run/exec.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -22,7 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "child.h"
+#include "run/child.h"
 #include "util/cleanup.h"
 
 /* The pipes and the socket pair between the parent and the child (STYLE.md §7). */

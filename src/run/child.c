@@ -1,6 +1,6 @@
 /* child.c — the post-clone step loop: wait for the parent's go, run the CHILD steps in plan
  * order, report each one, exec. Everything here runs between clone() and execve(). */
-#include "child.h"
+#include "run/child.h"
 
 #include <errno.h>
 #include <signal.h>

@@ -23,7 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "relay.h"
+#include "run/relay.h"
 #include "util/cleanup.h"
 #include "util/fd.h"
 

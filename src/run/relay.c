@@ -1,5 +1,5 @@
 /* relay.c — one-way byte pumps between the caller's stdio and the sandbox (see relay.h). */
-#include "relay.h"
+#include "run/relay.h"
 
 #include <errno.h>
 #include <fcntl.h>
