@@ -8,13 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "caps.h"
+#include "sys/caps.h"
 #include "mount.h"
 #include "net.h"
-#include "process.h"
-#include "rlimit.h"
-#include "userns.h"
-#include "uts.h"
+#include "sys/process.h"
+#include "sys/rlimit.h"
+#include "sys/userns.h"
+#include "sys/uts.h"
 #include "util/cleanup.h"
 
 static const struct step_type step_types[] = {

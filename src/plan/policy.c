@@ -3,14 +3,14 @@
 
 #include <errno.h>
 
-#include "caps.h"
-#include "env.h"
+#include "sys/caps.h"
+#include "sys/env.h"
 #include "mount.h"
 #include "net.h"
-#include "process.h"
-#include "rlimit.h"
-#include "userns.h"
-#include "uts.h"
+#include "sys/process.h"
+#include "sys/rlimit.h"
+#include "sys/userns.h"
+#include "sys/uts.h"
 #include "util/cleanup.h"
 
 typedef int (*plan_add_fn)(struct plan *plan, const struct profile *p, const struct sbx_caller *c,

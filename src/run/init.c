@@ -15,7 +15,7 @@
  * sandbox's processes (sbx installs none and exec reset the caller's), so none can run on the
  * command's side and touch init's memory. Sharing the memory spares the copy of the page tables
  * and the copy-on-write faults after it: about 0.1 ms of each start. */
-#include "process.h"
+#include "sys/process.h"
 
 #include <errno.h>
 #include <signal.h>

@@ -4,7 +4,7 @@
  *
  * Everything is one poll() loop over a signalfd, a timerfd, init's reports and the relay's fds,
  * so no signal handler and no global state is needed. */
-#include "process.h"
+#include "sys/process.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -19,7 +19,7 @@
 
 #include "plan/plan.h"
 #include "run/child.h"
-#include "process.h"
+#include "sys/process.h"
 #include "profile/profile.h"
 #include "util/cleanup.h"
 #include "util/fd.h"

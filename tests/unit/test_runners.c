@@ -14,11 +14,11 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include "caps.h"
+#include "sys/caps.h"
 #include "net.h"
 #include "plan/plan.h"
-#include "rlimit.h"
-#include "uts.h"
+#include "sys/rlimit.h"
+#include "sys/uts.h"
 #include "util/fd.h"
 
 int __wrap_sethostname(const char *name, size_t len);

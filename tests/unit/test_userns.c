@@ -13,7 +13,7 @@
 
 #include "plan/plan.h"
 #include "profile/profile.h"
-#include "userns.h"
+#include "sys/userns.h"
 #include "util/cleanup.h"
 
 /* A temp dir with subuid/subgid files and fake newuidmap/newgidmap helpers. */

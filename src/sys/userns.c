@@ -1,7 +1,7 @@
 /* userns.c — clone into the namespaces, and the uid/gid maps that give the user namespace its
  * ids: written straight into /proc/PID/{uid,gid}_map, or through newuidmap/newgidmap when a map
  * uses the caller's subordinate range. */
-#include "userns.h"
+#include "sys/userns.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -2,7 +2,7 @@
  *
  * Uses the raw capset(2) interface (no libcap): the child only needs three syscalls and the
  * sets are computed at compile time. */
-#include "caps.h"
+#include "sys/caps.h"
 
 #include <errno.h>
 #include <linux/capability.h>

@@ -1,6 +1,6 @@
 /* env.c — the command's environment: optionally cleared, names kept from the caller, values
  * set by the profile. Compiled into plan->envp; the child only passes it to execve(). */
-#include "env.h"
+#include "sys/env.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -3,7 +3,7 @@
  *
  * The pid-1 init lives in init.c and the parent's supervision (signals, time limit, pty relay,
  * wait) in supervise.c; process.h is the interface of all three. */
-#include "process.h"
+#include "sys/process.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,5 +1,5 @@
 /* rlimit.c — resource limits from the profile, applied soft = hard in the child. */
-#include "rlimit.h"
+#include "sys/rlimit.h"
 
 #include <errno.h>
 #include <sys/resource.h>

@@ -1,5 +1,5 @@
 /* uts.c — hostname and domainname inside the uts namespace. */
-#include "uts.h"
+#include "sys/uts.h"
 
 #include <errno.h>
 #include <string.h>
