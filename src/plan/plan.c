@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "sys/caps.h"
-#include "mount.h"
+#include "sys/mount/mount.h"
 #include "net.h"
 #include "sys/process.h"
 #include "sys/rlimit.h"

@@ -5,7 +5,7 @@
 
 #include "sys/caps.h"
 #include "sys/env.h"
-#include "mount.h"
+#include "sys/mount/mount.h"
 #include "net.h"
 #include "sys/process.h"
 #include "sys/rlimit.h"

@@ -12,8 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "mount.h"
-#include "mount_child.h"
+#include "sys/mount/mount.h"
+#include "sys/mount/child.h"
 #include "util/fmt.h"
 #include "plan/plan.h"
 #include "profile/profile.h"

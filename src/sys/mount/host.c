@@ -2,7 +2,7 @@
  * the profile is compiled, so `sbx --check` reports a planted symlink at its line, and
  * turned into the prefix below which the child opens without following symlinks, so one
  * planted between the check and the mount is refused too. */
-#include "mount_host.h"
+#include "sys/mount/host.h"
 
 #include <errno.h>
 #include <limits.h>

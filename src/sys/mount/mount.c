@@ -3,7 +3,7 @@
  *
  * The per-mount runners live in mount_fs.c (bind, tmpfs, overlay, file, dir, symlink) and
  * mount_special.c (proc, dev, sysfs, mqueue); their shared child helpers in mount_child.h. */
-#include "mount.h"
+#include "sys/mount/mount.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -14,8 +14,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "mount_child.h"
-#include "mount_host.h"
+#include "sys/mount/child.h"
+#include "sys/mount/host.h"
 #include "util/cleanup.h"
 
 /* STEP_ATTR_* are the kernel's MOUNT_ATTR_* values, passed to fsmount()/mount_setattr(). */

@@ -1,7 +1,7 @@
 /* mount_special.c — child runners for the kernel filesystems: proc (made harmless as container
  * runtimes do), dev (a small /dev a non-root uid inside can use), sysfs and mqueue.
  * Everything in this file runs between clone() and execve(). */
-#include "mount.h"
+#include "sys/mount/mount.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "mount_child.h"
+#include "sys/mount/child.h"
 #include "util/cleanup.h"
 #include "util/child-safe.h"
 

@@ -6,7 +6,7 @@
  * were "/" and never leads out of it; and the last component of something created is never
  * followed (O_EXCL, O_NOFOLLOW, mkdirat, symlinkat), so no host file is written through a
  * symlink. Everything in this file runs between clone() and execve(). */
-#include "mount.h"
+#include "sys/mount/mount.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -17,7 +17,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "mount_child.h"
+#include "sys/mount/child.h"
 #include "util/cleanup.h"
 #include "util/fmt.h"
 #include "util/child-safe.h"
