@@ -10,7 +10,7 @@
 
 #include "sys/caps.h"
 #include "sys/mount/mount.h"
-#include "net.h"
+#include "sys/net/net.h"
 #include "sys/process.h"
 #include "sys/rlimit.h"
 #include "sys/userns.h"

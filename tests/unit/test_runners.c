@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "sys/caps.h"
-#include "net.h"
+#include "sys/net/net.h"
 #include "plan/plan.h"
 #include "sys/rlimit.h"
 #include "sys/uts.h"

@@ -20,7 +20,7 @@
  *
  * The netlink request that brings lo up is built with libmnl at compile time; the helper, or
  * the child, only sends it on a raw socket and reads the ack. */
-#include "net.h"
+#include "sys/net/net.h"
 
 #include <errno.h>
 #include <fcntl.h>
