@@ -8,6 +8,7 @@ DESTDIR    ?=
 VERSION    := 0.1.0
 
 CC      ?= cc
+PKG_CONFIG ?= pkg-config
 PKGS    := libconfig libseccomp libmnl
 CFLAGS  ?= -O2 -g
 WARN    := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wmissing-prototypes -Wstrict-prototypes
@@ -22,15 +23,27 @@ BUILD   := build
 SANFLAGS :=
 endif
 
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 # libconfig and libseccomp are linked statically when their archives exist (Debian's -dev
 # packages ship them): loading two fewer shared objects saves about 0.2 ms of every start.
 # libmnl ships no archive and stays shared.
 STATIC_LIBS := $(foreach l,config seccomp,$(if $(wildcard /usr/lib/$(shell $(CC) -print-multiarch 2>/dev/null)/lib$(l).a),-l$(l)))
-DYN_LIBS    := $(filter-out $(STATIC_LIBS),$(shell pkg-config --libs $(PKGS) 2>/dev/null))
+DYN_LIBS    := $(filter-out $(STATIC_LIBS),$(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null))
 comma := ,
 PKG_LIBS    = $(if $(STATIC_LIBS),-Wl$(comma)-Bstatic $(STATIC_LIBS) -Wl$(comma)-Bdynamic) $(DYN_LIBS)
 ALL_CFLAGS = $(CPPFLAGS_SBX) $(WARN) $(CFLAGS) $(SANFLAGS) $(PKG_CFLAGS)
+
+# A build without the Debian packages it needs says so and names `make deps`, instead of
+# failing on a missing compiler or header. deps, check, demo and bench install them first
+# (and build in a sub-make, which checks again), so only the plain build goals are checked.
+BUILD_GOALS := all sbx unit integration attacks install fuzz
+ifneq ($(if $(MAKECMDGOALS),$(filter $(BUILD_GOALS) build/% build-san/%,$(MAKECMDGOALS)),all),)
+MISSING_DEPS := $(if $(shell command -v $(CC)),,$(CC)) \
+	$(if $(shell $(PKG_CONFIG) --exists $(PKGS) 2>/dev/null && echo y),,$(PKGS))
+ifneq ($(strip $(MISSING_DEPS)),)
+$(error missing build dependencies ($(strip $(MISSING_DEPS))): run 'make deps' as root, or see README.md)
+endif
+endif
 
 # Rebuild everything when the flags change (e.g. `make install PREFIX=/usr` after a plain
 # `make`): the paths are compiled in.
@@ -139,6 +152,7 @@ check: deps
 	SBX=$(CURDIR)/$(BUILD)/sbx tests/integration/bad-profiles.sh
 else
 check: deps
+	tests/tree-checks.sh
 	$(MAKE) sbx unit
 	$(MAKE) integration
 	@if command -v clang-format >/dev/null; then $(MAKE) --no-print-directory format-check; \

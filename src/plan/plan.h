@@ -213,6 +213,9 @@ struct run_ctx {
 	uint32_t *progress;	      /* shared page: the child stores the step it is running */
 	const struct mem_span *scrub; /* child: the caller's argv/environ strings, to wipe */
 	size_t n_scrub;
+	/* Where the cloned child goes at once (the executor's child_main()): the clone runner
+	 * calls it, so no subsystem depends on the executor. */
+	void (*child_entry)(struct run_ctx *ctx); /* never returns */
 };
 
 /* A step runner. Parent runners record a message in ctx->err; child runners return -errno

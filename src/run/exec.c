@@ -537,6 +537,7 @@ int exec_run(const struct plan *plan, const struct exec_opts *opts, struct sbx_e
 	    .guard = {.sigfd = -1},
 	    .time_limit_fd = -1,
 	    .scrub = opts ? opts->scrub : NULL,
+	    .child_entry = child_main,
 	    .n_scrub = opts ? opts->n_scrub : 0,
 	};
 	const struct step *sup = supervise_step(plan);

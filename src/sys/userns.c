@@ -20,7 +20,6 @@
 
 #include <pwd.h>
 
-#include "run/child.h"
 #include "util/cleanup.h"
 
 /* The kernel takes at most 340 lines, and the whole text must fit in one page. */
@@ -608,8 +607,10 @@ int userns_run_clone(const struct step *s, struct run_ctx *ctx)
 
 	ctx->parent = getpid();
 	pid = clone_ns(s->clone.flags, &ctx->pidfd);
-	if (pid == 0)
-		child_main(ctx); /* at once: nothing of the parent's frames may run here */
+	if (pid == 0) {
+		ctx->child_entry(ctx); /* at once: nothing of the parent's frames may run here */
+		_exit(125);	       /* not reached: the entry never returns */
+	}
 	if (pid < 0) {
 		int e = errno;
 
