@@ -18,44 +18,10 @@
 #include "util/cleanup.h"
 
 static const struct step_type step_types[] = {
-    [STEP_CLONE] = {"clone", PHASE_PARENT, userns_run_clone},
-    [STEP_SETGROUPS_DENY] = {"setgroups-deny", PHASE_PARENT, userns_run_setgroups},
-    [STEP_IDMAP_WRITE] = {"idmap-write", PHASE_PARENT, userns_run_idmap},
-    [STEP_IDMAP_HELPER] = {"idmap-helper", PHASE_PARENT, userns_run_helper},
-    [STEP_NETNS_CREATE] = {"netns-create", PHASE_PARENT, net_run_create, .alongside = true},
-    [STEP_NETNS_JOIN] = {"netns-join", PHASE_CHILD, net_run_join, net_join_hint},
-    [STEP_NETNS_READY] = {"netns-ready", PHASE_CHILD, net_run_ready, net_ready_hint},
-    [STEP_NETNS_UNSHARE] = {"netns-unshare", PHASE_CHILD, net_run_unshare, net_unshare_hint},
-    [STEP_MOUNT_PRIVATE] = {"mount-private", PHASE_CHILD, mount_run_private},
-    [STEP_MOUNT_STAGE] = {"mount-stage", PHASE_CHILD, mount_run_stage},
-    [STEP_MOUNT_ROOT] = {"mount-root", PHASE_CHILD, mount_run_root, mount_host_hint},
-    [STEP_MOUNT_BIND] = {"mount-bind", PHASE_CHILD, mount_run_bind, mount_host_hint},
-    [STEP_MOUNT_TMPFS] = {"mount-tmpfs", PHASE_CHILD, mount_run_tmpfs},
-    [STEP_MOUNT_OVERLAY] = {"mount-overlay", PHASE_CHILD, mount_run_overlay, mount_host_hint},
-    [STEP_MOUNT_PROC] = {"mount-proc", PHASE_CHILD, mount_run_proc},
-    [STEP_MOUNT_DEV] = {"mount-dev", PHASE_CHILD, mount_run_dev},
-    [STEP_MOUNT_SYSFS] = {"mount-sysfs", PHASE_CHILD, mount_run_sysfs},
-    [STEP_MOUNT_MQUEUE] = {"mount-mqueue", PHASE_CHILD, mount_run_mqueue},
-    [STEP_MOUNT_FILE] = {"mount-file", PHASE_CHILD, mount_run_file},
-    [STEP_MOUNT_DIR] = {"mkdir", PHASE_CHILD, mount_run_dir},
-    [STEP_MOUNT_SYMLINK] = {"symlink", PHASE_CHILD, mount_run_symlink},
-    [STEP_MOUNT_PIVOT] = {"pivot-root", PHASE_CHILD, mount_run_pivot},
-    [STEP_HOSTNAME] = {"hostname", PHASE_CHILD, uts_run_hostname},
-    [STEP_DOMAINNAME] = {"domainname", PHASE_CHILD, uts_run_domainname},
-    [STEP_RLIMIT] = {"rlimit", PHASE_CHILD, rlimit_run_set},
-    [STEP_SET_IDS] = {"set-ids", PHASE_CHILD, caps_run_set_ids},
-    [STEP_CAPS] = {"capabilities", PHASE_CHILD, caps_run_caps},
-    [STEP_NO_NEW_PRIVS] = {"no-new-privs", PHASE_CHILD, caps_run_no_new_privs},
-    [STEP_UMASK] = {"umask", PHASE_CHILD, process_run_umask},
-    [STEP_CHDIR] = {"chdir", PHASE_CHILD, process_run_chdir},
-    [STEP_DIE_WITH_PARENT] = {"die-with-parent", PHASE_CHILD, process_run_die_with_parent},
-    [STEP_INIT] = {"init", PHASE_CHILD, process_run_init},
-    [STEP_SESSION] = {"new-session", PHASE_CHILD, process_run_session},
-    [STEP_TTY] = {"terminal", PHASE_CHILD, process_run_tty},
-    [STEP_PIPES] = {"stdio-pipes", PHASE_CHILD, process_run_pipes},
-    [STEP_NO_CTTY] = {"drop-terminal", PHASE_CHILD, process_run_no_ctty},
-    [STEP_EXEC] = {"exec", PHASE_CHILD, process_run_exec},
-    [STEP_SUPERVISE] = {"supervise", PHASE_PARENT, process_run_supervise},
+#define STEP(kind, name, phase, run, describe, hint, beside)                                       \
+	[STEP_##kind] = {name, phase, run, describe, hint, beside},
+#include "plan/steps.def"
+#undef STEP
 };
 _Static_assert(ARRAY_SIZE(step_types) == _STEP_KIND_MAX, "missing step row");
 

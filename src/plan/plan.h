@@ -19,53 +19,11 @@ enum step_phase {
 	PHASE_CHILD,   /* child, between clone() and execve() */
 };
 
+/* The kinds of step, one per line of steps.def (which says who runs each and what it does). */
 enum step_kind {
-	/* userns.c */
-	STEP_CLONE,	     /* parent: clone3() into the namespaces */
-	STEP_SETGROUPS_DENY, /* parent: write "deny" to /proc/PID/setgroups */
-	STEP_IDMAP_WRITE,    /* parent: write uid_map or gid_map */
-	STEP_IDMAP_HELPER,   /* parent: run newuidmap/newgidmap */
-	/* net.c */
-	STEP_NETNS_CREATE, /* parent: a helper makes the netns (lo up) while the child mounts */
-	STEP_NETNS_JOIN,   /* child: setns() into the helper's netns */
-	STEP_NETNS_READY,  /* child: wait for the helper's word that lo is up */
-	/* child: make the netns and bring lo up itself, when no helper can (net.c) */
-	STEP_NETNS_UNSHARE,
-	/* mount.c */
-	STEP_MOUNT_PRIVATE, /* child: make every mount a slave, so nothing reaches the host */
-	STEP_MOUNT_STAGE,   /* child: tmpfs stage; host tree moves to /oldroot */
-	STEP_MOUNT_ROOT,    /* child: the new root at /newroot (tmpfs, host or directory) */
-	STEP_MOUNT_BIND,
-	STEP_MOUNT_TMPFS,
-	STEP_MOUNT_OVERLAY,
-	STEP_MOUNT_PROC,
-	STEP_MOUNT_DEV,
-	STEP_MOUNT_SYSFS,
-	STEP_MOUNT_MQUEUE,
-	STEP_MOUNT_FILE,
-	STEP_MOUNT_DIR,
-	STEP_MOUNT_SYMLINK,
-	STEP_MOUNT_PIVOT, /* child: seal the root, pivot_root, detach the old root */
-	/* uts.c */
-	STEP_HOSTNAME,
-	STEP_DOMAINNAME,
-	/* rlimit.c */
-	STEP_RLIMIT,
-	/* caps.c */
-	STEP_SET_IDS, /* child: setgroups, setresgid, setresuid (caps kept) */
-	STEP_CAPS,    /* child: bounding, ambient, permitted/effective/inheritable */
-	STEP_NO_NEW_PRIVS,
-	/* process.c */
-	STEP_UMASK,
-	STEP_CHDIR,
-	STEP_DIE_WITH_PARENT, /* child: PR_SET_PDEATHSIG (ids changed, so re-arm) */
-	STEP_INIT,	      /* child: fork; pid 1 reaps and forwards, its child goes on */
-	STEP_SESSION,	      /* child: setsid(), no terminal */
-	STEP_TTY,	      /* child: new pty from the sandbox's devpts as controlling tty */
-	STEP_PIPES,	      /* child: pipes relayed by sbx on the fds 0-2 that are terminals */
-	STEP_NO_CTTY,	      /* child: give up the caller's terminal (no new session) */
-	STEP_EXEC,	      /* child: execve the command */
-	STEP_SUPERVISE,	      /* parent: relay signals and the pty, enforce time_limit, wait */
+#define STEP(kind, name, phase, run, describe, hint, beside) STEP_##kind,
+#include "plan/steps.def"
+#undef STEP
 	_STEP_KIND_MAX,
 };
 
@@ -225,10 +183,23 @@ typedef int (*step_run_fn)(const struct step *s, struct run_ctx *ctx);
 /* A hint appended to the message when step @s failed with @code (-errno), or "". */
 typedef const char *(*step_hint_fn)(const struct step *s, int code);
 
+/* The printer a describer writes a step's arguments to, as key/value pairs: the plan printer
+ * (dump.c) makes them "key=value" text or JSON members, escaped, so the two outputs agree. */
+struct plan_kv;
+void plan_kv_str(struct plan_kv *k, const char *key, const char *value); /* NULL: left out */
+void plan_kv_num(struct plan_kv *k, const char *key, uint64_t value);
+void plan_kv_bool(struct plan_kv *k, const char *key, bool value);
+void plan_kv_octal(struct plan_kv *k, const char *key, unsigned value);
+void plan_kv_list(struct plan_kv *k, const char *key, const char *const *v, size_t n);
+
+/* Parent. Writes the arguments of step @s (one of the describer's own kinds) to @k. */
+typedef void (*step_describe_fn)(const struct step *s, struct plan_kv *k);
+
 struct step_type {
 	const char *name;
 	enum step_phase phase;
 	step_run_fn run;
+	step_describe_fn describe;
 	step_hint_fn hint; /* optional */
 	bool alongside;	   /* PHASE_PARENT: runs once the child is released, beside it */
 };

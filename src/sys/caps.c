@@ -44,6 +44,30 @@ int caps_plan_add(struct plan *plan, const struct profile *p, const struct sbx_c
 	return 0;
 }
 
+void caps_describe(const struct step *s, struct plan_kv *k)
+{
+	const char *names[64];
+	size_t n = 0;
+
+	switch (s->kind) {
+	case STEP_SET_IDS:
+		plan_kv_num(k, "uid", s->ids.uid);
+		plan_kv_num(k, "gid", s->ids.gid);
+		plan_kv_str(k, "groups", s->ids.set_groups ? "cleared" : "kept");
+		break;
+	case STEP_CAPS:
+		for (unsigned c = 0; c < 64; c++)
+			if ((s->caps.keep & (1ull << c)) && profile_cap_name(c))
+				names[n++] = profile_cap_name(c);
+		plan_kv_list(k, "keep", names, n);
+		plan_kv_bool(k, "ambient", s->caps.ambient);
+		break;
+	default: /* STEP_NO_NEW_PRIVS */
+		plan_kv_bool(k, "value", true);
+		break;
+	}
+}
+
 #include "util/child-safe.h"
 
 static int capset_all(uint64_t eff, uint64_t perm, uint64_t inh)

@@ -226,6 +226,82 @@ int process_plan_add(struct plan *plan, const struct profile *p, const struct sb
 	return 0;
 }
 
+static size_t strv_len(const char *const *v)
+{
+	size_t n = 0;
+
+	while (v && v[n])
+		n++;
+	return n;
+}
+
+/* "0,1,2" for the bits 0-2 of @fds (@buf: 6 bytes at least). */
+static const char *fd_set_text(unsigned fds, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	for (int fd = 0; fd < 3 && n + 3 <= size; fd++) {
+		if (!(fds & (1u << fd)))
+			continue;
+		if (n)
+			buf[n++] = ',';
+		buf[n++] = (char)('0' + fd);
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+void process_describe(const struct step *s, struct plan_kv *k)
+{
+	char fds[8];
+
+	switch (s->kind) {
+	case STEP_UMASK:
+		plan_kv_octal(k, "mask", s->umask.mask);
+		break;
+	case STEP_CHDIR:
+		plan_kv_str(k, "dir", s->chdir.path);
+		break;
+	case STEP_DIE_WITH_PARENT:
+		plan_kv_str(k, "signal", s->pdeath.enable ? "SIGKILL" : "none");
+		break;
+	case STEP_INIT:
+		plan_kv_str(k, "pid1", "sbx-init");
+		break;
+	case STEP_SESSION:
+	case STEP_NO_CTTY:
+		plan_kv_str(k, "tty", "none");
+		break;
+	case STEP_TTY:
+		plan_kv_str(k, "tty", "/dev/ptmx");
+		break;
+	case STEP_PIPES:
+		plan_kv_str(k, "fds", fd_set_text(s->pipes.fds, fds, sizeof(fds)));
+		break;
+	case STEP_EXEC:
+		plan_kv_list(k, "argv", (const char *const *)s->exec.argv,
+			     strv_len((const char *const *)s->exec.argv));
+		plan_kv_list(k, "try", s->exec.paths, s->exec.n_paths);
+		plan_kv_str(k, "fds", "0-2");
+		plan_kv_list(k, "env", (const char *const *)s->exec.envp,
+			     strv_len((const char *const *)s->exec.envp));
+		break;
+	default: /* STEP_SUPERVISE */
+		plan_kv_num(k, "time_limit_ms", s->supervise.time_limit_ms);
+		plan_kv_num(k, "setup_timeout_ms", s->supervise.setup_timeout_ms);
+		plan_kv_str(k, "stdio",
+			    s->supervise.tty	 ? "pty"
+			    : s->supervise.pipes ? "pipes"
+						 : "inherited");
+		if (!s->supervise.tty && s->supervise.pipes)
+			plan_kv_str(k, "fds", fd_set_text(s->supervise.pipes, fds, sizeof(fds)));
+		plan_kv_bool(k, "init", s->supervise.has_init);
+		plan_kv_str(k, "status", s->supervise.has_init ? "from-init" : "wait");
+		plan_kv_str(k, "forward", "INT,TERM,HUP,QUIT,USR1,USR2,TSTP,CONT");
+		break;
+	}
+}
+
 #include "util/child-safe.h"
 
 int process_run_umask(const struct step *s, struct run_ctx *ctx)

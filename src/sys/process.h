@@ -30,3 +30,6 @@ int process_run_pipes(const struct step *s, struct run_ctx *ctx);	    /* child *
 int process_run_no_ctty(const struct step *s, struct run_ctx *ctx);	    /* child */
 int process_run_exec(const struct step *s, struct run_ctx *ctx);	    /* child */
 int process_run_supervise(const struct step *s, struct run_ctx *ctx);	    /* parent */
+
+/* Parent. The describer of process's steps (steps.def). */
+void process_describe(const struct step *s, struct plan_kv *k);

@@ -40,6 +40,20 @@ int rlimit_plan_add(struct plan *plan, const struct profile *p, const struct sbx
 	return 0;
 }
 
+void rlimit_describe(const struct step *s, struct plan_kv *k)
+{
+	const char *name = "?";
+
+	for (int i = 0; i < _RLIM_MAX; i++)
+		if (resources[i] == s->rlimit.resource)
+			name = profile_rlimit_name((enum rlimit_res)i);
+	plan_kv_str(k, "resource", name);
+	if (s->rlimit.unlimited)
+		plan_kv_str(k, "value", "unlimited");
+	else
+		plan_kv_num(k, "value", s->rlimit.cur);
+}
+
 #include "util/child-safe.h"
 
 int rlimit_run_set(const struct step *s, struct run_ctx *ctx)

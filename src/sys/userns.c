@@ -711,3 +711,62 @@ int userns_run_helper(const struct step *s, struct run_ctx *ctx)
 	return sbx_err_set(ctx->err, &s->loc, -EPERM, "%s: %s failed with exit status %d", what,
 			   s->helper.prog, WEXITSTATUS(status));
 }
+
+static size_t strv_len(const char *const *v)
+{
+	size_t n = 0;
+
+	while (v && v[n])
+		n++;
+	return n;
+}
+
+static void describe_ns(struct plan_kv *k, unsigned ns)
+{
+	const char *names[_NS_MAX];
+	size_t n = 0;
+
+	for (unsigned i = 0; i < _NS_MAX; i++)
+		if (ns & NS_BIT(i))
+			names[n++] = profile_ns_name(i);
+	plan_kv_list(k, "ns", names, n);
+}
+
+static void describe_idmap_text(struct plan_kv *k, const char *text)
+{
+	_cleanup_free_ char *line = text ? strdup(text) : NULL;
+	size_t n = line ? strlen(line) : 0;
+
+	/* One map line per entry; show them comma-separated on one line. */
+	if (!line) {
+		plan_kv_str(k, "map", text); /* out of memory: the newlines show as \n */
+		return;
+	}
+	if (n && line[n - 1] == '\n')
+		line[--n] = '\0';
+	for (char *c = line; *c; c++)
+		if (*c == '\n')
+			*c = ',';
+	plan_kv_str(k, "map", line);
+}
+
+void userns_describe(const struct step *s, struct plan_kv *k)
+{
+	switch (s->kind) {
+	case STEP_CLONE:
+		describe_ns(k, s->clone.ns);
+		break;
+	case STEP_SETGROUPS_DENY:
+		plan_kv_str(k, "file", "setgroups");
+		plan_kv_str(k, "value", "deny");
+		break;
+	case STEP_IDMAP_WRITE:
+		plan_kv_str(k, "file", s->idmap.file);
+		describe_idmap_text(k, s->idmap.text);
+		break;
+	default: /* STEP_IDMAP_HELPER */
+		plan_kv_str(k, "prog", s->helper.prog);
+		plan_kv_list(k, "map", s->helper.args, strv_len(s->helper.args));
+		break;
+	}
+}

@@ -30,6 +30,11 @@ int uts_plan_add(struct plan *plan, const struct profile *p, const struct sbx_ca
 	return r;
 }
 
+void uts_describe(const struct step *s, struct plan_kv *k)
+{
+	plan_kv_str(k, "name", s->uts.name);
+}
+
 #include "util/child-safe.h"
 
 int uts_run_hostname(const struct step *s, struct run_ctx *ctx)

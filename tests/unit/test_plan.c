@@ -12,15 +12,24 @@
 #include "profile/profile.h"
 #include "util/cleanup.h"
 
+/* Every line of steps.def is complete: a unique name, a runner, a describer (here run on a
+ * zeroed step of its kind, which it must survive), and the beside-the-child flag only on
+ * parent steps. */
 static void test_every_row_has_name_and_runner(void **state)
 {
 	(void)state;
 	for (int k = 0; k < _STEP_KIND_MAX; k++) {
 		const struct step_type *t = plan_step_type(k);
+		struct step s = {.kind = k};
+		char text[256];
 
 		assert_non_null(t->name);
 		assert_true(t->name[0] != '\0');
 		assert_non_null(t->run);
+		assert_non_null(t->describe);
+		assert_true(!t->alongside || t->phase == PHASE_PARENT);
+		plan_describe(&s, text, sizeof(text));
+		assert_memory_equal(text, t->name, strlen(t->name));
 		for (int j = 0; j < k; j++)
 			assert_string_not_equal(t->name, plan_step_type(j)->name);
 	}

@@ -387,6 +387,79 @@ const char *mount_host_hint(const struct step *s, int code)
 	return "";
 }
 
+static void describe_attr(struct plan_kv *k, unsigned attr)
+{
+	static const struct {
+		unsigned bit;
+		const char *name;
+	} bits[] = {
+	    {STEP_ATTR_RDONLY, "ro"},
+	    {STEP_ATTR_NOSUID, "nosuid"},
+	    {STEP_ATTR_NODEV, "nodev"},
+	    {STEP_ATTR_NOEXEC, "noexec"},
+	    {STEP_ATTR_NOATIME, "noatime"},
+	    {STEP_ATTR_STRICTATIME, "strictatime"},
+	    {STEP_ATTR_NODIRATIME, "nodiratime"},
+	    {STEP_ATTR_NOSYMFOLLOW, "nosymfollow"},
+	};
+	const char *names[ARRAY_SIZE(bits) + 1];
+	size_t n = 0;
+
+	if (!(attr & STEP_ATTR_RDONLY))
+		names[n++] = "rw";
+	for (size_t i = 0; i < ARRAY_SIZE(bits); i++)
+		if (attr & bits[i].bit)
+			names[n++] = bits[i].name;
+	plan_kv_list(k, "flags", names, n);
+}
+
+void mount_describe(const struct step *s, struct plan_kv *k)
+{
+	const struct step_mount *m = &s->mnt;
+	static const char *const roots[] = {"tmpfs", "host", "directory"};
+
+	if (s->kind == STEP_MOUNT_ROOT && m->root_kind >= 0 && m->root_kind <= 2)
+		plan_kv_str(k, "root", roots[m->root_kind]);
+	plan_kv_str(k, "src", m->src);
+	plan_kv_str(k, "nofollow-below", m->src_base);
+	if (m->n_lower)
+		plan_kv_list(k, "lower", m->lower, m->n_lower);
+	if (m->lower_base) {
+		const char *bases[m->n_lower];
+
+		for (size_t i = 0; i < m->n_lower; i++)
+			bases[i] = m->lower_base[i] ? m->lower_base[i] : "-";
+		plan_kv_list(k, "lower-nofollow-below", bases, m->n_lower);
+	}
+	plan_kv_str(k, "upper", m->upper);
+	plan_kv_str(k, "work", m->work);
+	if (s->kind == STEP_MOUNT_OVERLAY && !m->upper)
+		plan_kv_str(k, "upper", "ephemeral");
+	plan_kv_str(k, "dst", m->dst);
+	plan_kv_str(k, "target", m->target);
+	if (s->kind == STEP_MOUNT_FILE)
+		plan_kv_num(k, "bytes", m->content_len);
+	if (m->size)
+		plan_kv_num(k, "size", m->size);
+	if (s->kind == STEP_MOUNT_TMPFS || s->kind == STEP_MOUNT_FILE ||
+	    s->kind == STEP_MOUNT_DIR || s->kind == STEP_MOUNT_DEV)
+		plan_kv_octal(k, "mode", m->mode);
+	if (s->kind == STEP_MOUNT_BIND || s->kind == STEP_MOUNT_ROOT)
+		plan_kv_bool(k, "recursive", m->recursive);
+	if (m->optional)
+		plan_kv_bool(k, "optional", true);
+	if (s->kind == STEP_MOUNT_PIVOT)
+		plan_kv_bool(k, "root_rw", m->rw);
+	if (s->kind == STEP_MOUNT_PRIVATE) {
+		plan_kv_str(k, "dst", "/");
+		plan_kv_str(k, "propagation", "rslave");
+		return;
+	}
+	if (s->kind != STEP_MOUNT_DIR && s->kind != STEP_MOUNT_SYMLINK &&
+	    s->kind != STEP_MOUNT_PIVOT && s->kind != STEP_MOUNT_PRIVATE)
+		describe_attr(k, m->attr);
+}
+
 #include "util/child-safe.h"
 
 /* Child. Nothing mounted from here on propagates back to the host. */

@@ -23,3 +23,6 @@ int mount_run_file(const struct step *s, struct run_ctx *ctx);
 int mount_run_dir(const struct step *s, struct run_ctx *ctx);
 int mount_run_symlink(const struct step *s, struct run_ctx *ctx);
 int mount_run_pivot(const struct step *s, struct run_ctx *ctx);
+
+/* Parent. The describer of mount's steps (steps.def). */
+void mount_describe(const struct step *s, struct plan_kv *k);

@@ -183,6 +183,29 @@ int net_run_create(const struct step *s, struct run_ctx *ctx)
 	return 0;
 }
 
+void net_describe(const struct step *s, struct plan_kv *k)
+{
+	switch (s->kind) {
+	case STEP_NETNS_CREATE:
+		plan_kv_str(k, "by", "helper");
+		plan_kv_str(k, "runs", "beside-child");
+		plan_kv_str(k, "owner", s->netlink.enter_userns ? "sandbox-userns" : "host-userns");
+		plan_kv_str(k, "up", "lo");
+		break;
+	case STEP_NETNS_JOIN:
+		plan_kv_str(k, "from", "netns-create");
+		break;
+	case STEP_NETNS_READY:
+		plan_kv_str(k, "wait", "lo-up");
+		break;
+	default: /* STEP_NETNS_UNSHARE */
+		plan_kv_str(k, "by", "child");
+		plan_kv_str(k, "owner", "sandbox-userns");
+		plan_kv_str(k, "up", "lo");
+		break;
+	}
+}
+
 #include "util/child-safe.h"
 
 /* "/proc/PID/ns/user" into @buf (48 bytes are plenty), without stdio. */

@@ -19,3 +19,6 @@ int net_run_unshare(const struct step *s, struct run_ctx *ctx); /* child */
 const char *net_join_hint(const struct step *s, int code);	/* parent */
 const char *net_ready_hint(const struct step *s, int code);	/* parent */
 const char *net_unshare_hint(const struct step *s, int code);	/* parent */
+
+/* Parent. The describer of net's steps (steps.def). */
+void net_describe(const struct step *s, struct plan_kv *k);
