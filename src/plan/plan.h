@@ -135,8 +135,12 @@ struct step {
 	};
 };
 
-/* The signals sent to sbx that it passes on to the command (STEP_SUPERVISE). */
+/* The one list of the signals sbx passes on to the command (STEP_SUPERVISE, and pid 1 to the
+ * command inside). Sent to sbx before the command has started, the first group ends the setup
+ * instead (exit 128+N); the job-control pair is forwarded too, and followed (a stopped command
+ * stops sbx where a shell would see it). pid 1 also passes on SIGWINCH. */
 #define SBX_FORWARDED_SIGNALS SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2
+#define SBX_JOB_SIGNALS SIGTSTP, SIGCONT
 
 /* A piece of the caller's memory that pid 1 wipes: the argument and environment strings, which
  * /proc/PID/cmdline and /proc/PID/environ would otherwise show inside. */

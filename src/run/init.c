@@ -29,8 +29,7 @@
 #include "util/child-safe.h"
 
 /* What init passes on to the command (SIGKILL and SIGSTOP can't be caught anyway). */
-static const int forwarded[] = {SIGHUP,	 SIGINT,   SIGQUIT, SIGUSR1, SIGUSR2,
-				SIGTERM, SIGWINCH, SIGCONT, SIGTSTP};
+static const int forwarded[] = {SBX_FORWARDED_SIGNALS, SBX_JOB_SIGNALS, SIGWINCH};
 
 static void init_sigset(sigset_t *set)
 {

@@ -29,6 +29,7 @@
 
 /* Signals sent to sbx that the command should get instead. */
 static const int forwarded[] = {SBX_FORWARDED_SIGNALS};
+static const int job_signals[] = {SBX_JOB_SIGNALS};
 
 /* The forwarded signals that end a process by default: a stopped command gets SIGCONT after
  * them, or they would wait until someone continued it. */
@@ -78,8 +79,8 @@ static void block_set(sigset_t *set, const struct step *s)
 		sigaddset(set, forwarded[i]);
 	sigaddset(set, SIGCHLD);
 	/* Read, not acted on: sbx forwards them and follows the command's stops (suspend()). */
-	sigaddset(set, SIGTSTP);
-	sigaddset(set, SIGCONT);
+	for (size_t i = 0; i < ARRAY_SIZE(job_signals); i++)
+		sigaddset(set, job_signals[i]);
 	if (s->supervise.tty) {
 		sigaddset(set, SIGWINCH);
 		for (size_t i = 0; i < ARRAY_SIZE(fatal_signals); i++)

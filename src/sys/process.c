@@ -251,6 +251,20 @@ static const char *fd_set_text(unsigned fds, char *buf, size_t size)
 	return buf;
 }
 
+/* "INT,TERM,...": the forwarded signals by their abbreviations, from the one list in plan.h. */
+static void describe_forwarded(struct plan_kv *k)
+{
+	static const int sigs[] = {SBX_FORWARDED_SIGNALS, SBX_JOB_SIGNALS};
+	char text[128] = "";
+
+	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++) {
+		if (i)
+			strcat(text, ",");
+		strcat(text, sigabbrev_np(sigs[i]));
+	}
+	plan_kv_str(k, "forward", text);
+}
+
 void process_describe(const struct step *s, struct plan_kv *k)
 {
 	char fds[8];
@@ -297,7 +311,7 @@ void process_describe(const struct step *s, struct plan_kv *k)
 			plan_kv_str(k, "fds", fd_set_text(s->supervise.pipes, fds, sizeof(fds)));
 		plan_kv_bool(k, "init", s->supervise.has_init);
 		plan_kv_str(k, "status", s->supervise.has_init ? "from-init" : "wait");
-		plan_kv_str(k, "forward", "INT,TERM,HUP,QUIT,USR1,USR2,TSTP,CONT");
+		describe_forwarded(k);
 		break;
 	}
 }
