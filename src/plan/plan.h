@@ -149,24 +149,39 @@ struct mem_span {
 	size_t len;
 };
 
+/* The channels between the parent, the child (pid 1 and the command's steps) and the netns
+ * helper: pipes and socket pairs opened before clone(), one end each side's. */
+enum channel {
+	CH_SYNC,   /* pipe, parent -> child: one byte = go */
+	CH_REPORT, /* pipe, child -> parent: struct child_report records */
+	CH_TTY,	   /* socket pair: the child passes its pty master or pipe ends to the parent */
+	CH_NET,	   /* socket pair: the netns helper (parent side) passes the namespace */
+	CH_STATUS, /* pipe, pid 1 -> parent: the command's stops and status */
+	_CH_MAX,
+};
+enum run_side { SIDE_PARENT, SIDE_CHILD };
+#define RUN_CHANNELS_NONE                                                                          \
+	{                                                                                          \
+		{-1, -1}, {-1, -1}, {-1, -1}, {-1, -1},                                            \
+		{                                                                                  \
+			-1, -1                                                                     \
+		}                                                                                  \
+	}
+
 /* The run context a step runner gets. The parent and the child each have their own copy;
  * the child's lives on its stack and only holds ints. */
 struct run_ctx {
 	const struct plan *plan;
 	size_t index;	     /* index of the step being run */
 	pid_t child;	     /* parent: the cloned child's pid (host pid ns) */
-	int sync_fd;	     /* child: read end of the sync pipe */
-	int report_fd;	     /* child: write end of the report pipe */
-	int tty_sock;	     /* child: socket to pass the pty master; parent: its peer */
+	enum run_side side;  /* which side this copy is on: its channel ends are ch[][side] */
+	int ch[_CH_MAX][2];  /* [channel][side]: each side closes the other's ends after clone */
 	int root_fd;	     /* child: O_PATH fd of /newroot while mounts are built */
 	int verbose;	     /* -1 quiet, 0 normal, 1 verbose */
 	int status;	     /* parent: wait status of the command, set by STEP_SUPERVISE */
 	bool stats;	     /* parent: print --stats */
 	struct sbx_err *err; /* parent only: where parent-side runners record failures */
 	pid_t parent;	     /* sbx's pid, stored by the clone runner for the child's check */
-	int parent_fds[5];   /* child: the parent's ends of sync/report/tty/net/status */
-	int net_sock;	     /* child: receives the netns fd; parent: the helper's end */
-	int status_fd;	     /* child: init writes the command's wait status; parent: reads it */
 	int pidfd;	     /* parent: pidfd of the child from clone3(), -1 without one */
 	pid_t net_helper;    /* parent: the STEP_NETNS_CREATE helper, until reaped */
 	sigset_t sigmask;    /* the caller's signal mask: the child restores it at once */
@@ -207,6 +222,12 @@ struct step_type {
 	step_hint_fn hint; /* optional */
 	bool alongside;	   /* PHASE_PARENT: runs once the child is released, beside it */
 };
+
+/* Parent or child. This side's end of channel @c, or -1 when it is not open. */
+static inline int run_ch(const struct run_ctx *ctx, enum channel c)
+{
+	return ctx->ch[c][ctx->side];
+}
 
 /* Who runs sbx and on what: everything the compiler needs besides the profile. */
 struct sbx_caller {

@@ -27,7 +27,7 @@ static void report(const struct run_ctx *ctx, size_t step, int code, uint64_t us
 	ssize_t n;
 
 	do
-		n = write(ctx->report_fd, &rec, sizeof(rec));
+		n = write(run_ch(ctx, CH_REPORT), &rec, sizeof(rec));
 	while (n < 0 && errno == EINTR);
 }
 
@@ -45,12 +45,12 @@ static void wait_for_go(struct run_ctx *ctx)
 	ssize_t n;
 
 	do
-		n = read(ctx->sync_fd, &c, 1);
+		n = read(run_ch(ctx, CH_SYNC), &c, 1);
 	while (n < 0 && errno == EINTR);
 	if (n != 1)
 		_exit(125);
-	close(ctx->sync_fd);
-	ctx->sync_fd = -1; /* later steps may reuse the number */
+	close(run_ch(ctx, CH_SYNC));
+	ctx->ch[CH_SYNC][SIDE_CHILD] = -1; /* later steps may reuse the number */
 }
 
 /* Close every fd but stdin, stdout, stderr and the child's own channel ends, first thing after
@@ -59,12 +59,16 @@ static void wait_for_go(struct run_ctx *ctx)
  * command could reach it through /proc/1/fd. The parent's ends of the channels go too. */
 static void close_foreign_fds(struct run_ctx *ctx)
 {
-	int keep[8] = {
-	    0, 1, 2, ctx->sync_fd, ctx->report_fd, ctx->tty_sock, ctx->net_sock, ctx->status_fd};
-	size_t n = sizeof(keep) / sizeof(keep[0]);
+	int keep[3 + _CH_MAX] = {0, 1, 2};
+	size_t n = 3;
 	unsigned next = 0;
 
-	for (size_t i = 1; i < n; i++) /* insertion sort: eight ints */
+	ctx->side = SIDE_CHILD;
+	for (int c = 0; c < _CH_MAX; c++) {
+		keep[n++] = ctx->ch[c][SIDE_CHILD];
+		ctx->ch[c][SIDE_PARENT] = -1; /* closed below with everything else */
+	}
+	for (size_t i = 1; i < n; i++) /* insertion sort: a handful of ints */
 		for (size_t j = i; j > 0 && keep[j - 1] > keep[j]; j--) {
 			int t = keep[j];
 
@@ -79,8 +83,6 @@ static void close_foreign_fds(struct run_ctx *ctx)
 		next = (unsigned)keep[i] + 1;
 	}
 	(void)close_range(next, ~0u, 0);
-	for (size_t i = 0; i < sizeof(ctx->parent_fds) / sizeof(ctx->parent_fds[0]); i++)
-		ctx->parent_fds[i] = -1;
 }
 
 /* Wipe the caller's argument and environment strings from this copy of sbx's memory: pid 1

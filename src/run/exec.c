@@ -25,15 +25,6 @@
 #include "run/child.h"
 #include "util/cleanup.h"
 
-/* The pipes and the socket pair between the parent and the child (STYLE.md §7). */
-struct channels {
-	int sync[2];   /* parent -> child: one byte = go */
-	int report[2]; /* child -> parent: struct child_report records */
-	int tty[2];    /* SOCK_SEQPACKET: the child passes its pty master to the parent */
-	int net[2];    /* SOCK_SEQPACKET: the netns helper passes the namespace to the child */
-	int status[2]; /* init -> parent: the command's wait status, once nothing else runs */
-};
-
 /* The signals sbx passes on to the command (STEP_SUPERVISE forwards them). */
 static const int forwarded_signals[] = {SBX_FORWARDED_SIGNALS};
 
@@ -43,27 +34,50 @@ static void drop_fd(int *fd)
 	*fd = -1;
 }
 
-static void channels_close(struct channels *ch)
+/* Every channel end still open, on both sides (the parent's copy of the context). */
+static void channels_close(struct run_ctx *ctx)
 {
-	int *fds[] = {ch->sync, ch->report, ch->tty, ch->net, ch->status};
-
-	for (size_t i = 0; i < ARRAY_SIZE(fds); i++) {
-		drop_fd(&fds[i][0]);
-		drop_fd(&fds[i][1]);
+	for (int c = 0; c < _CH_MAX; c++) {
+		drop_fd(&ctx->ch[c][SIDE_PARENT]);
+		drop_fd(&ctx->ch[c][SIDE_CHILD]);
 	}
 }
 
-static int channels_open(struct channels *ch, const struct plan *plan, struct sbx_err *err)
+/* Open the channels the plan needs, before clone(); a pipe's write end goes to the side that
+ * writes. */
+static int channels_open(struct run_ctx *ctx, const struct plan *plan, struct sbx_err *err)
 {
-	bool net = plan_find(plan, 0, STEP_NETNS_CREATE) < plan->n_steps;
-	bool init = plan_find(plan, 0, STEP_INIT) < plan->n_steps;
+	static const struct {
+		bool socket;	  /* a SOCK_SEQPACKET pair, else a pipe */
+		bool child_reads; /* pipe: the child holds the read end */
+	} kinds[_CH_MAX] = {
+	    [CH_SYNC] = {false, true}, [CH_REPORT] = {false, false}, [CH_TTY] = {true, false},
+	    [CH_NET] = {true, false},  [CH_STATUS] = {false, false},
+	};
+	bool wanted[_CH_MAX] = {true, true, true,
+				plan_find(plan, 0, STEP_NETNS_CREATE) < plan->n_steps,
+				plan_find(plan, 0, STEP_INIT) < plan->n_steps};
 
-	if (pipe2(ch->sync, O_CLOEXEC) < 0 || pipe2(ch->report, O_CLOEXEC) < 0 ||
-	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ch->tty) < 0 ||
-	    (net && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ch->net) < 0) ||
-	    (init && pipe2(ch->status, O_CLOEXEC) < 0))
-		return sbx_err_errno(err, NULL, "cannot create the pipes to the sandbox");
+	for (int c = 0; c < _CH_MAX; c++) {
+		int fds[2];
+
+		if (!wanted[c])
+			continue;
+		if (kinds[c].socket ? socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds) < 0
+				    : pipe2(fds, O_CLOEXEC) < 0)
+			return sbx_err_errno(err, NULL, "cannot create the pipes to the sandbox");
+		/* pipe2: fds[0] reads, fds[1] writes. */
+		ctx->ch[c][SIDE_CHILD] = kinds[c].child_reads ? fds[0] : fds[1];
+		ctx->ch[c][SIDE_PARENT] = kinds[c].child_reads ? fds[1] : fds[0];
+	}
 	return 0;
+}
+
+/* After clone(), in the parent: close the child's ends, or its EOFs would never arrive. */
+static void channels_keep_parent(struct run_ctx *ctx)
+{
+	for (int c = 0; c < _CH_MAX; c++)
+		drop_fd(&ctx->ch[c][SIDE_CHILD]);
 }
 
 /* The guard on the child: kill and reap it unless it was reaped already. Only we reap our
@@ -442,24 +456,13 @@ static size_t child_at(const struct run_ctx *ctx, const struct plan_shape *sh)
 
 /* Clone, run the parent's steps, release the child and follow it. The guard kills and reaps
  * the child on every early return. */
-static int run_clone_and_follow(struct run_ctx *ctx, struct channels *ch,
-				const struct plan_shape *sh)
+static int run_clone_and_follow(struct run_ctx *ctx, const struct plan_shape *sh)
 {
 	_cleanup_(kill_childp) pid_t guard = -1;
 	_cleanup_(kill_childp) pid_t helper = -1;
 	bool released;
 	int r;
 
-	ctx->sync_fd = ch->sync[0];
-	ctx->report_fd = ch->report[1];
-	ctx->tty_sock = ch->tty[1];
-	ctx->net_sock = ch->net[1];
-	ctx->status_fd = ch->status[1];
-	ctx->parent_fds[0] = ch->sync[1];
-	ctx->parent_fds[1] = ch->report[0];
-	ctx->parent_fds[2] = ch->tty[0];
-	ctx->parent_fds[3] = ch->net[0];
-	ctx->parent_fds[4] = ch->status[0];
 	r = run_parent_step(ctx, sh->clone); /* the child goes to child_main() */
 	if (r < 0)
 		return r;
@@ -467,16 +470,7 @@ static int run_clone_and_follow(struct run_ctx *ctx, struct channels *ch,
 	r = arm_time_limit(ctx);
 	if (r < 0)
 		return r;
-	/* Our copies of the child's ends would keep its EOFs from ever arriving. */
-	drop_fd(&ch->sync[0]);
-	drop_fd(&ch->report[1]);
-	drop_fd(&ch->tty[1]);
-	drop_fd(&ch->net[1]);
-	drop_fd(&ch->status[1]);
-	ctx->sync_fd = ctx->report_fd = -1;
-	ctx->tty_sock = ch->tty[0];
-	ctx->net_sock = ch->net[0];
-	ctx->status_fd = ch->status[0];
+	channels_keep_parent(ctx);
 
 	r = run_parent_steps(ctx, sh->clone + 1, sh->release);
 	if (cut_short(ctx, r))
@@ -486,20 +480,19 @@ static int run_clone_and_follow(struct run_ctx *ctx, struct channels *ch,
 	 * parent's own /proc files stay the caller's until the maps are written.) */
 	if (r == 0 && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
 		r = sbx_err_errno(ctx->err, NULL, "prctl(PR_SET_DUMPABLE)");
-	released = r == 0 && send_go(ch->sync[1]) == 0;
-	drop_fd(&ch->sync[1]);
+	released = r == 0 && send_go(run_ch(ctx, CH_SYNC)) == 0;
+	drop_fd(&ctx->ch[CH_SYNC][SIDE_PARENT]);
 	/* The steps that run beside the child (the netns helper) start once it is released. */
 	if (released)
 		r = run_parent_steps(ctx, sh->release, sh->first_child);
 	helper = ctx->net_helper;
 	/* Only the netns helper holds its end now: the child's read sees EOF if it dies. */
-	drop_fd(&ch->net[0]);
-	ctx->net_sock = -1;
+	drop_fd(&ctx->ch[CH_NET][SIDE_PARENT]);
 	if (r < 0)
 		return r;
-	if (fcntl(ch->report[0], F_SETFL, O_NONBLOCK) < 0)
+	if (fcntl(run_ch(ctx, CH_REPORT), F_SETFL, O_NONBLOCK) < 0)
 		return sbx_err_errno(ctx->err, NULL, "fcntl on the report pipe");
-	r = follow_child(ctx, ch->report[0], sh, released);
+	r = follow_child(ctx, run_ch(ctx, CH_REPORT), sh, released);
 	if (cut_short(ctx, r))
 		return setup_cut_short(ctx, r, child_at(ctx, sh));
 	if (r != 0)
@@ -518,20 +511,15 @@ static int run_clone_and_follow(struct run_ctx *ctx, struct channels *ch,
 
 int exec_run(const struct plan *plan, const struct exec_opts *opts, struct sbx_err *err)
 {
-	struct channels ch = {{-1, -1}, {-1, -1}, {-1, -1}, {-1, -1}, {-1, -1}};
 	struct run_ctx ctx = {
 	    .plan = plan,
 	    .child = -1,
-	    .sync_fd = -1,
-	    .report_fd = -1,
-	    .tty_sock = -1,
+	    .side = SIDE_PARENT,
+	    .ch = RUN_CHANNELS_NONE,
 	    .root_fd = -1,
 	    .verbose = opts ? opts->verbose : 0,
 	    .stats = opts ? opts->stats : false,
 	    .err = err,
-	    .parent_fds = {-1, -1, -1, -1, -1},
-	    .net_sock = -1,
-	    .status_fd = -1,
 	    .pidfd = -1,
 	    .net_helper = -1,
 	    .guard = {.sigfd = -1},
@@ -572,10 +560,10 @@ int exec_run(const struct plan *plan, const struct exec_opts *opts, struct sbx_e
 	if (cut_short(&ctx, r))
 		r = setup_cut_short(&ctx, r, ctx.index);
 	else if (r == 0)
-		r = channels_open(&ch, plan, err);
+		r = channels_open(&ctx, plan, err);
 	if (r == 0)
-		r = run_clone_and_follow(&ctx, &ch, &sh);
-	channels_close(&ch);
+		r = run_clone_and_follow(&ctx, &sh);
+	channels_close(&ctx);
 	if (ctx.pidfd >= 0)
 		close(ctx.pidfd);
 	if (ctx.time_limit_fd >= 0)

@@ -59,10 +59,10 @@ static void tell(const struct run_ctx *ctx, int kind, int value)
 	struct init_report rec = {.kind = kind, .value = value};
 	ssize_t n;
 
-	if (ctx->status_fd < 0)
+	if (run_ch(ctx, CH_STATUS) < 0)
 		return;
 	do
-		n = write(ctx->status_fd, &rec, sizeof(rec));
+		n = write(run_ch(ctx, CH_STATUS), &rec, sizeof(rec));
 	while (n < 0 && errno == EINTR);
 }
 
@@ -109,9 +109,9 @@ static void pass_on(pid_t cmd, int sig, bool stopped)
  * status pipe (the command's copy closes when it execs). */
 static void close_everything(const struct run_ctx *ctx)
 {
-	const int fds[] = {ctx->sync_fd, ctx->report_fd, ctx->tty_sock, ctx->root_fd,
-			   ctx->net_sock};
-	int keep = ctx->status_fd;
+	const int fds[] = {run_ch(ctx, CH_SYNC), run_ch(ctx, CH_REPORT), run_ch(ctx, CH_TTY),
+			   run_ch(ctx, CH_NET), ctx->root_fd};
+	int keep = run_ch(ctx, CH_STATUS);
 
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
 		if (fds[i] >= 0 && fds[i] != keep)

@@ -459,9 +459,9 @@ static int supervise(const struct step *s, struct run_ctx *ctx, struct super *sv
 			return sv->tfd;
 	}
 	if (s->supervise.tty)
-		r = relay_pty(sv, ctx->tty_sock, ctx->err);
+		r = relay_pty(sv, run_ch(ctx, CH_TTY), ctx->err);
 	else if (s->supervise.pipes)
-		r = relay_pipes(sv, ctx->tty_sock, s->supervise.pipes, ctx->err);
+		r = relay_pipes(sv, run_ch(ctx, CH_TTY), s->supervise.pipes, ctx->err);
 	if (r == 0)
 		r = loop(sv, ctx->err);
 	term_restore(&sv->term); /* before any message, so lines end where they should */
@@ -490,7 +490,7 @@ int process_run_supervise(const struct step *s, struct run_ctx *ctx)
 	struct super sv = {.child = ctx->child,
 			   .sfd = -1,
 			   .tfd = -1,
-			   .status_fd = ctx->status_fd,
+			   .status_fd = run_ch(ctx, CH_STATUS),
 			   .has_init = s->supervise.has_init,
 			   .take_exit = !ctx->stats};
 	sigset_t set, old;

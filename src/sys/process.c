@@ -337,7 +337,7 @@ int process_run_chdir(const struct step *s, struct run_ctx *ctx)
  * that is gone). */
 int process_run_die_with_parent(const struct step *s, struct run_ctx *ctx)
 {
-	struct pollfd pfd = {.fd = ctx->report_fd, .events = 0};
+	struct pollfd pfd = {.fd = run_ch(ctx, CH_REPORT), .events = 0};
 	pid_t ppid;
 
 	if (prctl(PR_SET_PDEATHSIG, s->pdeath.enable ? SIGKILL : 0, 0, 0, 0) < 0)
@@ -420,7 +420,7 @@ int process_run_tty(const struct step *s, struct run_ctx *ctx)
 	if (r < 0)
 		return r;
 	copy_terminal(slave);
-	r = fd_send(ctx->tty_sock, master);
+	r = fd_send(run_ch(ctx, CH_TTY), master);
 	if (r < 0)
 		return r;
 	close(TAKE_FD(master)); /* only the parent holds the master now */
@@ -449,7 +449,7 @@ int process_run_pipes(const struct step *s, struct run_ctx *ctx)
 		if (pipe2(p, O_CLOEXEC) < 0)
 			return -errno;
 		inner = fd == 0 ? p[0] : p[1];
-		r = fd_send(ctx->tty_sock, fd == 0 ? p[1] : p[0]);
+		r = fd_send(run_ch(ctx, CH_TTY), fd == 0 ? p[1] : p[0]);
 		close(fd == 0 ? p[1] : p[0]);
 		/* dup2 clears O_CLOEXEC on the copy; a pipe end that landed on fd keeps it */
 		if (r == 0 && (inner == fd ? fcntl(fd, F_SETFD, 0) : dup2(inner, fd)) < 0)

@@ -426,7 +426,7 @@ static int exec_status(const char *const *paths, size_t n)
 	char *envp[] = {NULL};
 	struct step s = {.kind = STEP_EXEC,
 			 .exec = {.paths = paths, .n_paths = n, .argv = argv, .envp = envp}};
-	struct run_ctx ctx = {.sync_fd = -1, .report_fd = -1, .tty_sock = -1};
+	struct run_ctx ctx = {.side = SIDE_CHILD, .ch = RUN_CHANNELS_NONE};
 	int status;
 	pid_t pid = fork();
 
@@ -463,7 +463,9 @@ static void test_run_exec(void **state)
 static int pdeath_result(bool enable, int report, pid_t parent)
 {
 	struct step s = {.kind = STEP_DIE_WITH_PARENT, .pdeath = {.enable = enable}};
-	struct run_ctx ctx = {.sync_fd = -1, .report_fd = report, .tty_sock = -1, .parent = parent};
+	struct run_ctx ctx = {.side = SIDE_CHILD, .ch = RUN_CHANNELS_NONE, .parent = parent};
+
+	ctx.ch[CH_REPORT][SIDE_CHILD] = report;
 	int status;
 	pid_t pid = fork();
 
@@ -521,7 +523,9 @@ static void test_run_tty(void **state)
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
-		struct run_ctx ctx = {.sync_fd = -1, .report_fd = -1, .tty_sock = sp[1]};
+		struct run_ctx ctx = {.side = SIDE_CHILD, .ch = RUN_CHANNELS_NONE};
+
+		ctx.ch[CH_TTY][SIDE_CHILD] = sp[1];
 		int r = process_run_tty(&s, &ctx);
 
 		if (r < 0)
@@ -560,7 +564,9 @@ static void test_run_pipes(void **state)
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
-		struct run_ctx ctx = {.sync_fd = -1, .report_fd = -1, .tty_sock = sp[1]};
+		struct run_ctx ctx = {.side = SIDE_CHILD, .ch = RUN_CHANNELS_NONE};
+
+		ctx.ch[CH_TTY][SIDE_CHILD] = sp[1];
 		struct stat st;
 		char line[16];
 		ssize_t n;
@@ -612,14 +618,12 @@ static pid_t start_init_reporting(const char *script, int status_fd)
 	    {.kind = STEP_EXEC,
 	     .exec = {.paths = paths, .n_paths = 1, .argv = argv, .envp = environ, .name = "sh"}}};
 	struct plan plan = {.steps = steps, .n_steps = 2};
-	struct run_ctx ctx = {.plan = &plan,
-			      .sync_fd = -1,
-			      .report_fd = -1,
-			      .tty_sock = -1,
-			      .root_fd = -1,
-			      .net_sock = -1,
-			      .status_fd = status_fd};
-	pid_t pid = fork();
+	struct run_ctx ctx = {
+	    .plan = &plan, .side = SIDE_CHILD, .ch = RUN_CHANNELS_NONE, .root_fd = -1};
+	pid_t pid;
+
+	ctx.ch[CH_STATUS][SIDE_CHILD] = status_fd;
+	pid = fork();
 
 	assert_true(pid >= 0);
 	if (pid == 0) {
@@ -639,7 +643,7 @@ static pid_t start_init(const char *script)
 static void test_run_init_needs_stack(void **state)
 {
 	struct step s = {.kind = STEP_INIT};
-	struct run_ctx ctx = {.sync_fd = -1, .report_fd = -1, .tty_sock = -1, .root_fd = -1};
+	struct run_ctx ctx = {.side = SIDE_CHILD, .ch = RUN_CHANNELS_NONE, .root_fd = -1};
 
 	(void)state;
 	assert_int_equal(process_run_init(&s, &ctx), -EINVAL);
@@ -666,14 +670,10 @@ static void test_run_init_exec_failure(void **state)
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
-		struct run_ctx ctx = {.plan = &plan,
-				      .sync_fd = -1,
-				      .report_fd = rep[1],
-				      .tty_sock = -1,
-				      .root_fd = -1,
-				      .net_sock = -1,
-				      .status_fd = -1};
+		struct run_ctx ctx = {
+		    .plan = &plan, .side = SIDE_CHILD, .ch = RUN_CHANNELS_NONE, .root_fd = -1};
 
+		ctx.ch[CH_REPORT][SIDE_CHILD] = rep[1];
 		close(rep[0]);
 		(void)prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 		(void)process_run_init(&steps[0], &ctx);
@@ -812,7 +812,7 @@ static int supervise(const char *script, uint64_t limit_ms, int *ret_status)
 	struct step s = {.kind = STEP_SUPERVISE, .supervise = {.time_limit_ms = limit_ms}};
 	struct sbx_err err = {0};
 	struct run_ctx ctx = {
-	    .tty_sock = -1, .status_fd = -1, .verbose = -1, .err = &err, .time_limit_fd = -1};
+	    .ch = RUN_CHANNELS_NONE, .verbose = -1, .err = &err, .time_limit_fd = -1};
 	int r;
 
 	ctx.child = fork();
@@ -859,7 +859,7 @@ static void test_run_supervise_takes_init_report(void **state)
 	(void)state;
 	for (int stats = 0; stats <= 1; stats++) {
 		struct run_ctx ctx = {
-		    .tty_sock = -1, .verbose = -1, .err = &err, .time_limit_fd = -1};
+		    .ch = RUN_CHANNELS_NONE, .verbose = -1, .err = &err, .time_limit_fd = -1};
 		pid_t pid;
 
 		assert_int_equal(pipe2(sp, O_CLOEXEC), 0);
@@ -875,7 +875,7 @@ static void test_run_supervise_takes_init_report(void **state)
 		}
 		close(sp[1]);
 		ctx.child = pid;
-		ctx.status_fd = sp[0];
+		ctx.ch[CH_STATUS][SIDE_PARENT] = sp[0];
 		ctx.stats = stats;
 		clock_gettime(CLOCK_MONOTONIC, &a);
 		assert_int_equal(process_run_supervise(&s, &ctx), 0);

@@ -171,7 +171,7 @@ static void test_set_ids_order_and_groups(void **state)
 static void test_netns_join(void **state)
 {
 	struct step s = {.kind = STEP_NETNS_JOIN};
-	struct run_ctx ctx = {0};
+	struct run_ctx ctx = {.side = SIDE_CHILD, .ch = RUN_CHANNELS_NONE};
 	struct stat st;
 	int sv[2], fd;
 
@@ -183,16 +183,16 @@ static void test_netns_join(void **state)
 	sent_ino = st.st_ino;
 	assert_int_equal(fd_send(sv[0], fd), 0);
 	close(fd);
-	ctx.net_sock = sv[1];
+	ctx.ch[CH_NET][SIDE_CHILD] = sv[1];
 	expect_value(__wrap_setns, nstype, CLONE_NEWNET);
 	will_return(__wrap_setns, 0);
 	assert_int_equal(net_run_join(&s, &ctx), 0);
 	/* The socket stays open for the word that lo is up, taken right before exec. */
-	assert_int_equal(ctx.net_sock, sv[1]);
+	assert_int_equal(run_ch(&ctx, CH_NET), sv[1]);
 	s.kind = STEP_NETNS_READY;
 	assert_int_equal(fd_send_code(sv[0], 0), 0);
 	assert_int_equal(net_run_ready(&s, &ctx), 0);
-	assert_int_equal(ctx.net_sock, -1);
+	assert_int_equal(run_ch(&ctx, CH_NET), -1);
 	assert_int_equal(fcntl(sv[1], F_GETFD), -1); /* closed */
 	close(sv[0]);
 	assert_non_null(strstr(net_ready_hint(&s, -EPERM), "lo up"));
@@ -201,7 +201,7 @@ static void test_netns_join(void **state)
 	/* lo could not be brought up: the helper's errno is the ready step's. */
 	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
 	assert_int_equal(fd_send_code(sv[0], -EADDRNOTAVAIL), 0);
-	ctx.net_sock = sv[1];
+	ctx.ch[CH_NET][SIDE_CHILD] = sv[1];
 	assert_int_equal(net_run_ready(&s, &ctx), -EADDRNOTAVAIL);
 	close(sv[0]);
 	/* an fd where a code was expected, or the peer gone: -EIO, never a hang */
@@ -216,7 +216,7 @@ static void test_netns_join(void **state)
 
 	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
 	assert_int_equal(fd_send(sv[0], -ENOSPC), 0);
-	ctx.net_sock = sv[1];
+	ctx.ch[CH_NET][SIDE_CHILD] = sv[1];
 	assert_int_equal(net_run_join(&s, &ctx), -ENOSPC);
 	close(sv[0]);
 	assert_non_null(strstr(net_join_hint(&s, -ENOSPC), "user.max_net_namespaces"));
@@ -224,7 +224,7 @@ static void test_netns_join(void **state)
 
 	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
 	close(sv[0]);
-	ctx.net_sock = sv[1];
+	ctx.ch[CH_NET][SIDE_CHILD] = sv[1];
 	assert_int_equal(net_run_join(&s, &ctx), -EIO);
 }
 

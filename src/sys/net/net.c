@@ -171,7 +171,7 @@ int net_run_create(const struct step *s, struct run_ctx *ctx)
 {
 	pid_t pid;
 
-	if (ctx->net_sock < 0)
+	if (run_ch(ctx, CH_NET) < 0)
 		return sbx_err_set(ctx->err, &s->loc, -EBADF,
 				   "internal error: netns-create without a socket");
 	pid = fork();
@@ -289,9 +289,9 @@ static _Noreturn void helper_main(const struct step *s, const struct run_ctx *ct
 {
 	int fd = make_netns(s, ctx);
 
-	if (fd_send(ctx->net_sock, fd) < 0 || fd < 0)
+	if (fd_send(run_ch(ctx, CH_NET), fd) < 0 || fd < 0)
 		_exit(1);
-	_exit(fd_send_code(ctx->net_sock, link_up(s)) < 0 ? 1 : 0);
+	_exit(fd_send_code(run_ch(ctx, CH_NET), link_up(s)) < 0 ? 1 : 0);
 }
 
 int net_run_join(const struct step *s, struct run_ctx *ctx)
@@ -299,7 +299,7 @@ int net_run_join(const struct step *s, struct run_ctx *ctx)
 	int fd, r = 0;
 
 	(void)s;
-	fd = fd_recv(ctx->net_sock);
+	fd = fd_recv(run_ch(ctx, CH_NET));
 	if (fd < 0)
 		return fd;
 	if (setns(fd, CLONE_NEWNET) < 0)
@@ -313,9 +313,9 @@ int net_run_ready(const struct step *s, struct run_ctx *ctx)
 	int r;
 
 	(void)s;
-	r = fd_recv_code(ctx->net_sock);
-	close(ctx->net_sock);
-	ctx->net_sock = -1;
+	r = fd_recv_code(run_ch(ctx, CH_NET));
+	close(run_ch(ctx, CH_NET));
+	ctx->ch[CH_NET][ctx->side] = -1;
 	return r;
 }
 
