@@ -28,7 +28,28 @@ cat layering.out
 rm -f layering.out
 [ $bad = 0 ] && echo "layering: ok"
 
-# 2. A build without its Debian packages names `make deps` (a stand-in pkg-config that finds
+# 2. Phase buckets, STYLE.md §6: no subsystem looks for (or emits) another's step kinds. A
+#    subsystem (a file of src/sys, or a folder of it) may name only the kinds whose describer
+#    (steps.def's fifth column) it defines.
+all=$(sed -n 's/^STEP(\([A-Z_]*\),.*/STEP_\1/p' src/plan/steps.def)
+for unit in $(find src/sys -maxdepth 1 -name '*.c' | sort) $(find src/sys -mindepth 1 -type d | sort); do
+	files=$(find "$unit" -name '*.[ch]' | sort)
+	describers=$(grep -ho '^void [a-z_]*_describe(' $files | sed 's/^void //;s/($//' | sort -u)
+	own=$(for d in $describers; do
+		sed -n "s/^STEP(\([A-Z_]*\),.*[ ,]$d,.*/STEP_\1/p" src/plan/steps.def
+	done | sort -u)
+	grep -Hno 'STEP_[A-Z_]*' $files | while IFS=: read -r f n kind; do
+		printf '%s\n' "$all" | grep -qx "$kind" || continue # not a kind (STEP_ATTR_...)
+		printf '%s\n' "$own" | grep -qx "$kind" && continue
+		echo "buckets: $f:$n: names $kind, a step kind of another subsystem"
+	done
+done >buckets.out
+[ -s buckets.out ] && bad=1
+cat buckets.out
+rm -f buckets.out
+[ $bad = 0 ] && echo "buckets: ok"
+
+# 3. A build without its Debian packages names `make deps` (a stand-in pkg-config that finds
 #    nothing, and then a compiler that isn't there).
 for v in PKG_CONFIG=false CC=/nonexistent/cc; do
 	out=$(make -s --no-print-directory "$v" sbx 2>&1)

@@ -263,9 +263,22 @@ void plan_describe_print(const struct step *s, void *out)
 	describe(&k, s);
 }
 
+/* SPEC.md §3: each step is on one side, the parent's or the child's (the sandbox's: the
+ * COMMAND steps too, in the process that becomes the command); the JSON also names the phase. */
 static const char *side_name(enum step_phase p)
 {
-	return p == PHASE_CHILD ? "child" : p == PHASE_PARENT ? "parent" : "prepare";
+	return p == PHASE_PREPARE ? "prepare" : phase_in_child(p) ? "child" : "parent";
+}
+
+static const char *phase_name(enum step_phase p)
+{
+	static const char *const names[_PHASE_MAX] = {
+	    [PHASE_PREPARE] = "prepare",     [PHASE_PARENT] = "parent", [PHASE_BESIDE] = "beside",
+	    [PHASE_ROOT] = "root",	     [PHASE_SETUP] = "setup",	[PHASE_COMMAND] = "command",
+	    [PHASE_SUPERVISE] = "supervise",
+	};
+
+	return names[p];
 }
 
 /* A comment's text: not quoted, but escaped like a value. */
@@ -285,7 +298,7 @@ static void dump_text(const struct plan *plan, FILE *f)
 	for (size_t i = 0; i < plan->n_steps; i++) {
 		const struct step *s = &plan->steps[i];
 
-		fprintf(f, "%3zu %-6s ", i + 1, side_name(plan_step_type(s->kind)->phase));
+		fprintf(f, "%3zu %-6s ", i + 1, side_name(s->phase));
 		plan_describe_print(s, f);
 		if (s->loc.file) {
 			fputs("  # ", f);
@@ -307,8 +320,8 @@ static void dump_json(const struct plan *plan, FILE *f)
 		const struct step *s = &plan->steps[i];
 		struct plan_kv k = {.f = f, .json = true, .first = true};
 
-		fprintf(f, "%s\n  {\"index\": %zu, \"side\": \"%s\", \"step\": ", i ? "," : "",
-			i + 1, side_name(plan_step_type(s->kind)->phase));
+		fprintf(f, "%s\n  {\"index\": %zu, \"side\": \"%s\", \"phase\": \"%s\", \"step\": ",
+			i ? "," : "", i + 1, side_name(s->phase), phase_name(s->phase));
 		json_str(f, plan_step_type(s->kind)->name);
 		if (s->loc.file) {
 			fputs(", \"file\": ", f);

@@ -18,8 +18,8 @@
 #include "util/cleanup.h"
 
 static const struct step_type step_types[] = {
-#define STEP(kind, name, phase, run, describe, hint, beside)                                       \
-	[STEP_##kind] = {name, phase, run, describe, hint, beside},
+#define STEP(kind, name, phase, run, describe, hint)                                               \
+	[STEP_##kind] = {name, phase, run, describe, hint},
 #include "plan/steps.def"
 #undef STEP
 };
@@ -30,33 +30,38 @@ const struct step_type *plan_step_type(enum step_kind kind)
 	return &step_types[kind];
 }
 
+/* The first index at or after @i whose step is not in @phase. */
+static size_t skip_phase(const struct plan *plan, size_t i, enum step_phase phase)
+{
+	while (i < plan->n_steps && plan->steps[i].phase == phase)
+		i++;
+	return i;
+}
+
 int plan_shape(const struct plan *plan, struct plan_shape *ret, struct sbx_err *err)
 {
-	size_t i = 0, n = plan->n_steps;
+	size_t i = skip_phase(plan, 0, PHASE_PREPARE), n = plan->n_steps;
 
-	while (i < n && plan_step_type(plan->steps[i].kind)->phase == PHASE_PREPARE)
-		i++;
-	if (i == n || plan->steps[i].kind != STEP_CLONE)
+	if (i == n || plan->steps[i].kind != STEP_CLONE || plan->steps[i].phase != PHASE_PARENT)
 		return sbx_err_set(err, NULL, -EINVAL,
 				   "internal error: the plan has no clone step");
-	ret->clone = i++;
-	while (i < n && plan_step_type(plan->steps[i].kind)->phase == PHASE_PARENT &&
-	       !plan_step_type(plan->steps[i].kind)->alongside)
-		i++;
-	ret->release = i;
-	while (i < n && plan_step_type(plan->steps[i].kind)->phase == PHASE_PARENT &&
-	       plan_step_type(plan->steps[i].kind)->alongside)
-		i++;
-	ret->first_child = i;
-	while (i < n && plan_step_type(plan->steps[i].kind)->phase == PHASE_CHILD)
-		i++;
-	ret->end_child = i;
-	if (i == ret->first_child || plan->steps[i - 1].kind != STEP_EXEC)
+	ret->clone = i;
+	ret->release = i = skip_phase(plan, i, PHASE_PARENT);
+	ret->first_child = i = skip_phase(plan, i, PHASE_BESIDE);
+	i = skip_phase(plan, i, PHASE_ROOT);
+	ret->command = i = skip_phase(plan, i, PHASE_SETUP);
+	ret->end_child = i = skip_phase(plan, i, PHASE_COMMAND);
+	if (i == ret->command || plan->steps[i - 1].kind != STEP_EXEC)
 		return sbx_err_set(err, NULL, -EINVAL,
-				   "internal error: the child steps do not end in exec");
-	while (i < n && plan_step_type(plan->steps[i].kind)->phase == PHASE_PARENT &&
-	       !plan_step_type(plan->steps[i].kind)->alongside)
-		i++;
+				   "internal error: the command's steps do not end in exec");
+	/* pid 1 starts the command: what follows it runs in the command's process. */
+	for (size_t k = ret->first_child; k < ret->end_child; k++)
+		if ((plan->steps[k].kind == STEP_INIT && k + 1 != ret->command) ||
+		    (plan->steps[k].kind == STEP_EXEC && k + 1 != ret->end_child))
+			return sbx_err_set(err, NULL, -EINVAL,
+					   "internal error: step %zu is out of place in the plan",
+					   k);
+	i = skip_phase(plan, i, PHASE_SUPERVISE);
 	if (i != n)
 		return sbx_err_set(err, NULL, -EINVAL,
 				   "internal error: step %zu is out of place in the plan", i);
@@ -161,12 +166,22 @@ char *plan_printf(struct plan *plan, const char *fmt, ...)
 	return s;
 }
 
-struct step *plan_add(struct plan *plan, enum step_kind kind, const struct sbx_loc *loc)
+static bool same_side(enum step_phase a, enum step_phase b)
 {
-	/* @loc may point into the steps, which the realloc below moves. */
+	return phase_in_child(a) == phase_in_child(b) &&
+	       (a == PHASE_PREPARE) == (b == PHASE_PREPARE);
+}
+
+struct step *plan_add_to(struct plan *plan, enum step_phase phase, enum step_kind kind,
+			 const struct sbx_loc *loc)
+{
+	/* @loc may point into the steps, which the realloc and the move below shift. */
 	struct sbx_loc where = loc ? *loc : (struct sbx_loc){0};
+	size_t at;
 	struct step *s;
 
+	if ((unsigned)phase >= _PHASE_MAX || !same_side(phase, step_types[kind].phase))
+		return NULL;
 	if (plan->n_steps == plan->cap_steps) {
 		size_t cap = plan->cap_steps ? plan->cap_steps * 2 : 32;
 		struct step *v = reallocarray(plan->steps, cap, sizeof(*v));
@@ -176,37 +191,29 @@ struct step *plan_add(struct plan *plan, enum step_kind kind, const struct sbx_l
 		plan->steps = v;
 		plan->cap_steps = cap;
 	}
-	s = &plan->steps[plan->n_steps++];
-	memset(s, 0, sizeof(*s));
-	s->kind = kind;
-	s->loc = where;
-	return s;
-}
-
-struct step *plan_insert(struct plan *plan, size_t at, enum step_kind kind,
-			 const struct sbx_loc *loc)
-{
-	/* @loc may point into the steps (another step's location), which plan_add() moves. */
-	struct sbx_loc where = loc ? *loc : (struct sbx_loc){0};
-	struct step *s;
-
-	if (at > plan->n_steps)
-		return NULL;
-	if (!plan_add(plan, kind, &where))
-		return NULL;
+	/* The end of @phase's bucket; every later bucket moves up by one. */
+	at = plan->phase_end[phase];
 	s = &plan->steps[at];
-	memmove(s + 1, s, (plan->n_steps - 1 - at) * sizeof(*s));
+	memmove(s + 1, s, (plan->n_steps - at) * sizeof(*s));
+	plan->n_steps++;
+	for (int p = phase; p < _PHASE_MAX; p++)
+		plan->phase_end[p]++;
 	memset(s, 0, sizeof(*s));
 	s->kind = kind;
+	s->phase = phase;
 	s->loc = where;
 	return s;
 }
 
-size_t plan_find(const struct plan *plan, size_t from, enum step_kind kind)
+struct step *plan_add(struct plan *plan, enum step_kind kind, const struct sbx_loc *loc)
 {
-	size_t i = from;
+	return plan_add_to(plan, step_types[kind].phase, kind, loc);
+}
 
-	while (i < plan->n_steps && plan->steps[i].kind != kind)
-		i++;
-	return i;
+const struct step *plan_first(const struct plan *plan, enum step_kind kind)
+{
+	for (size_t i = 0; i < plan->n_steps; i++)
+		if (plan->steps[i].kind == kind)
+			return &plan->steps[i];
+	return NULL;
 }

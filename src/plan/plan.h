@@ -13,15 +13,28 @@
 #include "util/err.h"
 #include "util/wait.h"
 
+/* The phases, in the order they run (STYLE.md §7). The plan is one bucket per phase, in this
+ * order; plan_add() appends a step to its kind's bucket. */
 enum step_phase {
-	PHASE_PREPARE, /* parent, before clone() */
-	PHASE_PARENT,  /* parent, after clone(); while the child waits unless "alongside" */
-	PHASE_CHILD,   /* child, between clone() and execve() */
+	PHASE_PREPARE,	 /* parent, before clone() */
+	PHASE_PARENT,	 /* parent, after clone(), while the child waits */
+	PHASE_BESIDE,	 /* parent, once the child is released: helpers running beside it */
+	PHASE_ROOT,	 /* child: building the new root, up to pivot_root */
+	PHASE_SETUP,	 /* child: after pivot_root (names, limits, ids, caps), ends in init */
+	PHASE_COMMAND,	 /* the process that becomes the command: last words, then execve */
+	PHASE_SUPERVISE, /* parent, until the command is gone */
+	_PHASE_MAX,
 };
+
+/* Does a step of phase @p run in the child (the sandbox's side of clone())? */
+static inline bool phase_in_child(enum step_phase p)
+{
+	return p == PHASE_ROOT || p == PHASE_SETUP || p == PHASE_COMMAND;
+}
 
 /* The kinds of step, one per line of steps.def (which says who runs each and what it does). */
 enum step_kind {
-#define STEP(kind, name, phase, run, describe, hint, beside) STEP_##kind,
+#define STEP(kind, name, phase, run, describe, hint) STEP_##kind,
 #include "plan/steps.def"
 #undef STEP
 	_STEP_KIND_MAX,
@@ -70,7 +83,8 @@ struct step_exec {
 
 struct step {
 	enum step_kind kind;
-	struct sbx_loc loc; /* profile line that asked for it; file NULL = built in / CLI */
+	enum step_phase phase; /* its bucket: the kind's phase, or another one on the same side */
+	struct sbx_loc loc;    /* profile line that asked for it; file NULL = built in / CLI */
 	union {
 		struct {
 			unsigned ns;	     /* NS_BIT() set */
@@ -220,7 +234,6 @@ struct step_type {
 	step_run_fn run;
 	step_describe_fn describe;
 	step_hint_fn hint; /* optional */
-	bool alongside;	   /* PHASE_PARENT: runs once the child is released, beside it */
 };
 
 /* Parent or child. This side's end of channel @c, or -1 when it is not open. */
@@ -259,6 +272,10 @@ struct plan {
 	bool has_init;	  /* process_plan_add decided on an init */
 	/* userns_plan_add: the maps leave out the caller's uid or gid */
 	bool caller_unmapped;
+	/* userns_plan_add: setgroups(2) is denied in the namespace */
+	bool setgroups_denied;
+	/* The end of each phase's bucket in steps[] (bucket p is [end[p-1], end[p])). */
+	size_t phase_end[_PHASE_MAX];
 };
 
 /* Parent. An empty plan; NULL on out-of-memory. */
@@ -266,17 +283,20 @@ struct plan *plan_new(void);
 struct plan *plan_free(struct plan *plan);
 void plan_freep(struct plan **plan);
 
-/* Parent. Append a step of @kind at @loc (may be NULL); returns it zeroed but for kind and loc,
- * or NULL on out-of-memory. The pointer is valid until the next plan_add(). */
+/* Parent. Append a step of @kind at @loc (may be NULL) to the end of its phase's bucket; returns
+ * it zeroed but for kind, phase and loc, or NULL on out-of-memory. The pointer is valid until
+ * the next plan_add(). */
 struct step *plan_add(struct plan *plan, enum step_kind kind, const struct sbx_loc *loc);
 
-/* Parent. Insert a step of @kind before index @at (at == n_steps appends); like plan_add()
- * otherwise. Steps after @at move up by one. */
-struct step *plan_insert(struct plan *plan, size_t at, enum step_kind kind,
+/* Parent. Like plan_add(), into the bucket of @phase instead of the kind's own: for a step
+ * whose place depends on the profile (the netns join goes before a sysfs mount). @phase must be
+ * on the kind's side (parent or child); NULL otherwise. */
+struct step *plan_add_to(struct plan *plan, enum step_phase phase, enum step_kind kind,
 			 const struct sbx_loc *loc);
 
-/* Parent. Index of the first step of @kind at or after @from, or n_steps. */
-size_t plan_find(const struct plan *plan, size_t from, enum step_kind kind);
+/* Parent. The first step of @kind in @plan, or NULL: for the executor and tests, never for an
+ * adder (no subsystem looks for another's steps). */
+const struct step *plan_first(const struct plan *plan, enum step_kind kind);
 
 /* Parent. Copies owned by the plan; NULL on out-of-memory. */
 char *plan_strdup(struct plan *plan, const char *s);
@@ -287,13 +307,15 @@ char **plan_strv(struct plan *plan, const char *const *v, size_t n);
 /* printf into a plan-owned string. */
 char *plan_printf(struct plan *plan, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Where the executor's phases start and end in a plan: [PREPARE...] CLONE [PARENT...]
- * [PARENT alongside...] [CHILD... ending in EXEC] [PARENT...]. The child is released (the go
- * byte) before the first alongside step, or before the first CHILD step without one. */
+/* Where the executor's phases start and end in a plan: [PARENT: CLONE ...] [BESIDE...]
+ * [ROOT... SETUP... (INIT last)] [COMMAND... ending in EXEC] [SUPERVISE...], after [PREPARE...].
+ * The child is released (the go byte) before the first BESIDE step; [first_child, end_child)
+ * is the child's, and the steps from @command on run in the process that becomes the command. */
 struct plan_shape {
 	size_t clone;	    /* index of STEP_CLONE */
-	size_t release;	    /* where the child is released */
-	size_t first_child; /* the CHILD steps are [first_child, end_child) */
+	size_t release;	    /* where the child is released: the first BESIDE step */
+	size_t first_child; /* the child's steps are [first_child, end_child) */
+	size_t command;	    /* the first COMMAND step */
 	size_t end_child;
 };
 

@@ -16,16 +16,18 @@
 typedef int (*plan_add_fn)(struct plan *plan, const struct profile *p, const struct sbx_caller *c,
 			   struct sbx_err *err);
 
-/* The order of this table is the order of setup (STYLE.md §6). */
+/* Each adder appends its steps to the buckets of their phases (steps.def); within a phase, this
+ * table's order is the order of setup (STYLE.md §6). */
 static const plan_add_fn plan_adders[] = {
-    userns_plan_add, /* clone, id maps */
-    mount_plan_add,  /* ... ending in pivot_root */
-    /* The network namespace (net.c): its helper starts after the id maps, beside the child;
-     * the child joins it after the mounts, so it is placed once they are known... */
-    net_plan_add, uts_plan_add, env_plan_add, rlimit_plan_add,
-    caps_plan_add,	/* ids, capabilities, no_new_privs */
-    process_plan_add,	/* umask, cwd, init, session, exec, supervise */
-    net_plan_add_ready, /* ...and takes the word that lo is up right before exec */
+    userns_plan_add,	   /* clone, id maps; enter-ids (ROOT) */
+    net_plan_add,	   /* netns helper (BESIDE), join (SETUP or ROOT), wait for lo (COMMAND) */
+    mount_plan_add,	   /* the root, ending in pivot_root (ROOT) */
+    uts_plan_add,	   /* hostname, domainname (SETUP) */
+    env_plan_add,	   /* the command's environment (no step) */
+    rlimit_plan_add,	   /* rlimits (SETUP) */
+    caps_plan_add,	   /* ids, capabilities, no_new_privs (SETUP) */
+    process_plan_add,	   /* umask, cwd, init (SETUP); session or terminal (COMMAND); supervise */
+    process_plan_add_exec, /* exec: the last of COMMAND */
 };
 
 static bool has_mount_type(const struct profile *p, enum mount_type t)

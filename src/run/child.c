@@ -123,7 +123,7 @@ _Noreturn void child_run_steps(struct run_ctx *ctx, size_t from)
 		uint64_t start;
 		int r;
 
-		if (t->phase != PHASE_CHILD)
+		if (!phase_in_child(s->phase))
 			continue;
 		ctx->index = i;
 		if (ctx->progress) /* for the parent's message if this step outlasts the setup */

@@ -54,9 +54,8 @@ static int channels_open(struct run_ctx *ctx, const struct plan *plan, struct sb
 	    [CH_SYNC] = {false, true}, [CH_REPORT] = {false, false}, [CH_TTY] = {true, false},
 	    [CH_NET] = {true, false},  [CH_STATUS] = {false, false},
 	};
-	bool wanted[_CH_MAX] = {true, true, true,
-				plan_find(plan, 0, STEP_NETNS_CREATE) < plan->n_steps,
-				plan_find(plan, 0, STEP_INIT) < plan->n_steps};
+	bool wanted[_CH_MAX] = {true, true, true, plan_first(plan, STEP_NETNS_CREATE) != NULL,
+				plan_first(plan, STEP_INIT) != NULL};
 
 	for (int c = 0; c < _CH_MAX; c++) {
 		int fds[2];
@@ -120,13 +119,6 @@ static uint64_t now_usec(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
-
-static enum step_phase phase_of(const struct plan *plan, size_t i)
-{
-	return plan_step_type(plan->steps[i].kind)->phase;
-}
-
-/* PREPARE..., CLONE, PARENT..., CHILD... ending in EXEC, PARENT... (supervision). */
 
 /* The whole description, however long: the log is for finding out what happened. */
 static void log_step(const struct run_ctx *ctx, size_t i, const char *side, uint64_t usec)
@@ -287,13 +279,6 @@ static int child_died(struct run_ctx *ctx, size_t next)
 	return sbx_err_set(ctx->err, &s->loc, -EIO, "%s%s", what, tail);
 }
 
-static size_t next_child_step(const struct plan *plan, size_t i, const struct plan_shape *sh)
-{
-	while (++i < sh->end_child && phase_of(plan, i) != PHASE_CHILD)
-		;
-	return i;
-}
-
 /* Follows the child's reports until EOF. 0 when execve() succeeded, else what exec_run()
  * returns (an error, or 126/127); the child is reaped in that case. @released: the go byte
  * reached the child (else it died before, and EOF can't mean success). */
@@ -308,8 +293,7 @@ static int follow_child(struct run_ctx *ctx, int fd, const struct plan_shape *sh
 	while ((r = read_report(fd, &rec, &ctx->guard)) > 0) {
 		bool early = rec.step == sh->clone; /* before the first step ran */
 
-		if (!early && (rec.step >= sh->end_child || rec.step < sh->first_child ||
-			       phase_of(plan, rec.step) != PHASE_CHILD)) {
+		if (!early && (rec.step >= sh->end_child || rec.step < sh->first_child)) {
 			end_child(ctx, NULL);
 			return sbx_err_set(ctx->err, NULL, -EPROTO,
 					   "internal error: bad report from the sandbox");
@@ -318,7 +302,7 @@ static int follow_child(struct run_ctx *ctx, int fd, const struct plan_shape *sh
 			return child_failed(ctx, &rec);
 		last = now_usec();
 		log_step(ctx, rec.step, "child", rec.usec);
-		next = next_child_step(plan, rec.step, sh);
+		next = rec.step + 1;
 	}
 	if (r == -EINTR || r == -ETIMEDOUT)
 		return r; /* the caller says why; the guards kill the child */
@@ -364,9 +348,7 @@ static int finish(struct run_ctx *ctx, const struct plan_shape *sh)
 /* The supervise step carries the time limit and the setup timeout. */
 static const struct step *supervise_step(const struct plan *plan)
 {
-	size_t i = plan_find(plan, 0, STEP_SUPERVISE);
-
-	return i < plan->n_steps ? &plan->steps[i] : NULL;
+	return plan_first(plan, STEP_SUPERVISE);
 }
 
 /* process.time_limit counts from clone(), so a setup that hangs counts against it too: the

@@ -11,15 +11,6 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-/* userns.c has already decided whether setgroups(2) is denied in the namespace. */
-static bool setgroups_denied(const struct plan *plan)
-{
-	for (size_t i = 0; i < plan->n_steps; i++)
-		if (plan->steps[i].kind == STEP_SETGROUPS_DENY)
-			return true;
-	return false;
-}
-
 int caps_plan_add(struct plan *plan, const struct profile *p, const struct sbx_caller *c,
 		  struct sbx_err *err)
 {
@@ -30,7 +21,7 @@ int caps_plan_add(struct plan *plan, const struct profile *p, const struct sbx_c
 		return sbx_err_set(err, NULL, -ENOMEM, "out of memory");
 	s->ids.uid = p->user.uid_set ? p->user.uid : c->uid;
 	s->ids.gid = p->user.gid_set ? p->user.gid : c->gid;
-	s->ids.set_groups = !setgroups_denied(plan);
+	s->ids.set_groups = !plan->setgroups_denied; /* userns.c decided it */
 
 	s = plan_add(plan, STEP_CAPS, p->security.caps_loc.file ? &p->security.caps_loc : NULL);
 	if (!s)

@@ -129,13 +129,15 @@ static int exec_paths(struct plan *plan, const char *name, const char ***ret, si
 	return 0;
 }
 
-static int add_exec(struct plan *plan, const struct sbx_caller *c, struct sbx_err *err)
+int process_plan_add_exec(struct plan *plan, const struct profile *p, const struct sbx_caller *c,
+			  struct sbx_err *err)
 {
 	const char **paths = NULL;
 	char **envp = plan->envp;
 	size_t argc = 0;
 	struct step *s;
 
+	(void)p;
 	while (c->argv && c->argv[argc])
 		argc++;
 	if (argc == 0)
@@ -208,9 +210,6 @@ int process_plan_add(struct plan *plan, const struct profile *p, const struct sb
 			return oom(err);
 		s->pipes.fds = pipes;
 	}
-	r = add_exec(plan, c, err);
-	if (r < 0)
-		return r;
 	s = plan_add(plan, STEP_SUPERVISE,
 		     p->process.time_limit_loc.file ? &p->process.time_limit_loc : NULL);
 	if (!s)

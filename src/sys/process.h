@@ -18,8 +18,13 @@ struct init_report {
 	int32_t value;
 };
 
+/* Parent. umask, cwd, die-with-parent and init (SETUP), the session or terminal (COMMAND) and
+ * supervision (SUPERVISE). */
 int process_plan_add(struct plan *plan, const struct profile *p, const struct sbx_caller *c,
-		     struct sbx_err *err);				    /* parent */
+		     struct sbx_err *err);
+/* Parent. The exec step, the command's last: its adder runs after every other COMMAND step's. */
+int process_plan_add_exec(struct plan *plan, const struct profile *p, const struct sbx_caller *c,
+			  struct sbx_err *err);
 int process_run_umask(const struct step *s, struct run_ctx *ctx);	    /* child */
 int process_run_chdir(const struct step *s, struct run_ctx *ctx);	    /* child */
 int process_run_die_with_parent(const struct step *s, struct run_ctx *ctx); /* child */

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -487,12 +488,11 @@ static int add_enter_ids(struct plan *plan, const struct map_kind *uk, const str
 	if (maps_outside(um, c->uid) && maps_outside(gm, c->gid))
 		return 0;
 	plan->caller_unmapped = true; /* net.c: a helper running as the caller can't follow */
-	s = plan_add(plan, STEP_SET_IDS, uk->run_as_loc ? uk->run_as_loc : um->lines[0].loc);
+	s = plan_add(plan, STEP_ENTER_IDS, uk->run_as_loc ? uk->run_as_loc : um->lines[0].loc);
 	if (!s)
 		return sbx_err_set(err, NULL, -ENOMEM, "out of memory");
 	s->ids.uid = uk->run_as;
 	s->ids.gid = gk->run_as;
-	s->ids.set_groups = false;
 	return 0;
 }
 
@@ -522,9 +522,11 @@ static int add_map_steps(struct plan *plan, const struct profile *p, const struc
 		 * denied, so that dropping a group can't be undone from inside. Root may
 		 * allow it, but with a single mapped gid there is nothing safe to set, so it
 		 * is denied too (SPEC.md: denied unless a range map makes it safe). */
-		if ((c->uid != 0 || is_single_id(gm)) &&
-		    !plan_add(plan, STEP_SETGROUPS_DENY, gm->lines[0].loc))
-			return -ENOMEM;
+		if (c->uid != 0 || is_single_id(gm)) {
+			if (!plan_add(plan, STEP_SETGROUPS_DENY, gm->lines[0].loc))
+				return -ENOMEM;
+			plan->setgroups_denied = true; /* caps.c: no setgroups(2) inside */
+		}
 		r = add_write_step(plan, &gk, gm, err);
 	}
 	if (r < 0)
@@ -764,9 +766,29 @@ void userns_describe(const struct step *s, struct plan_kv *k)
 		plan_kv_str(k, "file", s->idmap.file);
 		describe_idmap_text(k, s->idmap.text);
 		break;
+	case STEP_ENTER_IDS:
+		plan_kv_num(k, "uid", s->ids.uid);
+		plan_kv_num(k, "gid", s->ids.gid);
+		plan_kv_str(k, "caps", "kept");
+		break;
 	default: /* STEP_IDMAP_HELPER */
 		plan_kv_str(k, "prog", s->helper.prog);
 		plan_kv_list(k, "map", s->helper.args, strv_len(s->helper.args));
 		break;
 	}
+}
+
+#include "util/child-safe.h"
+
+int userns_run_enter_ids(const struct step *s, struct run_ctx *ctx)
+{
+	(void)ctx;
+	/* Keep the capabilities across the uid change: the child still builds the root. */
+	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+		return -errno;
+	if (setresgid(s->ids.gid, s->ids.gid, s->ids.gid) < 0)
+		return -errno;
+	if (setresuid(s->ids.uid, s->ids.uid, s->ids.uid) < 0)
+		return -errno;
+	return 0;
 }

@@ -13,8 +13,7 @@
 #include "util/cleanup.h"
 
 /* Every line of steps.def is complete: a unique name, a runner, a describer (here run on a
- * zeroed step of its kind, which it must survive), and the beside-the-child flag only on
- * parent steps. */
+ * zeroed step of its kind, which it must survive) and a phase a step can run in. */
 static void test_every_row_has_name_and_runner(void **state)
 {
 	(void)state;
@@ -27,15 +26,18 @@ static void test_every_row_has_name_and_runner(void **state)
 		assert_true(t->name[0] != '\0');
 		assert_non_null(t->run);
 		assert_non_null(t->describe);
-		assert_true(!t->alongside || t->phase == PHASE_PARENT);
+		assert_true(t->phase > PHASE_PREPARE && t->phase < _PHASE_MAX);
 		plan_describe(&s, text, sizeof(text));
 		assert_memory_equal(text, t->name, strlen(t->name));
 		for (int j = 0; j < k; j++)
 			assert_string_not_equal(t->name, plan_step_type(j)->name);
 	}
 	assert_int_equal(plan_step_type(STEP_CLONE)->phase, PHASE_PARENT);
-	assert_int_equal(plan_step_type(STEP_EXEC)->phase, PHASE_CHILD);
-	assert_int_equal(plan_step_type(STEP_SUPERVISE)->phase, PHASE_PARENT);
+	assert_int_equal(plan_step_type(STEP_NETNS_CREATE)->phase, PHASE_BESIDE);
+	assert_int_equal(plan_step_type(STEP_MOUNT_PIVOT)->phase, PHASE_ROOT);
+	assert_int_equal(plan_step_type(STEP_INIT)->phase, PHASE_SETUP);
+	assert_int_equal(plan_step_type(STEP_EXEC)->phase, PHASE_COMMAND);
+	assert_int_equal(plan_step_type(STEP_SUPERVISE)->phase, PHASE_SUPERVISE);
 }
 
 static void test_add_keeps_order_and_loc(void **state)
@@ -401,83 +403,109 @@ static void test_long_values_whole(void **state)
 	assert_non_null(strstr(json, "99 100099 1\""));
 }
 
+/* A plan written step by step, bypassing the buckets: how a compiler bug would look. */
+static void put(struct plan *plan, enum step_kind kind)
+{
+	struct step *s = plan_add(plan, STEP_CHDIR, NULL); /* grows the array */
+
+	assert_non_null(s);
+	s = &plan->steps[plan->n_steps - 1];
+	s->kind = kind;
+	s->phase = plan_step_type(kind)->phase;
+}
+
 static void test_shape(void **state)
 {
 	_cleanup_(plan_freep) struct plan *plan = sample_plan();
-	_cleanup_(plan_freep) struct plan *bad = plan_new();
 	struct plan_shape sh = {0};
 	struct sbx_err err = {0};
+	static const struct {
+		enum step_kind kinds[6];
+		size_t n;
+	} bad[] = {
+	    {{STEP_CHDIR, STEP_EXEC}, 2},			      /* no clone */
+	    {{STEP_CLONE, STEP_CHDIR}, 2},			      /* no exec */
+	    {{STEP_CLONE, STEP_EXEC, STEP_CHDIR}, 3},		      /* a SETUP step after exec */
+	    {{STEP_CLONE, STEP_EXEC, STEP_SUPERVISE, STEP_UMASK}, 4}, /* a child step at the end */
+	    {{STEP_CLONE, STEP_NETNS_CREATE, STEP_IDMAP_WRITE, STEP_EXEC}, 4}, /* beside first */
+	    {{STEP_CLONE, STEP_INIT, STEP_CHDIR, STEP_EXEC}, 4}, /* init not last of SETUP */
+	    {{STEP_CLONE, STEP_EXEC, STEP_EXEC}, 3},		 /* exec not last */
+	};
 
 	(void)state;
 	/* clone, idmap (parent), mount-file, exec (child), supervise (parent) */
 	assert_int_equal(plan_shape(plan, &sh, &err), 0);
 	assert_int_equal(sh.clone, 0);
 	assert_int_equal(sh.first_child, 2);
+	assert_int_equal(sh.command, 3);
 	assert_int_equal(sh.end_child, 4);
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		_cleanup_(plan_freep) struct plan *b = plan_new();
 
-	assert_int_equal(plan_shape(bad, &sh, &err), -EINVAL); /* no clone */
-	plan_add(bad, STEP_CLONE, NULL);
-	plan_add(bad, STEP_CHDIR, NULL);
-	assert_int_equal(plan_shape(bad, &sh, &err), -EINVAL); /* child steps don't end in exec */
-	plan_add(bad, STEP_EXEC, NULL);
-	assert_int_equal(plan_shape(bad, &sh, &err), 0);
-	plan_add(bad, STEP_SUPERVISE, NULL);
-	plan_add(bad, STEP_UMASK, NULL);
-	assert_int_equal(plan_shape(bad, &sh, &err), -EINVAL); /* a child step after supervise */
-	assert_int_equal(err.n, 3);
+		for (size_t k = 0; k < bad[i].n; k++)
+			put(b, bad[i].kinds[k]);
+		assert_int_equal(plan_shape(b, &sh, &err), -EINVAL);
+	}
+	assert_int_equal(err.n, ARRAY_SIZE(bad));
 }
 
-/* A parent step marked alongside (the netns helper) runs once the child is released: the
- * release point is before it, and it must be the last of the parent's steps. */
-static void test_shape_alongside(void **state)
+/* plan_add() puts each step in its phase's bucket, whatever order the adders run in, and keeps
+ * the adders' order within a bucket; the shape follows the buckets. */
+static void test_buckets(void **state)
 {
 	_cleanup_(plan_freep) struct plan *plan = plan_new();
-	_cleanup_(plan_freep) struct plan *bad = plan_new();
-	const enum step_kind good_kinds[] = {STEP_CLONE, STEP_IDMAP_WRITE, STEP_NETNS_CREATE,
-					     STEP_CHDIR, STEP_EXEC,	   STEP_SUPERVISE};
-	const enum step_kind bad_kinds[] = {STEP_CLONE, STEP_NETNS_CREATE, STEP_IDMAP_WRITE,
-					    STEP_CHDIR, STEP_EXEC};
+	const enum step_kind added[] = {STEP_SUPERVISE,	  STEP_EXEC,	     STEP_NETNS_READY,
+					STEP_INIT,	  STEP_NETNS_CREATE, STEP_HOSTNAME,
+					STEP_MOUNT_BIND,  STEP_IDMAP_WRITE,  STEP_CLONE,
+					STEP_MOUNT_PIVOT, STEP_SESSION};
+	const enum step_kind want[] = {STEP_IDMAP_WRITE, STEP_CLONE,	   STEP_NETNS_CREATE,
+				       STEP_MOUNT_BIND,	 STEP_MOUNT_PIVOT, STEP_INIT,
+				       STEP_HOSTNAME,	 STEP_EXEC,	   STEP_NETNS_READY,
+				       STEP_SESSION,	 STEP_SUPERVISE};
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(added); i++)
+		assert_non_null(plan_add(plan, added[i], &(struct sbx_loc){"t.cfg", (unsigned)i}));
+	assert_int_equal(plan->n_steps, ARRAY_SIZE(want));
+	for (size_t i = 0; i < ARRAY_SIZE(want); i++) {
+		assert_int_equal(plan->steps[i].kind, want[i]);
+		assert_int_equal(plan->steps[i].phase, plan_step_type(want[i])->phase);
+	}
+	/* Each step kept its own location through the moves. */
+	assert_int_equal(plan_first(plan, STEP_CLONE)->loc.line, 8);
+	assert_int_equal(plan_first(plan, STEP_SUPERVISE)->loc.line, 0);
+	assert_null(plan_first(plan, STEP_TTY));
+}
+
+/* plan_add_to() moves a step to another bucket on its own side, never across sides. */
+static void test_add_to_other_phase(void **state)
+{
+	_cleanup_(plan_freep) struct plan *plan = plan_new();
 	struct plan_shape sh = {0};
 	struct sbx_err err = {0};
 
 	(void)state;
-	assert_true(plan_step_type(STEP_NETNS_CREATE)->alongside);
-	assert_false(plan_step_type(STEP_IDMAP_WRITE)->alongside);
-	for (size_t i = 0; i < ARRAY_SIZE(good_kinds); i++)
-		plan_add(plan, good_kinds[i], NULL);
+	assert_non_null(plan_add(plan, STEP_CLONE, NULL));
+	assert_non_null(plan_add(plan, STEP_NETNS_CREATE, NULL));
+	assert_non_null(plan_add(plan, STEP_MOUNT_PRIVATE, NULL));
+	assert_non_null(plan_add_to(plan, PHASE_ROOT, STEP_NETNS_JOIN, NULL));
+	assert_non_null(plan_add(plan, STEP_MOUNT_PIVOT, NULL));
+	assert_non_null(plan_add(plan, STEP_EXEC, NULL));
+	assert_null(plan_add_to(plan, PHASE_PARENT, STEP_NETNS_JOIN, NULL));   /* child's */
+	assert_null(plan_add_to(plan, PHASE_COMMAND, STEP_IDMAP_WRITE, NULL)); /* parent's */
+	assert_null(plan_add_to(plan, _PHASE_MAX, STEP_CHDIR, NULL));
+	assert_int_equal(plan->n_steps, 6);
+	assert_int_equal(plan->steps[3].kind, STEP_NETNS_JOIN);
+	assert_int_equal(plan->steps[3].phase, PHASE_ROOT);
 	assert_int_equal(plan_shape(plan, &sh, &err), 0);
-	assert_int_equal(sh.release, 2);
-	assert_int_equal(sh.first_child, 3);
-	assert_int_equal(sh.end_child, 5);
-	for (size_t i = 0; i < ARRAY_SIZE(bad_kinds); i++)
-		plan_add(bad, bad_kinds[i], NULL);
-	assert_int_equal(plan_shape(bad, &sh, &err), -EINVAL);
+	assert_int_equal(sh.release, 1);
+	assert_int_equal(sh.first_child, 2);
+	assert_int_equal(sh.command, 5);
+	assert_int_equal(sh.end_child, 6);
 }
 
-/* plan_insert() shifts the steps after it; plan_find() finds the first of a kind. */
-static void test_insert_and_find(void **state)
-{
-	_cleanup_(plan_freep) struct plan *plan = plan_new();
-	const struct sbx_loc loc = {"t.cfg", 9};
-
-	(void)state;
-	plan_add(plan, STEP_CLONE, NULL);
-	plan_add(plan, STEP_EXEC, NULL);
-	assert_non_null(plan_insert(plan, 1, STEP_CHDIR, &loc));
-	assert_non_null(plan_insert(plan, 3, STEP_SUPERVISE, NULL)); /* at the end: appends */
-	assert_null(plan_insert(plan, 9, STEP_UMASK, NULL));	     /* past the end */
-	assert_int_equal(plan->n_steps, 4);
-	assert_int_equal(plan->steps[0].kind, STEP_CLONE);
-	assert_int_equal(plan->steps[1].kind, STEP_CHDIR);
-	assert_int_equal(plan->steps[1].loc.line, 9);
-	assert_int_equal(plan->steps[2].kind, STEP_EXEC);
-	assert_int_equal(plan->steps[3].kind, STEP_SUPERVISE);
-	assert_int_equal(plan_find(plan, 0, STEP_EXEC), 2);
-	assert_int_equal(plan_find(plan, 3, STEP_EXEC), 4); /* none from there: n_steps */
-}
-
-/* A step's own location may be passed for a new step even when the array must grow (the
- * netns-ready step takes netns-join's line): it is read before the steps move. */
+/* A step's own location may be passed for a new step even when the array must grow: it is
+ * read before the steps move. */
 static void test_loc_from_a_step_survives_growth(void **state)
 {
 	_cleanup_(plan_freep) struct plan *plan = plan_new();
@@ -488,7 +516,7 @@ static void test_loc_from_a_step_survives_growth(void **state)
 		s = plan_add(plan, STEP_CHDIR, &(struct sbx_loc){"t.cfg", (unsigned)plan->n_steps});
 		assert_non_null(s);
 	}
-	s = plan_insert(plan, 0, STEP_UMASK, &plan->steps[plan->n_steps - 1].loc);
+	s = plan_add(plan, STEP_CLONE, &plan->steps[plan->n_steps - 1].loc); /* goes first */
 	assert_non_null(s);
 	assert_int_equal(s->loc.line, plan->n_steps - 2);
 	assert_string_equal(s->loc.file, "t.cfg");
@@ -500,8 +528,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_every_row_has_name_and_runner),
-	    cmocka_unit_test(test_shape_alongside),
-	    cmocka_unit_test(test_insert_and_find),
+	    cmocka_unit_test(test_buckets),
+	    cmocka_unit_test(test_add_to_other_phase),
 	    cmocka_unit_test(test_loc_from_a_step_survives_growth),
 	    cmocka_unit_test(test_add_keeps_order_and_loc),
 	    cmocka_unit_test(test_owned_copies),

@@ -173,12 +173,25 @@ static void test_host_network_drops_net_ns(void **state)
 	}
 }
 
+/* The index of the first step of @kind, or n_steps. */
+static size_t index_of(const struct plan *plan, enum step_kind kind)
+{
+	size_t i = 0;
+
+	while (i < plan->n_steps && plan->steps[i].kind != kind)
+		i++;
+	return i;
+}
+
+/* The index of the one step of @kind. */
 static size_t find(const struct plan *plan, enum step_kind kind)
 {
-	size_t at = plan_find(plan, 0, kind);
+	size_t at = index_of(plan, kind), n = 0;
 
 	assert_true(at < plan->n_steps);
-	assert_int_equal(plan_find(plan, at + 1, kind), plan->n_steps); /* only one */
+	for (size_t i = 0; i < plan->n_steps; i++)
+		n += plan->steps[i].kind == kind;
+	assert_int_equal(n, 1);
 	return at;
 }
 
@@ -200,20 +213,23 @@ static void test_netns_made_beside_the_child(void **state)
 	assert_true(plan->steps[create].netlink.enter_userns);
 	assert_non_null(plan->steps[create].netlink.msg);
 	assert_int_equal(plan->steps[create].loc.line, 1);
-	/* Last of the parent's steps before the child's first. */
-	assert_int_equal(plan_step_type(plan->steps[create + 1].kind)->phase, PHASE_CHILD);
+	/* Beside the child: once the parent's steps are done, before the child's first. */
+	assert_int_equal(plan->steps[create].phase, PHASE_BESIDE);
+	assert_true(phase_in_child(plan->steps[create + 1].phase));
 	for (size_t i = 1; i < create; i++)
-		assert_int_equal(plan_step_type(plan->steps[i].kind)->phase, PHASE_PARENT);
-	assert_true(plan_find(plan, 0, STEP_IDMAP_WRITE) < create);
+		assert_int_equal(plan->steps[i].phase, PHASE_PARENT);
+	assert_true(index_of(plan, STEP_IDMAP_WRITE) < create);
 	/* After every mount and pivot_root, before anything else. */
 	assert_int_equal(plan->steps[join - 1].kind, STEP_MOUNT_PIVOT);
-	assert_int_equal(plan_step_type(plan->steps[join + 1].kind)->phase, PHASE_CHILD);
-	/* The word that lo is up is taken last, right before exec. */
-	assert_int_equal(plan->steps[find(plan, STEP_NETNS_READY) + 1].kind, STEP_EXEC);
+	assert_int_equal(plan->steps[join].phase, PHASE_SETUP);
+	/* The word that lo is up is taken in the command's process, after init started it. */
+	assert_int_equal(plan->steps[find(plan, STEP_NETNS_READY)].phase, PHASE_COMMAND);
+	assert_int_equal(plan->steps[find(plan, STEP_NETNS_READY) - 1].kind, STEP_INIT);
+	assert_true(find(plan, STEP_EXEC) > find(plan, STEP_NETNS_READY));
 	assert_int_equal(plan->steps[find(plan, STEP_NETNS_READY)].loc.line, 1);
 }
 
-/* sysfs shows the mounter's network namespace: the join comes before it. */
+/* sysfs shows the mounter's network namespace: the join comes before the root is built. */
 static void test_netns_joined_before_sysfs(void **state)
 {
 	_cleanup_(plan_freep) struct plan *plan = NULL;
@@ -227,9 +243,10 @@ static void test_netns_joined_before_sysfs(void **state)
 				 1000, &plan, &err),
 			 0);
 	join = find(plan, STEP_NETNS_JOIN);
-	assert_int_equal(plan->steps[join + 1].kind, STEP_MOUNT_SYSFS);
-	assert_int_equal(plan->steps[join - 1].kind, STEP_MOUNT_TMPFS);
-	assert_string_equal(plan->steps[join - 1].mnt.dst, "/a");
+	assert_int_equal(plan->steps[join].phase, PHASE_ROOT);
+	assert_int_equal(plan->steps[join - 1].kind, STEP_NETNS_CREATE);
+	assert_int_equal(plan->steps[join + 1].kind, STEP_MOUNT_PRIVATE);
+	assert_true(join < find(plan, STEP_MOUNT_SYSFS));
 }
 
 /* Root without a user namespace: the helper makes the namespace where it is. */
@@ -262,12 +279,12 @@ static void test_netns_made_by_child_when_caller_unmapped(void **state)
 	(void)state;
 	assert_int_equal(compile(text, 1000, &plan, &err), 0);
 	assert_true(plan->caller_unmapped);
-	assert_int_equal(plan_find(plan, 0, STEP_NETNS_CREATE), plan->n_steps);
-	assert_int_equal(plan_find(plan, 0, STEP_NETNS_JOIN), plan->n_steps);
-	assert_int_equal(plan_find(plan, 0, STEP_NETNS_READY), plan->n_steps);
+	assert_null(plan_first(plan, STEP_NETNS_CREATE));
+	assert_null(plan_first(plan, STEP_NETNS_JOIN));
+	assert_null(plan_first(plan, STEP_NETNS_READY));
 	at = find(plan, STEP_NETNS_UNSHARE);
 	s = &plan->steps[at];
-	assert_int_equal(plan_step_type(s->kind)->phase, PHASE_CHILD);
+	assert_int_equal(s->phase, PHASE_SETUP);
 	assert_int_equal(plan->steps[at - 1].kind, STEP_MOUNT_PIVOT);
 	assert_non_null(s->netlink.msg);
 	assert_true(s->netlink.len > 0);
@@ -276,7 +293,7 @@ static void test_netns_made_by_child_when_caller_unmapped(void **state)
 	assert_false(plan->steps[0].clone.flags & CLONE_NEWNET);
 	/* After the early switch of ids, before the ids and capabilities change for good. */
 	assert_true(find(plan, STEP_CAPS) > at);
-	assert_true(plan_find(plan, 0, STEP_SET_IDS) < at);
+	assert_true(find(plan, STEP_ENTER_IDS) < at);
 	assert_non_null(strstr(plan_step_type(STEP_NETNS_UNSHARE)->hint(s, -ENOSPC),
 			       "user.max_net_namespaces"));
 	plan = plan_free(plan);
@@ -292,10 +309,10 @@ static void test_netns_made_by_child_when_caller_unmapped(void **state)
 	assert_false(plan->caller_unmapped);
 	find(plan, STEP_NETNS_CREATE);
 	find(plan, STEP_NETNS_JOIN);
-	assert_int_equal(plan_find(plan, 0, STEP_NETNS_UNSHARE), plan->n_steps);
+	assert_null(plan_first(plan, STEP_NETNS_UNSHARE));
 	plan = plan_free(plan);
 
-	/* Before a sysfs mount, like the join. */
+	/* Before the root is built when it mounts sysfs, like the join; after the switch. */
 	assert_int_equal(
 	    compile("user = { uid = 0; gid = 0;\n"
 		    "  uid_map = ( { inside = 0; outside = \"subuid\"; count = 1000; } );\n"
@@ -303,7 +320,10 @@ static void test_netns_made_by_child_when_caller_unmapped(void **state)
 		    "filesystem = { mounts = ( { type = \"sysfs\"; dst = \"/sys\"; } ); };\n",
 		    1000, &plan, &err),
 	    0);
-	assert_int_equal(plan->steps[find(plan, STEP_NETNS_UNSHARE) + 1].kind, STEP_MOUNT_SYSFS);
+	at = find(plan, STEP_NETNS_UNSHARE);
+	assert_int_equal(plan->steps[at].phase, PHASE_ROOT);
+	assert_int_equal(plan->steps[at - 1].kind, STEP_ENTER_IDS);
+	assert_int_equal(plan->steps[at + 1].kind, STEP_MOUNT_PRIVATE);
 }
 
 /* Root's helper can enter any user namespace (CAP_SYS_ADMIN over all, CAP_SYS_PTRACE): its
@@ -318,34 +338,26 @@ static void test_netns_root_unmapped_keeps_helper(void **state)
 	assert_true(plan->caller_unmapped);
 	assert_true(plan->steps[find(plan, STEP_NETNS_CREATE)].netlink.enter_userns);
 	find(plan, STEP_NETNS_JOIN);
-	assert_int_equal(plan_find(plan, 0, STEP_NETNS_UNSHARE), plan->n_steps);
+	assert_null(plan_first(plan, STEP_NETNS_UNSHARE));
 }
 
-/* The setup section a step belongs to (STYLE.md §6 order): sections never go backwards. */
-static int section(enum step_kind k)
-{
-	if (k <= STEP_IDMAP_HELPER)
-		return 0;
-	if (k == STEP_NETNS_CREATE)
-		return 1; /* the parent's last step */
-	if (k == STEP_NETNS_READY)
-		return 6 + (int)(STEP_EXEC - STEP_UMASK); /* right before exec */
-	if (k <= STEP_MOUNT_PIVOT) /* the join comes right after the mounts */
-		return 2;
-	if (k <= STEP_DOMAINNAME)
-		return 3;
-	if (k == STEP_RLIMIT)
-		return 4;
-	if (k <= STEP_NO_NEW_PRIVS)
-		return 5;
-	return 6 + (int)(k - STEP_UMASK); /* process steps keep their declared order */
-}
-
+/* The plan is the phases' buckets in order, and within each the order of policy.c's adders
+ * (STYLE.md §6): the whole plan of a profile that touches each of them. */
 static void test_plan_order(void **state)
 {
 	_cleanup_(plan_freep) struct plan *plan = NULL;
 	struct sbx_err err = {0};
-	int last = 0;
+	static const enum step_kind want[] = {
+	    STEP_CLONE,	       STEP_IDMAP_WRITE,  STEP_SETGROUPS_DENY,
+	    STEP_IDMAP_WRITE,  STEP_NETNS_CREATE, STEP_MOUNT_PRIVATE,
+	    STEP_MOUNT_STAGE,  STEP_MOUNT_ROOT,	  STEP_MOUNT_TMPFS,
+	    STEP_MOUNT_PIVOT,  STEP_NETNS_JOIN,	  STEP_HOSTNAME,
+	    STEP_RLIMIT,       STEP_SET_IDS,	  STEP_CAPS,
+	    STEP_NO_NEW_PRIVS, STEP_CHDIR,	  STEP_DIE_WITH_PARENT,
+	    STEP_INIT,	       STEP_NETNS_READY,  STEP_SESSION,
+	    STEP_EXEC,	       STEP_SUPERVISE,
+	};
+	enum step_phase last = PHASE_PREPARE;
 
 	(void)state;
 	assert_int_equal(
@@ -355,11 +367,15 @@ static void test_plan_order(void **state)
 		    1000, &plan, &err),
 	    0);
 	for (size_t i = 0; i < plan->n_steps; i++) {
-		assert_true(section(plan->steps[i].kind) >= last);
-		last = section(plan->steps[i].kind);
+		assert_true(plan->steps[i].phase >= last);
+		last = plan->steps[i].phase;
 	}
-	assert_int_equal(plan->steps[plan->n_steps - 1].kind, STEP_SUPERVISE);
-	assert_int_equal(plan->steps[plan->n_steps - 2].kind, STEP_EXEC);
+	for (size_t i = 0; i < plan->n_steps && i < ARRAY_SIZE(want); i++)
+		if (plan->steps[i].kind != want[i])
+			fail_msg("step %zu is %s, not %s", i + 1,
+				 plan_step_type(plan->steps[i].kind)->name,
+				 plan_step_type(want[i])->name);
+	assert_int_equal(plan->n_steps, ARRAY_SIZE(want));
 }
 
 static void test_env_clear_keep_set(void **state)
@@ -436,15 +452,15 @@ static void test_unmapped_caller_enters_ids_first(void **state)
 	assert_int_equal(compile(text, 0, &plan, &err), 0);
 	/* clone, uid_map, gid_map, netns-create, then the early switch before any mount. */
 	assert_int_equal(plan->steps[3].kind, STEP_NETNS_CREATE);
-	assert_int_equal(plan->steps[4].kind, STEP_SET_IDS);
+	assert_int_equal(plan->steps[4].kind, STEP_ENTER_IDS);
 	assert_int_equal(plan->steps[4].ids.uid, 0);
-	assert_false(plan->steps[4].ids.set_groups);
-	assert_int_equal(plan_step_type(plan->steps[5].kind)->phase, PHASE_CHILD);
+	assert_int_equal(plan->steps[4].phase, PHASE_ROOT);
+	assert_int_equal(plan->steps[5].kind, STEP_MOUNT_PRIVATE);
 	plan = plan_free(plan);
 
 	/* The default self map needs no early switch. */
 	assert_int_equal(compile("user = { uid = 0; };\n", 1000, &plan, &err), 0);
-	assert_int_not_equal(plan->steps[5].kind, STEP_SET_IDS);
+	assert_null(plan_first(plan, STEP_ENTER_IDS));
 }
 
 int main(void)

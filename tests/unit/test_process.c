@@ -50,6 +50,8 @@ static int compile(const struct profile *p, const struct sbx_caller *c, struct p
 
 	assert_non_null(plan);
 	r = process_plan_add(plan, p, c, err);
+	if (process_plan_add_exec(plan, p, c, err) < 0 && r == 0)
+		r = -EINVAL;
 	*ret = plan;
 	return r;
 }
@@ -351,7 +353,7 @@ static void check_candidates(const char *argv0, const char *path, const char *co
 	assert_non_null(plan);
 	plan->path = path;
 	plan->envp = envp;
-	assert_int_equal(process_plan_add(plan, &p, &c, &err), 0);
+	assert_int_equal(process_plan_add_exec(plan, &p, &c, &err), 0);
 	s = find(plan, STEP_EXEC);
 	assert_non_null(s);
 	while (want[n])
@@ -614,8 +616,11 @@ static pid_t start_init_reporting(const char *script, int status_fd)
 	static const char *const paths[] = {"/bin/sh"};
 	char *argv[] = {"sh", "-c", (char *)script, NULL};
 	struct step steps[] = {
-	    {.kind = STEP_INIT, .init = {.stack = stack, .stack_size = sizeof(stack)}},
+	    {.kind = STEP_INIT,
+	     .phase = PHASE_SETUP,
+	     .init = {.stack = stack, .stack_size = sizeof(stack)}},
 	    {.kind = STEP_EXEC,
+	     .phase = PHASE_COMMAND,
 	     .exec = {.paths = paths, .n_paths = 1, .argv = argv, .envp = environ, .name = "sh"}}};
 	struct plan plan = {.steps = steps, .n_steps = 2};
 	struct run_ctx ctx = {
@@ -657,8 +662,11 @@ static void test_run_init_exec_failure(void **state)
 	char *argv[] = {"x", NULL};
 	char *envp[] = {NULL};
 	struct step steps[] = {
-	    {.kind = STEP_INIT, .init = {.stack = stack, .stack_size = sizeof(stack)}},
+	    {.kind = STEP_INIT,
+	     .phase = PHASE_SETUP,
+	     .init = {.stack = stack, .stack_size = sizeof(stack)}},
 	    {.kind = STEP_EXEC,
+	     .phase = PHASE_COMMAND,
 	     .exec = {.paths = paths, .n_paths = 1, .argv = argv, .envp = envp, .name = "x"}}};
 	struct plan plan = {.steps = steps, .n_steps = 2};
 	struct child_report rec;

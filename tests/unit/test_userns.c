@@ -152,7 +152,7 @@ static void test_root_default_map_without_range(void **state)
 	assert_string_equal(fx->plan->steps[3].idmap.file, "gid_map");
 	assert_string_equal(fx->plan->steps[3].idmap.text, "0 65534 1\n");
 	ids = &fx->plan->steps[4];
-	assert_int_equal(ids->kind, STEP_SET_IDS);
+	assert_int_equal(ids->kind, STEP_ENTER_IDS);
 	assert_int_equal(ids->ids.uid, 0);
 	assert_int_equal(ids->ids.gid, 0);
 
@@ -190,7 +190,7 @@ static void test_root_default_map_with_range(void **state)
 	assert_string_equal(find(fx, STEP_IDMAP_WRITE, 1)->idmap.text, "0 400000 1000\n");
 	assert_null(find(fx, STEP_IDMAP_HELPER, 0)); /* root needs no newuidmap */
 	assert_null(find(fx, STEP_SETGROUPS_DENY, 0));
-	assert_int_equal(find(fx, STEP_SET_IDS, 0)->ids.uid, 0);
+	assert_int_equal(find(fx, STEP_ENTER_IDS, 0)->ids.uid, 0);
 
 	/* A command id past the range is an error at the namespaces line, saying why. */
 	plan_free(fx->plan);
@@ -219,7 +219,7 @@ static void test_root_self_map(void **state)
 	assert_int_equal(compile(fx), 0);
 	assert_string_equal(find(fx, STEP_IDMAP_WRITE, 0)->idmap.text, "0 0 1\n");
 	assert_string_equal(find(fx, STEP_IDMAP_WRITE, 1)->idmap.text, "0 0 1\n");
-	assert_null(find(fx, STEP_SET_IDS, 0)); /* the caller's ids are mapped */
+	assert_null(find(fx, STEP_ENTER_IDS, 0)); /* the caller's ids are mapped */
 }
 
 static void test_user_default_map_denies_setgroups(void **state)

@@ -6,10 +6,11 @@
  * out. Once the child is released, the parent forks a helper (STEP_NETNS_CREATE) that enters
  * the sandbox's user namespace, unshares a network namespace there and passes its fd to the
  * child over a socket, then brings lo up and says so on the same socket. The child builds its
- * mounts meanwhile, joins the namespace late (STEP_NETNS_JOIN: before anything that depends
- * on it, a sysfs mount, and while it still has its capabilities), and takes the word that lo
- * is up right before exec (STEP_NETNS_READY). The namespace is the same one clone() would have
- * made: owned by the sandbox's user namespace, holding only lo, up.
+ * mounts meanwhile, joins the namespace late (STEP_NETNS_JOIN: right after pivot_root, or
+ * before the root is built when a sysfs mount depends on it, and while it still has its
+ * capabilities), and takes the word that lo is up in the command's process, before exec
+ * (STEP_NETNS_READY). The namespace is the same one clone() would have made: owned by the
+ * sandbox's user namespace, holding only lo, up.
  *
  * The helper runs as the caller and enters the sandbox's user namespace through the child
  * (its pidfd, or /proc/PID/ns/user), which needs ptrace access to the child. When the id maps
@@ -62,30 +63,24 @@ static int build_link_up(struct plan *plan, struct step *s, unsigned ifindex)
 	return 0;
 }
 
-/* Where the child joins: as late as it can, to leave the helper the most time. That is right
- * after pivot_root, unless a sysfs mount comes first (sysfs shows the mounter's network
- * namespace, and in a user namespace may only be mounted by the owner of it): then before
- * it. Either way before the rlimits (a low nofile could refuse the fd) and before the ids and
- * capabilities change (setns() needs CAP_SYS_ADMIN). Without a mount namespace: after
- * everything so far. */
-static size_t join_position(const struct plan *plan)
+/* Where the child joins: as late as it can, to leave the helper the most time, which is first
+ * thing after pivot_root (SETUP: before the rlimits, as a low nofile could refuse the fd, and
+ * before the ids and capabilities change, as setns() needs CAP_SYS_ADMIN). A sysfs mount shows
+ * the mounter's network namespace, and in a user namespace only the namespace's owner may
+ * mount it: then the child joins before it builds the root (ROOT). */
+static enum step_phase join_phase(const struct profile *p)
 {
-	size_t at = plan_find(plan, 0, STEP_MOUNT_SYSFS);
-
-	if (at < plan->n_steps)
-		return at;
-	at = plan_find(plan, 0, STEP_MOUNT_PIVOT);
-	return at < plan->n_steps ? at + 1 : at;
+	if (!(p->namespaces & NS_BIT(NS_MOUNT)))
+		return PHASE_SETUP;
+	for (size_t i = 0; i < p->fs.n_mounts; i++)
+		if (p->fs.mounts[i].type == MOUNT_SYSFS)
+			return PHASE_ROOT;
+	return PHASE_SETUP;
 }
 
-/* The PARENT steps after the clone end where the first CHILD step starts. */
-static size_t parent_block_end(const struct plan *plan, size_t clone)
+static int oom(struct sbx_err *err)
 {
-	size_t i = clone;
-
-	while (++i < plan->n_steps && plan_step_type(plan->steps[i].kind)->phase == PHASE_PARENT)
-		;
-	return i;
+	return sbx_err_set(err, NULL, -ENOMEM, "out of memory");
 }
 
 int net_plan_add(struct plan *plan, const struct profile *p, const struct sbx_caller *c,
@@ -93,49 +88,30 @@ int net_plan_add(struct plan *plan, const struct profile *p, const struct sbx_ca
 {
 	const struct sbx_loc *loc = p->net.mode_loc.file ? &p->net.mode_loc : NULL;
 	struct step *s;
-	size_t clone;
 
 	if (!(p->namespaces & NS_BIT(NS_NET)))
 		return 0; /* "host": nothing to plumb */
-	clone = plan_find(plan, 0, STEP_CLONE);
-	if (clone == plan->n_steps)
-		return sbx_err_set(err, NULL, -EINVAL, "internal error: net before clone");
 	/* A helper running as an unprivileged caller can't reach a child whose ids are not the
-	 * caller's (ptrace access to it is refused): the child makes the namespace. Root's
-	 * helper can (CAP_SYS_PTRACE, CAP_SYS_ADMIN over every user namespace). */
+	 * caller's (ptrace access to it is refused): the child makes the namespace where it
+	 * would have joined. Root's helper can (CAP_SYS_PTRACE, CAP_SYS_ADMIN over every user
+	 * namespace). */
 	if ((p->namespaces & NS_BIT(NS_USER)) && plan->caller_unmapped && c->uid != 0) {
-		s = plan_insert(plan, join_position(plan), STEP_NETNS_UNSHARE, loc);
+		s = plan_add_to(plan, join_phase(p), STEP_NETNS_UNSHARE, loc);
 		if (!s || build_link_up(plan, s, LOOPBACK_IFINDEX) < 0)
-			return sbx_err_set(err, NULL, -ENOMEM, "out of memory");
+			return oom(err);
 		s->netlink.enter_userns = true;
 		return 0;
 	}
-	/* The join first: inserting it never moves the parent steps. It must come before the
-	 * uts, rlimit and caps steps, which is why this adder runs right after the mounts'. */
-	if (!plan_insert(plan, join_position(plan), STEP_NETNS_JOIN, loc))
-		return sbx_err_set(err, NULL, -ENOMEM, "out of memory");
-	/* Last of the parent's steps: it runs once the child is released (alongside). */
-	s = plan_insert(plan, parent_block_end(plan, clone), STEP_NETNS_CREATE, loc);
+	/* The helper starts once the child is released, beside it. */
+	s = plan_add(plan, STEP_NETNS_CREATE, loc);
 	if (!s || build_link_up(plan, s, LOOPBACK_IFINDEX) < 0)
-		return sbx_err_set(err, NULL, -ENOMEM, "out of memory");
+		return oom(err);
 	s->netlink.enter_userns = (p->namespaces & NS_BIT(NS_USER)) != 0;
-	return 0;
-}
-
-/* The wait for lo goes right before the command is executed, to leave the helper the most
- * time; it runs after process_plan_add(), which adds the exec step. */
-int net_plan_add_ready(struct plan *plan, const struct profile *p, const struct sbx_caller *c,
-		       struct sbx_err *err)
-{
-	size_t join = plan_find(plan, 0, STEP_NETNS_JOIN);
-
-	(void)p;
-	(void)c;
-	if (join == plan->n_steps)
-		return 0;
-	if (!plan_insert(plan, plan_find(plan, join, STEP_EXEC), STEP_NETNS_READY,
-			 &plan->steps[join].loc))
-		return sbx_err_set(err, NULL, -ENOMEM, "out of memory");
+	if (!plan_add_to(plan, join_phase(p), STEP_NETNS_JOIN, loc))
+		return oom(err);
+	/* The word that lo is up is taken in the command's process, as late as it can be. */
+	if (!plan_add(plan, STEP_NETNS_READY, loc))
+		return oom(err);
 	return 0;
 }
 

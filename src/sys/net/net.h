@@ -6,13 +6,12 @@
 #include "plan/plan.h"
 #include "profile/profile.h"
 
-/* Parent. Runs after mount_plan_add(): places the join relative to the mounts. */
+/* Parent. The helper (BESIDE), the join (SETUP, or ROOT before a sysfs mount) and the wait for
+ * lo (COMMAND); or the child's own unshare where it would have joined. Needs userns's
+ * plan->caller_unmapped, so it runs after userns_plan_add(). */
 int net_plan_add(struct plan *plan, const struct profile *p, const struct sbx_caller *c,
 		 struct sbx_err *err);
-int net_run_create(const struct step *s, struct run_ctx *ctx); /* parent */
-/* Parent. Runs after process_plan_add(): the wait for lo goes right before exec. */
-int net_plan_add_ready(struct plan *plan, const struct profile *p, const struct sbx_caller *c,
-		       struct sbx_err *err);
+int net_run_create(const struct step *s, struct run_ctx *ctx);	/* parent */
 int net_run_join(const struct step *s, struct run_ctx *ctx);	/* child */
 int net_run_ready(const struct step *s, struct run_ctx *ctx);	/* child */
 int net_run_unshare(const struct step *s, struct run_ctx *ctx); /* child */
