@@ -87,6 +87,20 @@ is "$OUT" EROFS "sysfs is read-only"
 run "${MINI[@]}" --profile "$PROFILES/fs-types.cfg" -- /probe cat /proc/self/mountinfo
 like "$(awk '$5 == "/mq"' <<<"$OUT")" ' - mqueue ' "mqueue is mounted"
 
+# sysfs without a network namespace of the sandbox's own: the kernel refuses a new one in a user
+# namespace, so the compiler binds the host's /sys read-only instead, and the plan says so.
+HOSTSYS=(--profile "$PROFILES/fs-types.cfg" --profile "$PROFILES/hostnet.cfg")
+run "${MINI[@]}" "${HOSTSYS[@]}" --plan -- /probe ls /sys
+like "$OUT" 'child  mount-bind src=/sys dst=/sys recursive=yes flags=ro,nosuid,nodev,noexec  # .*fs-types.cfg:10' \
+	"host network: the plan binds the host's /sys, read-only, at the sysfs line"
+unlike "$OUT" 'mount-sysfs' "host network: no fresh sysfs in the plan"
+run "${MINI[@]}" "${HOSTSYS[@]}" -- /probe ls /sys
+like "$OUT" '^(class|kernel)$' "host network: /sys is there"
+run "${MINI[@]}" "${HOSTSYS[@]}" -- /probe mkdir /sys/sbxt
+is "$OUT" EROFS "host network: the bound /sys is read-only"
+run "${MINI[@]}" --profile "$PROFILES/fs-types.cfg" --plan -- /probe ls /sys
+like "$OUT" 'child  mount-sysfs dst=/sys flags=ro' "own network namespace: a fresh sysfs in the plan"
+
 # dev: the usual nodes, usable as root and as a non-root uid inside.
 run "${MINI[@]}" --profile "$PROFILES/fs-types.cfg" -- /probe ls /dev
 for n in null zero full random urandom tty ptmx pts shm fd stdin stdout stderr; do

@@ -249,6 +249,47 @@ static void test_netns_joined_before_sysfs(void **state)
 	assert_true(join < find(plan, STEP_MOUNT_SYSFS));
 }
 
+/* sysfs is decided by the compiler: a fresh one where the kernel allows it, else a read-only
+ * recursive bind of the host's /sys, shown as such in the plan (never a choice in the child). */
+static void test_sysfs_decided_in_plan(void **state)
+{
+	_cleanup_(plan_freep) struct plan *plan = NULL;
+	struct sbx_err err = {0};
+	const char *mounts =
+	    "filesystem = { mounts = ( { type = \"sysfs\"; dst = \"/sys\"; } ); };\n";
+	_cleanup_free_ char *host = NULL, *rootns = NULL;
+	const struct step *s;
+
+	(void)state;
+	assert_true(asprintf(&host, "%snetwork = { mode = \"host\"; };\n", mounts) > 0);
+	assert_true(
+	    asprintf(&rootns,
+		     "%snamespaces = [ \"mount\", \"pid\" ];\nnetwork = { mode = \"host\"; };\n",
+		     mounts) > 0);
+	/* A user namespace sharing the host's network: the kernel refuses a new sysfs. */
+	for (uid_t uid = 0; uid <= 1000; uid += 1000) {
+		assert_int_equal(compile(host, uid, &plan, &err), 0);
+		assert_null(plan_first(plan, STEP_MOUNT_SYSFS));
+		s = NULL;
+		for (size_t i = 0; i < plan->n_steps; i++)
+			if (plan->steps[i].kind == STEP_MOUNT_BIND &&
+			    !strcmp(plan->steps[i].mnt.dst, "/sys"))
+				s = &plan->steps[i];
+		assert_non_null(s);
+		assert_string_equal(s->mnt.src, "/sys");
+		assert_true(s->mnt.recursive);
+		assert_true(s->mnt.attr & STEP_ATTR_RDONLY);
+		assert_int_equal(s->loc.line, 1);
+		plan = plan_free(plan);
+	}
+	/* Its own network namespace, or root without a user namespace: a fresh sysfs. */
+	assert_int_equal(compile(mounts, 1000, &plan, &err), 0);
+	assert_true(plan_first(plan, STEP_MOUNT_SYSFS)->mnt.attr & STEP_ATTR_RDONLY);
+	plan = plan_free(plan);
+	assert_int_equal(compile(rootns, 0, &plan, &err), 0);
+	assert_non_null(plan_first(plan, STEP_MOUNT_SYSFS));
+}
+
 /* Root without a user namespace: the helper makes the namespace where it is. */
 static void test_netns_root_without_userns(void **state)
 {
@@ -473,6 +514,7 @@ int main(void)
 	    cmocka_unit_test(test_cross_section_errors_are_all_listed),
 	    cmocka_unit_test(test_host_network_drops_net_ns),
 	    cmocka_unit_test(test_netns_made_beside_the_child),
+	    cmocka_unit_test(test_sysfs_decided_in_plan),
 	    cmocka_unit_test(test_netns_joined_before_sysfs),
 	    cmocka_unit_test(test_netns_root_without_userns),
 	    cmocka_unit_test(test_netns_made_by_child_when_caller_unmapped),

@@ -226,7 +226,23 @@ static int fill_entry(struct plan *plan, const struct mount_entry *m, struct ste
 	}
 }
 
-static int add_entry(struct plan *plan, const struct mount_entry *m,
+/* A fresh sysfs shows the mounter's network namespace, and the kernel allows one in a user
+ * namespace only when the network namespace is owned by it: not when the sandbox shares the
+ * host's. Then the host's /sys is bound instead, read-only and recursive (its submounts are
+ * locked together in a user namespace), and the plan says so. */
+static bool sysfs_from_host(const struct profile *p)
+{
+	return (p->namespaces & NS_BIT(NS_USER)) && !(p->namespaces & NS_BIT(NS_NET));
+}
+
+static void make_host_sysfs(struct step_mount *mnt)
+{
+	mnt->src = "/sys";
+	mnt->recursive = true;
+	mnt->attr |= STEP_ATTR_RDONLY | STEP_ATTR_NOSUID | STEP_ATTR_NODEV | STEP_ATTR_NOEXEC;
+}
+
+static int add_entry(struct plan *plan, const struct profile *p, const struct mount_entry *m,
 		     const struct mount_writables *ws, struct sbx_err *err)
 {
 	static const enum step_kind kinds[_MOUNT_TYPE_MAX] = {
@@ -258,7 +274,12 @@ static int add_entry(struct plan *plan, const struct mount_entry *m,
 		return r;
 	if (m->type == MOUNT_BIND || m->type == MOUNT_OVERLAY)
 		loc = best_loc(&m->src_loc, &m->loc);
-	s = plan_add(plan, kinds[m->type], loc);
+	if (m->type == MOUNT_SYSFS && sysfs_from_host(p)) {
+		make_host_sysfs(&mnt);
+		s = plan_add(plan, STEP_MOUNT_BIND, loc);
+	} else {
+		s = plan_add(plan, kinds[m->type], loc);
+	}
 	if (!s)
 		return oom(err);
 	s->mnt = mnt;
@@ -343,7 +364,7 @@ static int add_mounts(struct plan *plan, const struct profile *p, struct sbx_err
 		r = k;
 	/* Check every mount even after an error, so --check lists them all. */
 	for (size_t i = 0; i < p->fs.n_mounts; i++) {
-		k = add_entry(plan, &p->fs.mounts[i], &ws, err);
+		k = add_entry(plan, p, &p->fs.mounts[i], &ws, err);
 		if (k == -ENOMEM)
 			return k;
 		if (k < 0 && r == 0)

@@ -206,22 +206,12 @@ int mount_run_dev(const struct step *s, struct run_ctx *ctx)
 	return r;
 }
 
-/* Child. A fresh sysfs, read-only. The kernel allows one only in a network namespace owned by
- * the sandbox's user namespace; otherwise the host's /sys is bound, read-only. */
+/* Child. A fresh sysfs, read-only. The compiler asks for one only where the kernel allows it
+ * (a network namespace owned by the sandbox's user namespace, or no user namespace); elsewhere
+ * the plan binds the host's /sys instead. */
 int mount_run_sysfs(const struct step *s, struct run_ctx *ctx)
 {
-	_cleanup_close_ int src = -1, mnt = -1;
-
-	mnt = mount_new_fs("sysfs", NULL, 0, s->mnt.attr);
-	if (mnt == -EPERM || mnt == -EACCES) {
-		src = mount_open_host("/sys", O_PATH | O_DIRECTORY);
-		if (src < 0)
-			return src;
-		mnt = mount_clone(src, "", true, s->mnt.attr | STEP_ATTR_RDONLY);
-	}
-	if (mnt < 0)
-		return mnt;
-	return mount_attach_at(mnt, ctx->root_fd, s->mnt.dst);
+	return attach_new("sysfs", s, ctx);
 }
 
 /* Child. The POSIX message queues of the sandbox's ipc namespace. */
