@@ -1,8 +1,9 @@
-/* test_runners.c — child-side runners of uts, rlimit, caps and net, with the syscalls mocked. */
+/* test_runners.c — child-side runners of uts, rlimit, caps and net, with the syscalls mocked:
+ * by cmocka for uts, rlimit and net, by the ordered log of fake_sys.h for caps. */
 /* LDWRAP: -Wl,--wrap=sethostname,--wrap=setdomainname,--wrap=setrlimit */
-/* LDWRAP: -Wl,--wrap=setresuid,--wrap=setresgid,--wrap=setgroups */
 /* LDWRAP: -Wl,--wrap=setns */
 #include "unit.h"
+#include "fake_sys.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -24,9 +25,6 @@
 int __wrap_sethostname(const char *name, size_t len);
 int __wrap_setdomainname(const char *name, size_t len);
 int __wrap_setrlimit(int resource, const struct rlimit *rl);
-int __wrap_setresuid(uid_t r, uid_t e, uid_t s);
-int __wrap_setresgid(gid_t r, gid_t e, gid_t s);
-int __wrap_setgroups(size_t n, const gid_t *list);
 int __wrap_setns(int fd, int nstype);
 
 int __wrap_sethostname(const char *name, size_t len)
@@ -50,32 +48,6 @@ int __wrap_setrlimit(int resource, const struct rlimit *rl)
 	check_expected(resource);
 	check_expected(rl->rlim_cur);
 	check_expected(rl->rlim_max);
-	errno = mock_type(int);
-	return errno ? -1 : 0;
-}
-
-int __wrap_setresuid(uid_t r, uid_t e, uid_t s)
-{
-	check_expected(r);
-	assert_int_equal(r, e);
-	assert_int_equal(r, s);
-	errno = mock_type(int);
-	return errno ? -1 : 0;
-}
-
-int __wrap_setresgid(gid_t r, gid_t e, gid_t s)
-{
-	check_expected(r);
-	assert_int_equal(r, e);
-	assert_int_equal(r, s);
-	errno = mock_type(int);
-	return errno ? -1 : 0;
-}
-
-int __wrap_setgroups(size_t n, const gid_t *list)
-{
-	check_expected(n);
-	(void)list;
 	errno = mock_type(int);
 	return errno ? -1 : 0;
 }
@@ -140,30 +112,63 @@ static void test_rlimit_value_and_unlimited(void **state)
 	assert_int_equal(rlimit_run_set(&s, &ctx), -EPERM);
 }
 
+/* The ids change in one order: the groups, the gid, then the uid (which takes the right to
+ * change the others), with the capabilities kept across for STEP_CAPS. */
 static void test_set_ids_order_and_groups(void **state)
 {
-	struct step s = {.kind = STEP_SET_IDS};
-	struct run_ctx ctx = {0};
+	struct step s = {.kind = STEP_SET_IDS,
+			 .ids = {.uid = 1000, .gid = 100, .set_groups = true}};
+	struct run_ctx ctx = {.side = SIDE_CHILD, .ch = RUN_CHANNELS_NONE};
 
 	(void)state;
-	s.ids.uid = 1000;
-	s.ids.gid = 100;
-	s.ids.set_groups = true;
-	expect_value(__wrap_setgroups, n, 0);
-	will_return(__wrap_setgroups, 0);
-	expect_value(__wrap_setresgid, r, 100);
-	will_return(__wrap_setresgid, 0);
-	expect_value(__wrap_setresuid, r, 1000);
-	will_return(__wrap_setresuid, 0);
+	fake_begin();
 	assert_int_equal(caps_run_set_ids(&s, &ctx), 0);
+	fake_assert_calls("prctl(PR_SET_KEEPCAPS,1)", "setgroups(0)", "setresgid(100,100,100)",
+			  "setresuid(1000,1000,1000)");
+	fake_end();
 
-	/* setgroups denied in the namespace: never called; a failing setresuid is reported. */
+	/* setgroups denied in the namespace: never called. */
 	s.ids.set_groups = false;
-	expect_value(__wrap_setresgid, r, 100);
-	will_return(__wrap_setresgid, 0);
-	expect_value(__wrap_setresuid, r, 1000);
-	will_return(__wrap_setresuid, EINVAL);
+	fake_begin();
+	assert_int_equal(caps_run_set_ids(&s, &ctx), 0);
+	fake_assert_calls("prctl(PR_SET_KEEPCAPS,1)", "setresgid(100,100,100)",
+			  "setresuid(1000,1000,1000)");
+	fake_end();
+}
+
+/* Each failure is the step's -errno, and nothing after it runs. */
+static void test_set_ids_errors(void **state)
+{
+	struct step s = {.kind = STEP_SET_IDS,
+			 .ids = {.uid = 1000, .gid = 100, .set_groups = true}};
+	struct run_ctx ctx = {.side = SIDE_CHILD, .ch = RUN_CHANNELS_NONE};
+
+	(void)state;
+	fake_begin();
+	fake_fail("prctl(PR_SET_KEEPCAPS", EPERM);
+	assert_int_equal(caps_run_set_ids(&s, &ctx), -EPERM);
+	fake_assert_calls("prctl(PR_SET_KEEPCAPS,1) = -1 EPERM");
+	fake_end();
+
+	fake_begin();
+	fake_fail("setgroups(", EPERM);
+	assert_int_equal(caps_run_set_ids(&s, &ctx), -EPERM);
+	fake_assert_calls("prctl(PR_SET_KEEPCAPS,1)", "setgroups(0) = -1 EPERM");
+	fake_end();
+
+	fake_begin();
+	fake_fail("setresgid(", EINVAL);
 	assert_int_equal(caps_run_set_ids(&s, &ctx), -EINVAL);
+	fake_assert_calls("prctl(PR_SET_KEEPCAPS,1)", "setgroups(0)",
+			  "setresgid(100,100,100) = -1 EINVAL");
+	fake_end();
+
+	fake_begin();
+	fake_fail("setresuid(", EAGAIN);
+	assert_int_equal(caps_run_set_ids(&s, &ctx), -EAGAIN);
+	fake_assert_calls("prctl(PR_SET_KEEPCAPS,1)", "setgroups(0)", "setresgid(100,100,100)",
+			  "setresuid(1000,1000,1000) = -1 EAGAIN");
+	fake_end();
 }
 
 /* The child's side of the network namespace: the helper's fd is joined, its failure is the
@@ -234,7 +239,8 @@ int main(void)
 	    cmocka_unit_test(test_hostname),
 	    cmocka_unit_test(test_hostname_error_is_negative_errno),
 	    cmocka_unit_test(test_rlimit_value_and_unlimited),
-	    cmocka_unit_test(test_set_ids_order_and_groups),
+	    cmocka_unit_test_teardown(test_set_ids_order_and_groups, fake_teardown),
+	    cmocka_unit_test_teardown(test_set_ids_errors, fake_teardown),
 	    cmocka_unit_test(test_netns_join),
 	};
 
