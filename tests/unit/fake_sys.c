@@ -21,6 +21,7 @@ static unsigned n_log;
 static struct rule rules[RULES_MAX];
 static unsigned n_rules;
 static int next_fd;
+static bool fd_open[LOG_MAX]; /* fd FAKE_FD + i is open */
 static uint64_t cap_permitted;
 
 void fake_begin(void)
@@ -28,6 +29,7 @@ void fake_begin(void)
 	n_log = 0;
 	n_rules = 0;
 	next_fd = FAKE_FD;
+	memset(fd_open, 0, sizeof(fd_open));
 	cap_permitted = 0;
 	armed = true;
 }
@@ -62,7 +64,17 @@ static struct rule *add_rule(const char *call)
 	r = &rules[n_rules++];
 	memset(r, 0, sizeof(*r));
 	snprintf(r->call, sizeof(r->call), "%s", call);
+	r->nth = -1;
 	return r;
+}
+
+void fake_fail_nth(unsigned n, int err)
+{
+	struct rule *r = add_rule("");
+
+	snprintf(r->call, sizeof(r->call), "call #%u", n);
+	r->nth = (int)n;
+	r->err = err;
 }
 
 void fake_fail(const char *call, int err)
@@ -96,6 +108,11 @@ void fake_revents(const char *call, short revents)
 	add_rule(call)->revents = revents;
 }
 
+void fake_default(const char *call)
+{
+	add_rule(call);
+}
+
 void fake_caps(uint64_t permitted)
 {
 	cap_permitted = permitted;
@@ -109,6 +126,15 @@ unsigned fake_count(void)
 const char *fake_call(unsigned i)
 {
 	return i < n_log ? log_text[i] : NULL;
+}
+
+unsigned fake_open_fds(void)
+{
+	unsigned n = 0;
+
+	for (size_t i = 0; i < LOG_MAX; i++)
+		n += fd_open[i];
+	return n;
 }
 
 static void print_lists(const char *const *want, size_t n)
@@ -150,6 +176,70 @@ void fake_assert_calls_at(const char *file, int line, ...)
 		want[n++] = s;
 	va_end(ap);
 	fake_assert_list_at(file, line, want, n);
+}
+
+static bool tolerated(const struct fake_run *r, const char *call)
+{
+	for (size_t i = 0; r->tolerated && r->tolerated[i]; i++)
+		if (strncmp(call, r->tolerated[i], strlen(r->tolerated[i])) == 0)
+			return true;
+	return false;
+}
+
+/* The log entry @i of the run that made call @i fail, checked against the successful @want. */
+static bool check_failed_run(const char *const *want, size_t i, int r)
+{
+	const char *res = strstr(want[i], " = ");
+	size_t len = res ? (size_t)(res - want[i]) : strlen(want[i]);
+	const char *got = i < n_log ? log_text[i] : "(nothing)";
+	bool ok = true;
+
+	if (r != -EIO) {
+		print_error("call %zu failing, %s: the runner returned %d, not -EIO\n", i, got, r);
+		ok = false;
+	}
+	for (size_t j = 0; j < i && j < n_log; j++)
+		ok = ok && strcmp(want[j], log_text[j]) == 0;
+	if (n_log <= i || strncmp(got, want[i], len) != 0 || got[len] != ' ' ||
+	    !strstr(got + len, "EIO")) {
+		print_error("call %zu failing: it is not %.*s failing with EIO\n", i, (int)len,
+			    want[i]);
+		ok = false;
+	}
+	for (size_t j = i + 1; j < n_log; j++) {
+		if (strncmp(log_text[j], "close(", 6) != 0 || strstr(log_text[j], " = ")) {
+			print_error("call %zu failing: the runner went on with %s\n", i,
+				    log_text[j]);
+			ok = false;
+		}
+	}
+	if (fake_open_fds() != 0) {
+		print_error("call %zu failing: %u fd(s) left open\n", i, fake_open_fds());
+		ok = false;
+	}
+	return ok;
+}
+
+void fake_assert_failures_at(const char *file, int line, const struct fake_run *r,
+			     const char *const *want, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct run_ctx ctx = *r->ctx;
+		int k;
+
+		if (strncmp(want[i], "close(", 6) == 0 || tolerated(r, want[i]))
+			continue;
+		fake_begin();
+		if (r->setup)
+			r->setup();
+		fake_fail_nth((unsigned)i, EIO);
+		k = r->run(r->step, &ctx);
+		armed = false;
+		if (!check_failed_run(want, i, k)) {
+			print_lists(want, i + 1);
+			_fail(file, line);
+		}
+	}
 }
 
 /* ---- one log entry (fake_sys_call.h) ---- */
@@ -217,7 +307,11 @@ void call_open_flags(struct call *c, unsigned long flags)
 struct rule *call_find_rule(const struct call *c)
 {
 	for (unsigned i = 0; i < n_rules; i++)
-		if (!rules[i].used && strncmp(c->text, rules[i].call, strlen(rules[i].call)) == 0)
+		if (!rules[i].used && rules[i].nth == (int)n_log)
+			return &rules[i];
+	for (unsigned i = 0; i < n_rules; i++)
+		if (!rules[i].used && rules[i].nth < 0 &&
+		    strncmp(c->text, rules[i].call, strlen(rules[i].call)) == 0)
 			return &rules[i];
 	return NULL;
 }
@@ -246,7 +340,7 @@ long call_finish_as(struct call *c, long value, bool fd, bool neg)
 	else if (r && r->has_ret)
 		value = r->ret;
 	else if (fd)
-		value = next_fd++;
+		value = call_new_fd();
 	memcpy(log_text[n_log], c->text, c->len + 1);
 	if (err && neg)
 		snprintf(log_text[n_log] + c->len, ENTRY_MAX - c->len, " = -%s",
@@ -284,7 +378,19 @@ uint64_t fake_permitted(void)
 
 int call_new_fd(void)
 {
+	assert_true(next_fd < FAKE_FD + LOG_MAX);
+	fd_open[next_fd - FAKE_FD] = true;
 	return next_fd++;
+}
+
+bool call_close_fd(int fd)
+{
+	if (fd < FAKE_FD || fd >= FAKE_FD + LOG_MAX)
+		return true;
+	if (!fd_open[fd - FAKE_FD])
+		return false;
+	fd_open[fd - FAKE_FD] = false;
+	return true;
 }
 
 void call_amend(const char *fmt, ...)

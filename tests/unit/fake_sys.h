@@ -18,6 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "plan/plan.h"
+
 #define FAKE_FD 100
 
 /* Start faking: clear the log and the rules, hand out fds from FAKE_FD again. */
@@ -28,18 +30,25 @@ void fake_end_at(const char *file, int line);
 /* A cmocka teardown that stops faking, for a test that failed half way. */
 int fake_teardown(void **state);
 
-/* Rules, each used once, by the first call whose text (without the result) starts with @call. */
+/* Rules, each used once, by the first call whose text (without the result) starts with @call.
+ * The call of index @n in the log fails with @err, whatever it is. */
+void fake_fail_nth(unsigned n, int err);
 void fake_fail(const char *call, int err);		/* fails with @err */
 void fake_return(const char *call, long value);		/* returns @value instead */
 void fake_stat(const char *call, unsigned mode);	/* fstat/fstatat: reports st_mode @mode */
 void fake_readlink(const char *call, const char *text); /* readlinkat: the link reads @text */
 void fake_revents(const char *call, short revents);	/* poll: returns 1, revents @revents */
+/* Answered as without a rule: so that the rules after it apply to the later calls. */
+void fake_default(const char *call);
 /* capget(): the permitted set it reports (for every call until the next fake_begin()). */
 void fake_caps(uint64_t permitted);
 
 /* The log so far: its length and entry @i. */
 unsigned fake_count(void);
 const char *fake_call(unsigned i);
+/* How many of the fds the fake handed out are not closed (a close of one that is not open fails
+ * with EBADF, which the log shows). */
+unsigned fake_open_fds(void);
 
 /* Assert that the log is exactly the given entries, in order; on a mismatch, print both. */
 #define fake_assert_calls(...)                                                                     \
@@ -48,3 +57,21 @@ void fake_assert_calls_at(const char *file, int line, ...);
 /* The same for @n entries in an array. */
 #define fake_assert_list(want, n) fake_assert_list_at(__FILE__, __LINE__, want, n)
 void fake_assert_list_at(const char *file, int line, const char *const *want, size_t n);
+
+/* A runner to run on a step, for fake_assert_failures(). */
+struct fake_run {
+	step_run_fn run;
+	const struct step *step;
+	const struct run_ctx *ctx;    /* copied for each run */
+	void (*setup)(void);	      /* adds the rules of the run after fake_begin(); NULL: none */
+	const char *const *tolerated; /* NULL-terminated prefixes of the calls whose failure the
+				       * runner ignores by design; NULL: none */
+};
+
+/* @want[0..n) is the log of a successful run of @r. Run it again for each call in it but the
+ * closes and the tolerated ones, that call failing with EIO, and assert each time that the
+ * runner returns -EIO, the log is the same up to that call, only closes follow it (the runner
+ * does not go on) and no fd the fake handed out is left open. */
+#define fake_assert_failures(r, want, n) fake_assert_failures_at(__FILE__, __LINE__, r, want, n)
+void fake_assert_failures_at(const char *file, int line, const struct fake_run *r,
+			     const char *const *want, size_t n);

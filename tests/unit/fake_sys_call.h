@@ -18,6 +18,7 @@ struct rule {
 	unsigned mode;
 	const char *text; /* readlinkat */
 	short revents;	  /* poll */
+	int nth;	  /* >= 0: the rule is for the call of that index, whatever its text */
 	bool used;
 };
 
@@ -63,5 +64,7 @@ long call_finish(struct call *c);    /* 0 */
 long call_finish_fd(struct call *c); /* a new fd */
 /* A new fd, for a call that hands out more than one. */
 int call_new_fd(void);
+/* close(@fd): false when @fd is a fake fd that is not open. */
+bool call_close_fd(int fd);
 /* Append to the log entry of the call just finished. */
 void call_amend(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

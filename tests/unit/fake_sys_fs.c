@@ -5,6 +5,7 @@
 /* LDWRAP: -Wl,--wrap=fstat,--wrap=fstatat,--wrap=symlinkat,--wrap=readlinkat,--wrap=write */
 /* LDWRAP: -Wl,--wrap=syscall,--wrap=fsopen,--wrap=fsconfig,--wrap=fsmount,--wrap=move_mount */
 /* LDWRAP: -Wl,--wrap=open_tree,--wrap=mount_setattr */
+#include "fake_sys.h"
 #include "fake_sys_call.h"
 
 #include <errno.h>
@@ -142,6 +143,8 @@ int __wrap_close(int fd)
 	if (!fake_armed())
 		return __real_close(fd);
 	call_add(&c, "close(%d)", fd);
+	if (!call_close_fd(fd)) /* a fake fd closed twice, or never handed out */
+		fake_fail(c.text, EBADF);
 	return (int)call_finish(&c);
 }
 
@@ -284,6 +287,8 @@ ssize_t __real_readlinkat(int dfd, const char *path, char *buf, size_t size);
 ssize_t __wrap_readlinkat(int dfd, const char *path, char *buf, size_t size)
 {
 	struct call c = {.len = 0};
+	const struct rule *rule;
+	size_t len = 0;
 	ssize_t r;
 
 	if (!fake_armed())
@@ -291,26 +296,35 @@ ssize_t __wrap_readlinkat(int dfd, const char *path, char *buf, size_t size)
 	call_add(&c, "readlinkat(");
 	call_dfd(&c, dfd);
 	call_add(&c, ",%s)", path);
-	r = call_finish(&c);
-	if (r == 0 && c.rule && c.rule->text) {
-		r = (ssize_t)strlen(c.rule->text);
-		if ((size_t)r > size)
-			r = (ssize_t)size;
-		memcpy(buf, c.rule->text, (size_t)r);
-	}
+	rule = call_find_rule(&c);
+	if (rule && rule->text)
+		len = strlen(rule->text) < size ? strlen(rule->text) : size;
+	r = call_finish_as(&c, (long)len, false, false);
+	if (r > 0 && rule && rule->text)
+		memcpy(buf, rule->text, (size_t)r < len ? (size_t)r : len);
 	return r;
 }
 
-/* write() succeeds in full unless a rule says otherwise; the data is logged, cut at 32 bytes. */
+/* write() succeeds in full unless a rule says otherwise; the data is logged as a C string
+ * (a newline as \n, other bytes outside ASCII's printable ones as \xNN), cut at 32 bytes. */
 ssize_t __real_write(int fd, const void *buf, size_t len);
 ssize_t __wrap_write(int fd, const void *buf, size_t len)
 {
 	struct call c = {.len = 0};
+	const unsigned char *p = buf;
 
 	if (!fake_armed())
 		return __real_write(fd, buf, len);
-	call_add(&c, "write(%d,\"%.*s\",%zu)", fd, (int)(len < 32 ? len : 32), (const char *)buf,
-		 len);
+	call_add(&c, "write(%d,\"", fd);
+	for (size_t i = 0; i < len && i < 32; i++) {
+		if (p[i] == '\n')
+			call_add(&c, "\\n");
+		else if (p[i] < 0x20 || p[i] >= 0x7f || p[i] == '"' || p[i] == '\\')
+			call_add(&c, "\\x%02x", p[i]);
+		else
+			call_add(&c, "%c", p[i]);
+	}
+	call_add(&c, "\",%zu)", len);
 	return call_finish_as(&c, (long)len, false, false);
 }
 
