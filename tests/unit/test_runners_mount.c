@@ -299,6 +299,171 @@ static void test_tmpfs(void **state)
 	check(mount_run_tmpfs, &s, &ctx, NULL, calls, 0);
 }
 
+/* The ephemeral upper of an overlay: a tmpfs attached at /overlay in the stage, holding
+ * "upper" and "work" (fds 105 and 106). */
+#define EPHEMERAL_UPPER                                                                            \
+	"fsopen(tmpfs,FSOPEN_CLOEXEC) = 100", "fsconfig(100,FSCONFIG_SET_STRING,mode,755,0)",      \
+	    "fsconfig(100,FSCONFIG_CMD_CREATE,NULL,NULL,0)",                                       \
+	    "fsmount(100,FSMOUNT_CLOEXEC,NOSUID|NODEV) = 101", "close(100)",                       \
+	    "mkdir(/overlay,0700)",                                                                \
+	    "open(/overlay,O_PATH|O_DIRECTORY|O_NOFOLLOW|O_CLOEXEC) = 102", MOVE(101, 102),        \
+	    "mkdirat(101,upper,0755)",                                                             \
+	    "openat(101,upper,O_RDONLY|O_DIRECTORY|O_NOFOLLOW|O_CLOEXEC) = 103",                   \
+	    "fchmod(103,0755)", "close(103)", "mkdirat(101,work,0700)",                            \
+	    "openat(101,work,O_RDONLY|O_DIRECTORY|O_NOFOLLOW|O_CLOEXEC) = 104",                    \
+	    "fchmod(104,0700)", "close(104)",                                                      \
+	    "openat(101,upper,O_RDONLY|O_DIRECTORY|O_NOFOLLOW|O_CLOEXEC) = 105",                   \
+	    "openat(101,work,O_RDONLY|O_DIRECTORY|O_NOFOLLOW|O_CLOEXEC) = 106", "close(102)",      \
+	    "close(101)"
+
+static const char *const overlay_lower[] = {"/a", "/b"};
+
+/* An overlay with an ephemeral upper: the layers given by fd (lowerdir+, Linux >= 6.13), user
+ * xattrs, the superblock made and attached on dst. */
+static void test_overlay_ephemeral(void **state)
+{
+	struct step s = {.kind = STEP_MOUNT_OVERLAY,
+			 .mnt = {.dst = "/usr", .lower = overlay_lower, .n_lower = 2, .attr = NS}};
+	struct run_ctx ctx = child;
+	static const char *const calls[] = {
+	    EPHEMERAL_UPPER,
+	    "fsopen(overlay,FSOPEN_CLOEXEC) = 107",
+	    OLDROOT(108),
+	    IN_HOST(108, "/a", "O_RDONLY|O_DIRECTORY|O_CLOEXEC", 109),
+	    "close(108)",
+	    "fsconfig(107,FSCONFIG_SET_FD,lowerdir+,NULL,109)",
+	    "close(109)",
+	    OLDROOT(110),
+	    IN_HOST(110, "/b", "O_RDONLY|O_DIRECTORY|O_CLOEXEC", 111),
+	    "close(110)",
+	    "fsconfig(107,FSCONFIG_SET_FD,lowerdir+,NULL,111)",
+	    "close(111)",
+	    "fsconfig(107,FSCONFIG_SET_FD,upperdir,NULL,105)",
+	    "fsconfig(107,FSCONFIG_SET_FD,workdir,NULL,106)",
+	    "fsconfig(107,FSCONFIG_SET_FLAG,userxattr,NULL,0)",
+	    "fsconfig(107,FSCONFIG_CMD_CREATE,NULL,NULL,0)",
+	    "fsmount(107,FSMOUNT_CLOEXEC,NOSUID|NODEV) = 112",
+	    "close(106)",
+	    "close(105)",
+	    "close(107)",
+	    IN_ROOT("/usr", "O_PATH|O_CLOEXEC", 113),
+	    MOVE(112, 113),
+	    "close(113)",
+	    "close(112)",
+	};
+
+	(void)state;
+	check(mount_run_overlay, &s, &ctx, NULL, calls, 0);
+}
+
+static void overlay_by_path_setup(void)
+{
+	fake_fail("fsconfig(107,FSCONFIG_SET_FD,lowerdir+", EINVAL);
+}
+
+/* A kernel without layers by fd (EINVAL): a fresh context, the layers by /proc/self/fd path of
+ * fds held open until the superblock is made. */
+static void test_overlay_by_path(void **state)
+{
+	struct step s = {.kind = STEP_MOUNT_OVERLAY,
+			 .mnt = {.dst = "/usr", .lower = overlay_lower, .n_lower = 2, .attr = NS}};
+	struct run_ctx ctx = child;
+	static const char *const calls[] = {
+	    EPHEMERAL_UPPER,
+	    "fsopen(overlay,FSOPEN_CLOEXEC) = 107",
+	    OLDROOT(108),
+	    IN_HOST(108, "/a", "O_RDONLY|O_DIRECTORY|O_CLOEXEC", 109),
+	    "close(108)",
+	    "fsconfig(107,FSCONFIG_SET_FD,lowerdir+,NULL,109) = -1 EINVAL",
+	    "close(109)",
+	    "close(107)",
+	    "fsopen(overlay,FSOPEN_CLOEXEC) = 110",
+	    OLDROOT(111),
+	    IN_HOST(111, "/a", "O_RDONLY|O_DIRECTORY|O_CLOEXEC", 112),
+	    "close(111)",
+	    OLDROOT(113),
+	    IN_HOST(113, "/b", "O_RDONLY|O_DIRECTORY|O_CLOEXEC", 114),
+	    "close(113)",
+	    "fsconfig(110,FSCONFIG_SET_STRING,lowerdir,"
+	    "/oldroot/proc/self/fd/112:/oldroot/proc/self/fd/114,0)",
+	    "fsconfig(110,FSCONFIG_SET_STRING,upperdir,/oldroot/proc/self/fd/105,0)",
+	    "fsconfig(110,FSCONFIG_SET_STRING,workdir,/oldroot/proc/self/fd/106,0)",
+	    "fsconfig(110,FSCONFIG_SET_FLAG,userxattr,NULL,0)",
+	    "fsconfig(110,FSCONFIG_CMD_CREATE,NULL,NULL,0)",
+	    "fsmount(110,FSMOUNT_CLOEXEC,NOSUID|NODEV) = 115",
+	    "close(114)",
+	    "close(112)",
+	    "close(106)",
+	    "close(105)",
+	    "close(110)",
+	    IN_ROOT("/usr", "O_PATH|O_CLOEXEC", 116),
+	    MOVE(115, 116),
+	    "close(116)",
+	    "close(115)",
+	};
+
+	(void)state;
+	check(mount_run_overlay, &s, &ctx, overlay_by_path_setup, calls, 0);
+}
+
+/* A persistent upper and its work directory, opened without following any symlink; an
+ * optional overlay whose lower layer is missing is skipped. */
+static void test_overlay_persistent_and_optional(void **state)
+{
+	struct step s = {.kind = STEP_MOUNT_OVERLAY,
+			 .mnt = {.dst = "/usr",
+				 .lower = overlay_lower,
+				 .n_lower = 1,
+				 .upper = "/srv/up",
+				 .work = "/srv/work",
+				 .attr = NS}};
+	struct run_ctx ctx = child;
+	static const char *const calls[] = {
+	    OLDROOT(100),
+	    "openat2(100,srv/up,O_RDONLY|O_DIRECTORY|O_CLOEXEC,NO_MAGICLINKS|NO_SYMLINKS|IN_ROOT) "
+	    "= "
+	    "101",
+	    "close(100)",
+	    OLDROOT(102),
+	    "openat2(102,srv/"
+	    "work,O_RDONLY|O_DIRECTORY|O_CLOEXEC,NO_MAGICLINKS|NO_SYMLINKS|IN_ROOT) "
+	    "= 103",
+	    "close(102)",
+	    "fsopen(overlay,FSOPEN_CLOEXEC) = 104",
+	    OLDROOT(105),
+	    IN_HOST(105, "/a", "O_RDONLY|O_DIRECTORY|O_CLOEXEC", 106),
+	    "close(105)",
+	    "fsconfig(104,FSCONFIG_SET_FD,lowerdir+,NULL,106)",
+	    "close(106)",
+	    "fsconfig(104,FSCONFIG_SET_FD,upperdir,NULL,101)",
+	    "fsconfig(104,FSCONFIG_SET_FD,workdir,NULL,103)",
+	    "fsconfig(104,FSCONFIG_SET_FLAG,userxattr,NULL,0)",
+	    "fsconfig(104,FSCONFIG_CMD_CREATE,NULL,NULL,0)",
+	    "fsmount(104,FSMOUNT_CLOEXEC,NOSUID|NODEV) = 107",
+	    "close(103)",
+	    "close(101)",
+	    "close(104)",
+	    IN_ROOT("/usr", "O_PATH|O_CLOEXEC", 108),
+	    MOVE(107, 108),
+	    "close(108)",
+	    "close(107)",
+	};
+
+	(void)state;
+	check(mount_run_overlay, &s, &ctx, NULL, calls, 0);
+
+	s.mnt.optional = true;
+	fake_begin();
+	fake_fail("openat2(105,/a", ENOENT);
+	assert_int_equal(mount_run_overlay(&s, &ctx), 0);
+	fake_assert_calls(
+	    calls[0], calls[1], calls[2], calls[3], calls[4], calls[5], calls[6], calls[7],
+	    "openat2(105,/a,O_RDONLY|O_DIRECTORY|O_CLOEXEC,NO_MAGICLINKS|IN_ROOT) = -1 ENOENT",
+	    "close(105)", "close(103)", "close(101)", "close(104)");
+	assert_int_equal(fake_open_fds(), 0);
+	fake_end();
+}
+
 /* /proc/NAME made read-only: a recursive clone with the mask attributes attached on itself. */
 static void proc_readonly(struct want *w, const char *name, int *fd)
 {
@@ -690,6 +855,9 @@ int main(void)
 	    TEST(test_bind_file_new_dst),
 	    TEST(test_bind_missing_source),
 	    TEST(test_tmpfs),
+	    TEST(test_overlay_ephemeral),
+	    TEST(test_overlay_by_path),
+	    TEST(test_overlay_persistent_and_optional),
 	    TEST(test_proc),
 	    TEST(test_dev),
 	    TEST(test_sysfs),
