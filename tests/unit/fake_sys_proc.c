@@ -129,7 +129,7 @@ int __wrap_setresuid(uid_t r, uid_t e, uid_t s)
 	return (int)call_finish(&c);
 }
 
-/* umask() can't fail; it returns 022, the old mask, unless a rule says otherwise. */
+/* umask() can't fail; the old mask it returns is 0 unless a rule says otherwise. */
 mode_t __real_umask(mode_t mask);
 mode_t __wrap_umask(mode_t mask)
 {
@@ -138,7 +138,7 @@ mode_t __wrap_umask(mode_t mask)
 	if (!fake_armed())
 		return __real_umask(mask);
 	call_add(&c, "umask(0%o)", mask);
-	return (mode_t)call_finish_as(&c, 022, false, false);
+	return (mode_t)call_finish(&c);
 }
 
 pid_t __real_getppid(void);
@@ -162,9 +162,9 @@ int __wrap_poll(struct pollfd *fds, nfds_t n, int timeout)
 	if (!fake_armed())
 		return __real_poll(fds, n, timeout);
 	call_add(&c, "poll(");
-	for (nfds_t i = 0; i < n; i++)
-		call_add(&c, "%s%d/%#x", i ? "," : "", fds[i].fd, (unsigned)fds[i].events);
-	call_add(&c, ",%d)", timeout);
+	for (nfds_t i = 0; i < n; i++) /* as struct pollfd initializers: {fd,events} */
+		call_add(&c, "{%d,%#x},", fds[i].fd, (unsigned)fds[i].events);
+	call_add(&c, "%lu,%d)", (unsigned long)n, timeout);
 	/* A rule with revents makes the first fd ready with them. */
 	rule = call_find_rule(&c);
 	if (rule && rule->revents) {
