@@ -30,9 +30,8 @@ void fake_end_at(const char *file, int line);
 /* A cmocka teardown that stops faking, for a test that failed half way. */
 int fake_teardown(void **state);
 
-/* Rules, each used once, by the first call whose text (without the result) starts with @call.
- * The call of index @n in the log fails with @err, whatever it is. */
-void fake_fail_nth(unsigned n, int err);
+/* Rules, each used once, by the first call whose text (without the result) starts with @call;
+ * rules added earlier are tried first. */
 void fake_fail(const char *call, int err);		/* fails with @err */
 void fake_return(const char *call, long value);		/* returns @value instead */
 void fake_stat(const char *call, unsigned mode);	/* fstat/fstatat: reports st_mode @mode */
@@ -40,6 +39,8 @@ void fake_readlink(const char *call, const char *text); /* readlinkat: the link 
 void fake_revents(const char *call, short revents);	/* poll: returns 1, revents @revents */
 /* Answered as without a rule: so that the rules after it apply to the later calls. */
 void fake_default(const char *call);
+/* The call of index @n in the log fails with @err, whatever it is (before any other rule). */
+void fake_fail_nth(unsigned n, int err);
 /* capget(): the permitted set it reports (for every call until the next fake_begin()). */
 void fake_caps(uint64_t permitted);
 
