@@ -97,10 +97,25 @@ $(BUILD)/default_profile.o: $(BUILD)/default_profile.c $(FLAGS_STAMP)
 $(BUILD)/util:
 	mkdir -p $@ $(BUILD)/tests
 
-$(BUILD)/tests/test_%: tests/unit/test_%.c tests/unit/unit.h $(BUILD)/libsbx.a
+# A unit test is rebuilt when a header it may include changes (tests/unit/*.h or src/). One that
+# includes fake_sys.h (the runner tests) is linked with the fake system calls of
+# tests/unit/fake_sys*.c and the --wrap flags their LDWRAP lines name, besides its own.
+UNIT_HDRS := $(wildcard tests/unit/*.h)
+FAKE_SRCS := $(wildcard tests/unit/fake_sys*.c)
+FAKE_OBJS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%.o,$(FAKE_SRCS))
+ldwrap = $(shell sed -n 's,^/\* LDWRAP: \(.*\) \*/,\1,p' $(1))
+uses_fake = $(shell grep -l '^\#include "fake_sys.h"' $(1))
+.SECONDARY: $(FAKE_OBJS)
+
+$(BUILD)/tests/%.o: tests/unit/%.c $(UNIT_HDRS) $(HDR_ALL) $(FLAGS_STAMP) | $(BUILD)/util
 	@echo "  CC      $@"
-	@$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -Itests/unit -o $@ $< $(BUILD)/libsbx.a \
-		$(PKG_LIBS) $$(pkg-config --libs cmocka) $(shell sed -n 's,^/\* LDWRAP: \(.*\) \*/,\1,p' $<)
+	@$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -Itests/unit -c -o $@ $<
+
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(UNIT_HDRS) $(HDR_ALL) $(FAKE_OBJS) $(BUILD)/libsbx.a
+	@echo "  CC      $@"
+	@$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -Itests/unit -o $@ $< \
+		$(if $(call uses_fake,$<),$(FAKE_OBJS) $(call ldwrap,$(FAKE_SRCS))) $(BUILD)/libsbx.a \
+		$(PKG_LIBS) $$(pkg-config --libs cmocka) $(call ldwrap,$<)
 
 # Static helper run inside sandboxes by the integration tests.
 $(BUILD)/probe: tests/integration/probe.c | $(BUILD)/util

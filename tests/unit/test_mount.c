@@ -2,7 +2,8 @@
  * order, attributes and defaults, copies of every string, and errors at the right line.
  *
  * Profiles are built by hand, so these tests depend only on mount.c and plan.c. The child
- * runners need namespaces and are exercised by the integration tests. */
+ * runners are tested with their system calls faked in test_runners_mount.c, and for real by
+ * the integration tests. */
 #include "unit.h"
 
 #include <errno.h>

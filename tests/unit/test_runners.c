@@ -1,13 +1,15 @@
-/* test_runners.c — child-side runners of uts, rlimit, caps and net, with the syscalls mocked. */
+/* test_runners.c — child-side runners of uts, rlimit, caps and net, with the syscalls mocked:
+ * by cmocka for uts, rlimit and net, by the ordered log of fake_sys.h for caps. */
 /* LDWRAP: -Wl,--wrap=sethostname,--wrap=setdomainname,--wrap=setrlimit */
-/* LDWRAP: -Wl,--wrap=setresuid,--wrap=setresgid,--wrap=setgroups */
 /* LDWRAP: -Wl,--wrap=setns */
 #include "unit.h"
+#include "fake_sys.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <sched.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -24,9 +26,6 @@
 int __wrap_sethostname(const char *name, size_t len);
 int __wrap_setdomainname(const char *name, size_t len);
 int __wrap_setrlimit(int resource, const struct rlimit *rl);
-int __wrap_setresuid(uid_t r, uid_t e, uid_t s);
-int __wrap_setresgid(gid_t r, gid_t e, gid_t s);
-int __wrap_setgroups(size_t n, const gid_t *list);
 int __wrap_setns(int fd, int nstype);
 
 int __wrap_sethostname(const char *name, size_t len)
@@ -50,32 +49,6 @@ int __wrap_setrlimit(int resource, const struct rlimit *rl)
 	check_expected(resource);
 	check_expected(rl->rlim_cur);
 	check_expected(rl->rlim_max);
-	errno = mock_type(int);
-	return errno ? -1 : 0;
-}
-
-int __wrap_setresuid(uid_t r, uid_t e, uid_t s)
-{
-	check_expected(r);
-	assert_int_equal(r, e);
-	assert_int_equal(r, s);
-	errno = mock_type(int);
-	return errno ? -1 : 0;
-}
-
-int __wrap_setresgid(gid_t r, gid_t e, gid_t s)
-{
-	check_expected(r);
-	assert_int_equal(r, e);
-	assert_int_equal(r, s);
-	errno = mock_type(int);
-	return errno ? -1 : 0;
-}
-
-int __wrap_setgroups(size_t n, const gid_t *list)
-{
-	check_expected(n);
-	(void)list;
 	errno = mock_type(int);
 	return errno ? -1 : 0;
 }
@@ -140,30 +113,216 @@ static void test_rlimit_value_and_unlimited(void **state)
 	assert_int_equal(rlimit_run_set(&s, &ctx), -EPERM);
 }
 
+/* The ids change in one order: the groups, the gid, then the uid (which takes the right to
+ * change the others), with the capabilities kept across for STEP_CAPS. */
 static void test_set_ids_order_and_groups(void **state)
 {
-	struct step s = {.kind = STEP_SET_IDS};
-	struct run_ctx ctx = {0};
+	struct step s = {.kind = STEP_SET_IDS,
+			 .ids = {.uid = 1000, .gid = 100, .set_groups = true}};
+	struct run_ctx ctx = {.side = SIDE_CHILD, .ch = RUN_CHANNELS_NONE};
 
 	(void)state;
-	s.ids.uid = 1000;
-	s.ids.gid = 100;
-	s.ids.set_groups = true;
-	expect_value(__wrap_setgroups, n, 0);
-	will_return(__wrap_setgroups, 0);
-	expect_value(__wrap_setresgid, r, 100);
-	will_return(__wrap_setresgid, 0);
-	expect_value(__wrap_setresuid, r, 1000);
-	will_return(__wrap_setresuid, 0);
+	fake_begin();
 	assert_int_equal(caps_run_set_ids(&s, &ctx), 0);
+	fake_assert_calls("prctl(PR_SET_KEEPCAPS,1)", "setgroups(0)", "setresgid(100,100,100)",
+			  "setresuid(1000,1000,1000)");
+	fake_end();
 
-	/* setgroups denied in the namespace: never called; a failing setresuid is reported. */
+	/* setgroups denied in the namespace: never called. */
 	s.ids.set_groups = false;
-	expect_value(__wrap_setresgid, r, 100);
-	will_return(__wrap_setresgid, 0);
-	expect_value(__wrap_setresuid, r, 1000);
-	will_return(__wrap_setresuid, EINVAL);
+	fake_begin();
+	assert_int_equal(caps_run_set_ids(&s, &ctx), 0);
+	fake_assert_calls("prctl(PR_SET_KEEPCAPS,1)", "setresgid(100,100,100)",
+			  "setresuid(1000,1000,1000)");
+	fake_end();
+}
+
+/* Each failure is the step's -errno, and nothing after it runs. */
+static void test_set_ids_errors(void **state)
+{
+	struct step s = {.kind = STEP_SET_IDS,
+			 .ids = {.uid = 1000, .gid = 100, .set_groups = true}};
+	struct run_ctx ctx = {.side = SIDE_CHILD, .ch = RUN_CHANNELS_NONE};
+
+	(void)state;
+	fake_begin();
+	fake_fail("prctl(PR_SET_KEEPCAPS", EPERM);
+	assert_int_equal(caps_run_set_ids(&s, &ctx), -EPERM);
+	fake_assert_calls("prctl(PR_SET_KEEPCAPS,1) = -1 EPERM");
+	fake_end();
+
+	fake_begin();
+	fake_fail("setgroups(", EPERM);
+	assert_int_equal(caps_run_set_ids(&s, &ctx), -EPERM);
+	fake_assert_calls("prctl(PR_SET_KEEPCAPS,1)", "setgroups(0) = -1 EPERM");
+	fake_end();
+
+	fake_begin();
+	fake_fail("setresgid(", EINVAL);
 	assert_int_equal(caps_run_set_ids(&s, &ctx), -EINVAL);
+	fake_assert_calls("prctl(PR_SET_KEEPCAPS,1)", "setgroups(0)",
+			  "setresgid(100,100,100) = -1 EINVAL");
+	fake_end();
+
+	fake_begin();
+	fake_fail("setresuid(", EAGAIN);
+	assert_int_equal(caps_run_set_ids(&s, &ctx), -EAGAIN);
+	fake_assert_calls("prctl(PR_SET_KEEPCAPS,1)", "setgroups(0)", "setresgid(100,100,100)",
+			  "setresuid(1000,1000,1000) = -1 EAGAIN");
+	fake_end();
+}
+
+#define CAP_BIT(c) (1ull << (c))
+#define LAST_CAP 40 /* the fake kernel's last capability: dropping 41 is EINVAL */
+
+/* The expected log of caps_run_caps() up to the bounding set: capget, capset of the permitted
+ * set as effective, then a drop of every capability not kept, up to LAST_CAP + 1. Returns the
+ * number of lines written to @want (backed by @buf). */
+static size_t caps_prologue(uint64_t perm, uint64_t keep, const char **want, char (*buf)[64])
+{
+	size_t n = 0;
+
+	want[n++] = "capget()";
+	snprintf(buf[n], sizeof(buf[n]), "capset(eff=%#llx,perm=%#llx,inh=0)",
+		 (unsigned long long)perm, (unsigned long long)perm);
+	want[n] = buf[n];
+	n++;
+	for (unsigned cap = 0; cap <= LAST_CAP + 1; cap++) {
+		if (keep & CAP_BIT(cap))
+			continue;
+		snprintf(buf[n], sizeof(buf[n]), "prctl(PR_CAPBSET_DROP,%u)%s", cap,
+			 cap > LAST_CAP ? " = -1 EINVAL" : "");
+		want[n] = buf[n];
+		n++;
+	}
+	return n;
+}
+
+/* The bounding set loses all but the kept capabilities, then the kept ones that are permitted
+ * become the effective, permitted and (ambient) inheritable sets and are raised as ambient, and
+ * only then are capabilities no longer kept across a uid change. */
+static void test_caps_ambient(void **state)
+{
+	const uint64_t perm = (CAP_BIT(LAST_CAP + 1) - 1) & ~CAP_BIT(12);
+	struct step s = {.kind = STEP_CAPS,
+			 .caps = {.keep = CAP_BIT(0) | CAP_BIT(10) | CAP_BIT(12), .ambient = true}};
+	struct run_ctx ctx = {.side = SIDE_CHILD, .ch = RUN_CHANNELS_NONE};
+	const char *want[80];
+	char buf[80][64];
+	size_t n;
+
+	(void)state;
+	fake_begin();
+	fake_caps(perm);
+	fake_fail("prctl(PR_CAPBSET_DROP,41)", EINVAL);
+	assert_int_equal(caps_run_caps(&s, &ctx), 0);
+	n = caps_prologue(perm, s.caps.keep, want, buf);
+	/* 12 is kept but not permitted: it is not raised */
+	want[n++] = "capset(eff=0x401,perm=0x401,inh=0x401)";
+	want[n++] = "prctl(PR_CAP_AMBIENT,PR_CAP_AMBIENT_RAISE,0)";
+	want[n++] = "prctl(PR_CAP_AMBIENT,PR_CAP_AMBIENT_RAISE,10)";
+	want[n++] = "prctl(PR_SET_KEEPCAPS,0)";
+	fake_assert_list(want, n);
+	fake_end();
+}
+
+/* Root inside keeps its capabilities through execve() without ambient ones. */
+static void test_caps_not_ambient(void **state)
+{
+	const uint64_t perm = CAP_BIT(LAST_CAP + 1) - 1;
+	struct step s = {.kind = STEP_CAPS, .caps = {.keep = CAP_BIT(21), .ambient = false}};
+	struct run_ctx ctx = {.side = SIDE_CHILD, .ch = RUN_CHANNELS_NONE};
+	const char *want[80];
+	char buf[80][64];
+	size_t n;
+
+	(void)state;
+	fake_begin();
+	fake_caps(perm);
+	fake_fail("prctl(PR_CAPBSET_DROP,41)", EINVAL);
+	assert_int_equal(caps_run_caps(&s, &ctx), 0);
+	n = caps_prologue(perm, s.caps.keep, want, buf);
+	want[n++] = "capset(eff=0x200000,perm=0x200000,inh=0)";
+	want[n++] = "prctl(PR_SET_KEEPCAPS,0)";
+	fake_assert_list(want, n);
+	fake_end();
+}
+
+/* Every call's failure is the step's -errno (EINVAL from a drop only ends the drops), and
+ * nothing after it runs. */
+static void test_caps_errors(void **state)
+{
+	struct step s = {.kind = STEP_CAPS, .caps = {.keep = CAP_BIT(0), .ambient = true}};
+	struct run_ctx ctx = {.side = SIDE_CHILD, .ch = RUN_CHANNELS_NONE};
+
+	(void)state;
+	fake_begin();
+	fake_fail("capget(", EFAULT);
+	assert_int_equal(caps_run_caps(&s, &ctx), -EFAULT);
+	fake_assert_calls("capget() = -1 EFAULT");
+	fake_end();
+
+	fake_begin();
+	fake_caps(3);
+	fake_fail("capset(", EPERM);
+	assert_int_equal(caps_run_caps(&s, &ctx), -EPERM);
+	fake_assert_calls("capget()", "capset(eff=0x3,perm=0x3,inh=0) = -1 EPERM");
+	fake_end();
+
+	fake_begin();
+	fake_caps(3);
+	fake_fail("prctl(PR_CAPBSET_DROP,2)", EPERM);
+	assert_int_equal(caps_run_caps(&s, &ctx), -EPERM);
+	fake_assert_calls("capget()", "capset(eff=0x3,perm=0x3,inh=0)", "prctl(PR_CAPBSET_DROP,1)",
+			  "prctl(PR_CAPBSET_DROP,2) = -1 EPERM");
+	fake_end();
+
+	fake_begin();
+	fake_caps(3);
+	fake_fail("prctl(PR_CAPBSET_DROP,2)", EINVAL);
+	fake_fail("capset(eff=0x1", EPERM);
+	assert_int_equal(caps_run_caps(&s, &ctx), -EPERM);
+	fake_assert_calls("capget()", "capset(eff=0x3,perm=0x3,inh=0)", "prctl(PR_CAPBSET_DROP,1)",
+			  "prctl(PR_CAPBSET_DROP,2) = -1 EINVAL",
+			  "capset(eff=0x1,perm=0x1,inh=0x1) = -1 EPERM");
+	fake_end();
+
+	fake_begin();
+	fake_caps(3);
+	fake_fail("prctl(PR_CAPBSET_DROP,2)", EINVAL);
+	fake_fail("prctl(PR_CAP_AMBIENT", EPERM);
+	assert_int_equal(caps_run_caps(&s, &ctx), -EPERM);
+	fake_assert_calls("capget()", "capset(eff=0x3,perm=0x3,inh=0)", "prctl(PR_CAPBSET_DROP,1)",
+			  "prctl(PR_CAPBSET_DROP,2) = -1 EINVAL",
+			  "capset(eff=0x1,perm=0x1,inh=0x1)",
+			  "prctl(PR_CAP_AMBIENT,PR_CAP_AMBIENT_RAISE,0) = -1 EPERM");
+	fake_end();
+
+	fake_begin();
+	fake_caps(3);
+	fake_fail("prctl(PR_CAPBSET_DROP,2)", EINVAL);
+	fake_fail("prctl(PR_SET_KEEPCAPS", EINVAL);
+	assert_int_equal(caps_run_caps(&s, &ctx), -EINVAL);
+	fake_assert_calls(
+	    "capget()", "capset(eff=0x3,perm=0x3,inh=0)", "prctl(PR_CAPBSET_DROP,1)",
+	    "prctl(PR_CAPBSET_DROP,2) = -1 EINVAL", "capset(eff=0x1,perm=0x1,inh=0x1)",
+	    "prctl(PR_CAP_AMBIENT,PR_CAP_AMBIENT_RAISE,0)", "prctl(PR_SET_KEEPCAPS,0) = -1 EINVAL");
+	fake_end();
+}
+
+static void test_no_new_privs(void **state)
+{
+	struct step s = {.kind = STEP_NO_NEW_PRIVS};
+	struct run_ctx ctx = {.side = SIDE_CHILD, .ch = RUN_CHANNELS_NONE};
+
+	(void)state;
+	fake_begin();
+	assert_int_equal(caps_run_no_new_privs(&s, &ctx), 0);
+	fake_fail("prctl(PR_SET_NO_NEW_PRIVS", EINVAL);
+	assert_int_equal(caps_run_no_new_privs(&s, &ctx), -EINVAL);
+	fake_assert_calls("prctl(PR_SET_NO_NEW_PRIVS,1)",
+			  "prctl(PR_SET_NO_NEW_PRIVS,1) = -1 EINVAL");
+	fake_end();
 }
 
 /* The child's side of the network namespace: the helper's fd is joined, its failure is the
@@ -234,7 +393,12 @@ int main(void)
 	    cmocka_unit_test(test_hostname),
 	    cmocka_unit_test(test_hostname_error_is_negative_errno),
 	    cmocka_unit_test(test_rlimit_value_and_unlimited),
-	    cmocka_unit_test(test_set_ids_order_and_groups),
+	    cmocka_unit_test_teardown(test_set_ids_order_and_groups, fake_teardown),
+	    cmocka_unit_test_teardown(test_set_ids_errors, fake_teardown),
+	    cmocka_unit_test_teardown(test_caps_ambient, fake_teardown),
+	    cmocka_unit_test_teardown(test_caps_not_ambient, fake_teardown),
+	    cmocka_unit_test_teardown(test_caps_errors, fake_teardown),
+	    cmocka_unit_test_teardown(test_no_new_privs, fake_teardown),
 	    cmocka_unit_test(test_netns_join),
 	};
 

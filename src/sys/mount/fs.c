@@ -499,8 +499,10 @@ static int ephemeral_upper(int *ret_upper, int *ret_work)
 	if ((r = mount_mkdir(tmp, "upper", 0755)) < 0 || (r = mount_mkdir(tmp, "work", 0700)) < 0)
 		return r;
 	upper = openat(tmp, "upper", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (upper < 0)
+		return -errno;
 	work = openat(tmp, "work", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (upper < 0 || work < 0)
+	if (work < 0)
 		return -errno;
 	*ret_upper = TAKE_FD(upper);
 	*ret_work = TAKE_FD(work);
