@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "sys/caps.h"
+#include "sys/userns.h"
 #include "sys/net/net.h"
 #include "plan/plan.h"
 #include "sys/rlimit.h"
@@ -169,6 +170,25 @@ static void test_set_ids_errors(void **state)
 	assert_int_equal(caps_run_set_ids(&s, &ctx), -EAGAIN);
 	fake_assert_calls("prctl(PR_SET_KEEPCAPS,1)", "setgroups(0)", "setresgid(100,100,100)",
 			  "setresuid(1000,1000,1000) = -1 EAGAIN");
+	fake_end();
+}
+
+/* enter-ids (userns.c): the mapped ids, capabilities kept for the mounts, no setgroups(2). */
+static void test_enter_ids(void **state)
+{
+	struct step s = {.kind = STEP_ENTER_IDS, .ids = {.uid = 0, .gid = 0}};
+	struct run_ctx ctx = {.side = SIDE_CHILD, .ch = RUN_CHANNELS_NONE};
+
+	(void)state;
+	fake_begin();
+	assert_int_equal(userns_run_enter_ids(&s, &ctx), 0);
+	fake_assert_calls("prctl(PR_SET_KEEPCAPS,1)", "setresgid(0,0,0)", "setresuid(0,0,0)");
+	fake_end();
+
+	fake_begin();
+	fake_fail("setresgid(", EINVAL);
+	assert_int_equal(userns_run_enter_ids(&s, &ctx), -EINVAL);
+	fake_assert_calls("prctl(PR_SET_KEEPCAPS,1)", "setresgid(0,0,0) = -1 EINVAL");
 	fake_end();
 }
 
@@ -395,6 +415,7 @@ int main(void)
 	    cmocka_unit_test(test_rlimit_value_and_unlimited),
 	    cmocka_unit_test_teardown(test_set_ids_order_and_groups, fake_teardown),
 	    cmocka_unit_test_teardown(test_set_ids_errors, fake_teardown),
+	    cmocka_unit_test_teardown(test_enter_ids, fake_teardown),
 	    cmocka_unit_test_teardown(test_caps_ambient, fake_teardown),
 	    cmocka_unit_test_teardown(test_caps_not_ambient, fake_teardown),
 	    cmocka_unit_test_teardown(test_caps_errors, fake_teardown),
