@@ -4,6 +4,7 @@
  * `SBX_UPDATE_GOLDEN=1 make unit` and review the diff like code. */
 #include "unit.h"
 
+#include <errno.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -156,6 +157,26 @@ static void test_cross_section_errors_are_all_listed(void **state)
 	assert_non_null(strstr(err.diag[0].msg, "uts"));
 	assert_int_equal(err.diag[1].line, 3); /* mode none without net */
 	assert_non_null(strstr(err.diag[1].msg, "net"));
+}
+
+/* The return value is the first error's, like err.code, even when later checks fail too. */
+static void test_cross_section_returns_first_error(void **state)
+{
+	_cleanup_(plan_freep) struct plan *plan = NULL;
+	struct sbx_err err = {0};
+
+	(void)state;
+	/* -EPERM (no user namespace for a caller that is not root), then -EINVAL (hostname). */
+	assert_int_equal(compile("namespaces = [ \"mount\" ];\n"
+				 "hostname = \"box\";\n",
+				 1000, &plan, &err),
+			 -EPERM);
+	assert_null(plan);
+	assert_int_equal(err.code, -EPERM);
+	assert_true(err.n >= 2);
+	assert_non_null(strstr(err.diag[0].msg, "\"user\" namespace"));
+	assert_int_equal(err.diag[1].line, 2);
+	assert_non_null(strstr(err.diag[1].msg, "uts"));
 }
 
 static void test_host_network_drops_net_ns(void **state)
@@ -455,6 +476,7 @@ int main(void)
 	    cmocka_unit_test(test_golden_untrusted),
 	    cmocka_unit_test(test_nonroot_needs_user_ns),
 	    cmocka_unit_test(test_cross_section_errors_are_all_listed),
+	    cmocka_unit_test(test_cross_section_returns_first_error),
 	    cmocka_unit_test(test_host_network_drops_net_ns),
 	    cmocka_unit_test(test_netns_made_beside_the_child),
 	    cmocka_unit_test(test_netns_joined_before_sysfs),
