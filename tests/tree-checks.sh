@@ -39,4 +39,19 @@ for v in PKG_CONFIG=false CC=/nonexistent/cc; do
 		bad=1
 	fi
 done
+
+# 3. One table of names per kind of setting: each resource limit's name (SPEC.md's list) is
+#    written once in src/, in the profile's name table, and everything else asks it
+#    (profile_rlimit_name()), so a new limit can't be parsed under one name and shown under
+#    another.
+dup=0
+for n in as core cpu data fsize memlock msgqueue nice nofile nproc rtprio stack; do
+	hits=$(grep -rn --include='*.[ch]' "\"$n\"" src)
+	if [ "$(printf '%s' "$hits" | grep -c .)" != 1 ]; then
+		printf 'rlimit names: "%s" is written %s times in src/, not once:\n%s\n' "$n" \
+			"$(printf '%s' "$hits" | grep -c .)" "$hits"
+		dup=1
+	fi
+done
+[ $dup = 0 ] && echo "rlimit names: ok" || bad=1
 exit $bad
