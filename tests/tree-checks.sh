@@ -60,4 +60,84 @@ for v in PKG_CONFIG=false CC=/nonexistent/cc; do
 		bad=1
 	fi
 done
+
+# 3. One table of names per kind of setting: each resource limit's name (SPEC.md's list) is
+#    written once in src/, in the profile's name table, and everything else asks it
+#    (profile_rlimit_name()), so a new limit can't be parsed under one name and shown under
+#    another.
+dup=0
+for n in as core cpu data fsize memlock msgqueue nice nofile nproc rtprio stack; do
+	hits=$(grep -rn --include='*.[ch]' "\"$n\"" src)
+	if [ "$(printf '%s' "$hits" | grep -c .)" != 1 ]; then
+		printf 'rlimit names: "%s" is written %s times in src/, not once:\n%s\n' "$n" \
+			"$(printf '%s' "$hits" | grep -c .)" "$hits"
+		dup=1
+	fi
+done
+[ $dup = 0 ] && echo "rlimit names: ok" || bad=1
+
+# 4. util/child-safe.h refuses what child code must not call (STYLE.md §7): for each name, a
+#    file that includes what declares it, then util/child-safe.h, then uses it, must not
+#    compile, because the name is poisoned; the same uses compile without the header, and the
+#    header compiles without them. The list is this check's own, so a name dropped from the
+#    header is caught too. _cleanup_free_ and freep come from util/cleanup.h, included first
+#    as in sbx's files.
+cs_names="malloc calloc realloc reallocarray free strdup strndup asprintf vasprintf
+	printf fprintf dprintf sprintf snprintf vsnprintf perror strerror syslog
+	exit atexit getpwnam getgrnam getpwuid getgrgid setenv putenv
+	fopen fputs puts opendir realpath posix_memalign mnl_socket_open seccomp_load assert
+	sbx_err_set sbx_err_errno freep _cleanup_free_"
+cs_dir=$(mktemp -d /tmp/sbx-tree-checks.XXXXXX) || exit 2
+cs_cc() { # FILE: compile it as sbx's sources are; stderr to $cs_dir/err
+	${CC:-cc} -std=gnu11 -D_GNU_SOURCE -Isrc -Wall -Wextra -Werror \
+		$(${PKG_CONFIG:-pkg-config} --cflags libmnl libseccomp 2>/dev/null) \
+		-fsyntax-only "$1" 2>"$cs_dir/err"
+}
+cs_use() { # NAME: one statement that uses it
+	case $1 in
+	assert) echo 'assert(1);' ;;
+	_cleanup_free_) echo '_cleanup_free_ char *p = NULL; (void)p;' ;;
+	*) echo "(void)$1;" ;;
+	esac
+}
+cs_tu() { # CHILD_SAFE(0/1) STATEMENTS...
+	printf '%s\n' '#include <assert.h>' '#include <dirent.h>' '#include <grp.h>' \
+		'#include <pwd.h>' '#include <stdio.h>' '#include <stdlib.h>' '#include <string.h>' \
+		'#include <syslog.h>' '#include <libmnl/libmnl.h>' '#include <seccomp.h>' \
+		'#include "util/cleanup.h"' '#include "util/err.h"'
+	[ "$1" = 1 ] && echo '#include "util/child-safe.h"'
+	shift
+	echo 'void child_code(void);'
+	echo 'void child_code(void)'
+	echo '{'
+	for u in "$@"; do echo "	$u"; done
+	echo '}'
+}
+cs_bad=0
+all_uses=$(for n in $cs_names; do cs_use "$n"; done)
+cs_tu 0 "$all_uses" >"$cs_dir/uses.c"
+if ! cs_cc "$cs_dir/uses.c"; then
+	echo "child-safe: the uses do not compile even without util/child-safe.h:"
+	cat "$cs_dir/err"
+	cs_bad=1
+fi
+cs_tu 1 >"$cs_dir/none.c"
+if ! cs_cc "$cs_dir/none.c"; then
+	echo "child-safe: a file that includes util/child-safe.h and uses nothing does not compile:"
+	cat "$cs_dir/err"
+	cs_bad=1
+fi
+for n in $cs_names; do
+	cs_tu 1 "$(cs_use "$n")" >"$cs_dir/$n.c"
+	if cs_cc "$cs_dir/$n.c"; then
+		echo "child-safe: $n is allowed after util/child-safe.h"
+		cs_bad=1
+	elif ! grep -q "poisoned" "$cs_dir/err"; then
+		echo "child-safe: $n is refused, but not as poisoned:"
+		cat "$cs_dir/err"
+		cs_bad=1
+	fi
+done
+rm -rf "$cs_dir"
+[ $cs_bad = 0 ] && echo "child-safe: ok" || bad=1
 exit $bad

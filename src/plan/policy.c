@@ -43,7 +43,15 @@ static const struct sbx_loc *first_loc(const struct sbx_loc *a, const struct sbx
 	return a->file ? a : b;
 }
 
-/* Rules that join two sections; each one is reported at the setting that breaks it. */
+/* Keep the first failure in @r while every later check still records its own. */
+static void keep_first(int *r, int k)
+{
+	if (k < 0 && *r == 0)
+		*r = k;
+}
+
+/* Rules that join two sections; each one is reported at the setting that breaks it. Returns
+ * the first error; all of them are in @err for --check. */
 static int check_namespaces(const struct profile *p, const struct sbx_caller *c, unsigned ns,
 			    struct sbx_err *err)
 {
@@ -51,29 +59,29 @@ static int check_namespaces(const struct profile *p, const struct sbx_caller *c,
 	int r = 0;
 
 	if (c->uid != 0 && !(ns & NS_BIT(NS_USER)))
-		r = sbx_err_set(
-		    err, nsloc, -EPERM,
-		    "namespaces: a caller that is not root needs the \"user\" namespace");
+		keep_first(&r, sbx_err_set(err, nsloc, -EPERM,
+					   "namespaces: a caller that is not root needs the "
+					   "\"user\" namespace"));
 	if (p->hostname && !(ns & NS_BIT(NS_UTS)))
-		r = sbx_err_set(err, &p->hostname_loc, -EINVAL,
-				"hostname needs the \"uts\" namespace");
+		keep_first(&r, sbx_err_set(err, &p->hostname_loc, -EINVAL,
+					   "hostname needs the \"uts\" namespace"));
 	if (p->domainname && !(ns & NS_BIT(NS_UTS)))
-		r = sbx_err_set(err, &p->domainname_loc, -EINVAL,
-				"domainname needs the \"uts\" namespace");
+		keep_first(&r, sbx_err_set(err, &p->domainname_loc, -EINVAL,
+					   "domainname needs the \"uts\" namespace"));
 	if (!(ns & NS_BIT(NS_NET)) && p->net.mode != NET_HOST)
-		r = sbx_err_set(
-		    err, first_loc(&p->net.mode_loc, nsloc), -EINVAL,
-		    "network.mode \"%s\" needs the \"net\" namespace; without it the mode must "
-		    "be \"host\"",
-		    profile_net_mode_name(p->net.mode));
+		keep_first(&r, sbx_err_set(err, first_loc(&p->net.mode_loc, nsloc), -EINVAL,
+					   "network.mode \"%s\" needs the \"net\" namespace; "
+					   "without it the mode must be \"host\"",
+					   profile_net_mode_name(p->net.mode)));
 	if (!(ns & NS_BIT(NS_MOUNT)) && (p->fs.n_mounts || p->fs.root != ROOT_HOST))
-		r = sbx_err_set(
-		    err, first_loc(&p->fs.root_loc, nsloc), -EINVAL,
-		    "filesystem: a %s needs the \"mount\" namespace; without it use root = "
-		    "\"host\" and no mounts",
-		    p->fs.n_mounts ? "mount list" : "non-host root");
+		keep_first(&r,
+			   sbx_err_set(err, first_loc(&p->fs.root_loc, nsloc), -EINVAL,
+				       "filesystem: a %s needs the \"mount\" namespace; without "
+				       "it use root = \"host\" and no mounts",
+				       p->fs.n_mounts ? "mount list" : "non-host root"));
 	if (has_mount_type(p, MOUNT_MQUEUE) && !(ns & NS_BIT(NS_IPC)))
-		r = sbx_err_set(err, nsloc, -EINVAL, "an mqueue mount needs the \"ipc\" namespace");
+		keep_first(&r, sbx_err_set(err, nsloc, -EINVAL,
+					   "an mqueue mount needs the \"ipc\" namespace"));
 	return r;
 }
 

@@ -354,27 +354,27 @@ static int apply_env(struct apply_ctx *ctx, config_setting_t *s)
 
 enum quantity { Q_SIZE, Q_DURATION, Q_COUNT };
 
+/* How each limit is written and its ceiling; the names are values.c's
+ * (profile_rlimit_name()). */
 static const struct {
-	const char *name;
-	enum rlimit_res res;
 	enum quantity kind;
 	uint64_t max;
-} rlimit_keys[] = {
-    {"as", RLIM_AS, Q_SIZE, INT64_MAX},
-    {"core", RLIM_CORE, Q_SIZE, INT64_MAX},
-    {"cpu", RLIM_CPU, Q_DURATION, INT64_MAX},
-    {"data", RLIM_DATA, Q_SIZE, INT64_MAX},
-    {"fsize", RLIM_FSIZE, Q_SIZE, INT64_MAX},
-    {"memlock", RLIM_MEMLOCK, Q_SIZE, INT64_MAX},
-    {"msgqueue", RLIM_MSGQUEUE, Q_SIZE, INT64_MAX},
-    {"nice", RLIM_NICE, Q_COUNT, 40}, /* the ceiling is 20 - rlimit */
-    {"nofile", RLIM_NOFILE, Q_COUNT, INT64_MAX},
-    {"nproc", RLIM_NPROC, Q_COUNT, INT64_MAX},
-    {"rtprio", RLIM_RTPRIO, Q_COUNT, 99}, /* the highest real-time priority */
-    {"stack", RLIM_STACK, Q_SIZE, INT64_MAX},
+} rlimit_keys[_RLIM_MAX] = {
+    [RLIM_AS] = {Q_SIZE, INT64_MAX},
+    [RLIM_CORE] = {Q_SIZE, INT64_MAX},
+    [RLIM_CPU] = {Q_DURATION, INT64_MAX},
+    [RLIM_DATA] = {Q_SIZE, INT64_MAX},
+    [RLIM_FSIZE] = {Q_SIZE, INT64_MAX},
+    [RLIM_MEMLOCK] = {Q_SIZE, INT64_MAX},
+    [RLIM_MSGQUEUE] = {Q_SIZE, INT64_MAX},
+    [RLIM_NICE] = {Q_COUNT, 40}, /* the ceiling is 20 - rlimit */
+    [RLIM_NOFILE] = {Q_COUNT, INT64_MAX},
+    [RLIM_NPROC] = {Q_COUNT, INT64_MAX},
+    [RLIM_RTPRIO] = {Q_COUNT, 99}, /* the highest real-time priority */
+    [RLIM_STACK] = {Q_SIZE, INT64_MAX},
 };
 
-static int rlimit_value(struct apply_ctx *ctx, config_setting_t *s, size_t k,
+static int rlimit_value(struct apply_ctx *ctx, config_setting_t *s, enum rlimit_res k,
 			struct rlimit_entry *e)
 {
 	const char *v =
@@ -407,15 +407,15 @@ static int apply_rlimits(struct apply_ctx *ctx, config_setting_t *g)
 	for (int i = 0; i < config_setting_length(g); i++) {
 		config_setting_t *s = config_setting_get_elem(g, (unsigned)i);
 		struct rlimit_entry e = {.loc = profile_loc(ctx, s)};
-		size_t k = 0;
+		int k = 0;
 
-		while (k < ARRAY_SIZE(rlimit_keys) &&
-		       strcmp(rlimit_keys[k].name, config_setting_name(s)) != 0)
+		while (k < _RLIM_MAX &&
+		       strcmp(profile_rlimit_name((enum rlimit_res)k), config_setting_name(s)) != 0)
 			k++;
-		if (k == ARRAY_SIZE(rlimit_keys))
+		if (k == _RLIM_MAX)
 			profile_err(ctx, s, -EINVAL, "%s: unknown setting", PATH(s));
-		else if (rlimit_value(ctx, s, k, &e) == 0)
-			ctx->p->rlimits[rlimit_keys[k].res] = e;
+		else if (rlimit_value(ctx, s, (enum rlimit_res)k, &e) == 0)
+			ctx->p->rlimits[k] = e;
 	}
 	return 0;
 }

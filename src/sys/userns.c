@@ -64,6 +64,12 @@ struct map {
 	bool helper; /* some line uses the subordinate range: the whole map goes to the helper */
 };
 
+/* Every failure records a message, out of memory too: main.c prints the first one. */
+static int oom(struct sbx_err *err, const struct sbx_loc *loc)
+{
+	return sbx_err_set(err, loc, -ENOMEM, "out of memory");
+}
+
 static void freep_file(FILE **f)
 {
 	if (*f)
@@ -324,10 +330,10 @@ static int resolve_map(const struct map_kind *k, const struct sbx_caller *c, str
 			   k->run_as, k->file);
 }
 
-static char *map_text(struct plan *plan, const struct map_kind *k, const struct map *m,
-		      struct sbx_err *err)
+static int map_text(struct plan *plan, const struct map_kind *k, const struct map *m,
+		    char **ret_text, struct sbx_err *err)
 {
-	char buf[MAP_MAX_TEXT + 64];
+	char buf[MAP_MAX_TEXT + 64], *text;
 	size_t len = 0;
 
 	for (size_t i = 0; i < m->n; i++) {
@@ -336,52 +342,62 @@ static char *map_text(struct plan *plan, const struct map_kind *k, const struct 
 		len += (size_t)snprintf(buf + len, sizeof(buf) - len,
 					"%" PRIu32 " %" PRIu32 " %" PRIu32 "\n", l->inside,
 					l->outside, l->count);
-		if (len >= MAP_MAX_TEXT) {
-			sbx_err_set(err, l->loc, -E2BIG, "%s: the map is too long", k->file);
-			return NULL;
-		}
+		if (len >= MAP_MAX_TEXT)
+			return sbx_err_set(err, l->loc, -E2BIG, "%s: the map is too long", k->file);
 	}
-	return plan_strdup(plan, buf);
+	text = plan_strdup(plan, buf);
+	if (!text)
+		return oom(err, m->lines[0].loc);
+	*ret_text = text;
+	return 0;
 }
 
-/* The helper's full path, decided now so --plan shows what runs; NULL when missing. */
-static char *find_helper(struct plan *plan, const struct sbx_caller *c, const char *name)
+/* The helper's full path, decided now so --plan shows what runs: 0, -ENOENT when missing or
+ * -ENOMEM (nothing recorded). */
+static int find_helper(struct plan *plan, const struct sbx_caller *c, const char *name,
+		       const char **ret_prog)
 {
 	static const char *const dirs[] = {"/usr/bin", "/bin", "/usr/sbin", "/sbin"};
+	const char *const *dir = c->helper_dir ? &c->helper_dir : dirs;
+	size_t n = c->helper_dir ? 1 : ARRAY_SIZE(dirs);
 	char path[PATH_MAX];
 
-	if (c->helper_dir) {
-		snprintf(path, sizeof(path), "%s/%s", c->helper_dir, name);
-		return access(path, X_OK) == 0 ? plan_strdup(plan, path) : NULL;
+	for (size_t i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir[i], name);
+		if (access(path, X_OK) == 0) {
+			const char *prog = plan_strdup(plan, path);
+
+			if (!prog)
+				return -ENOMEM;
+			*ret_prog = prog;
+			return 0;
+		}
 	}
-	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
-		snprintf(path, sizeof(path), "%s/%s", dirs[i], name);
-		if (access(path, X_OK) == 0)
-			return plan_strdup(plan, path);
-	}
-	return NULL;
+	return -ENOENT;
 }
 
 static int add_helper_step(struct plan *plan, const struct sbx_caller *c, const struct map_kind *k,
 			   const struct map *m, struct sbx_err *err)
 {
 	const struct sbx_loc *loc = m->lines[0].loc;
-	const char **args;
+	const char **args, *prog = NULL;
 	struct step *s;
-	char *prog;
+	int r;
 
 	for (size_t i = 0; i < m->n; i++)
 		if (m->lines[i].sub) {
 			loc = m->lines[i].loc;
 			break;
 		}
-	prog = find_helper(plan, c, k->helper);
-	if (!prog)
-		return sbx_err_set(err, loc, -ENOENT, "%s not found: install the uidmap package",
+	r = find_helper(plan, c, k->helper, &prog);
+	if (r == -ENOMEM)
+		return oom(err, loc);
+	if (r < 0)
+		return sbx_err_set(err, loc, r, "%s not found: install the uidmap package",
 				   k->helper);
 	args = plan_alloc(plan, (3 * m->n + 1) * sizeof(*args));
 	if (!args)
-		return -ENOMEM;
+		return oom(err, loc);
 	for (size_t i = 0; i < m->n; i++) {
 		const struct map_line *l = &m->lines[i];
 
@@ -389,11 +405,11 @@ static int add_helper_step(struct plan *plan, const struct sbx_caller *c, const 
 		args[3 * i + 1] = plan_printf(plan, "%" PRIu32, l->outside);
 		args[3 * i + 2] = plan_printf(plan, "%" PRIu32, l->count);
 		if (!args[3 * i] || !args[3 * i + 1] || !args[3 * i + 2])
-			return -ENOMEM;
+			return oom(err, l->loc);
 	}
 	s = plan_add(plan, STEP_IDMAP_HELPER, m->lines[0].loc);
 	if (!s)
-		return -ENOMEM;
+		return oom(err, loc);
 	s->helper.prog = prog;
 	s->helper.args = args;
 	return 0;
@@ -402,14 +418,16 @@ static int add_helper_step(struct plan *plan, const struct sbx_caller *c, const 
 static int add_write_step(struct plan *plan, const struct map_kind *k, const struct map *m,
 			  struct sbx_err *err)
 {
-	char *text = map_text(plan, k, m, err);
+	char *text = NULL;
 	struct step *s;
+	int r;
 
-	if (!text)
-		return err && err->code ? err->code : -ENOMEM;
+	r = map_text(plan, k, m, &text, err);
+	if (r < 0)
+		return r;
 	s = plan_add(plan, STEP_IDMAP_WRITE, m->lines[0].loc);
 	if (!s)
-		return -ENOMEM;
+		return oom(err, m->lines[0].loc);
 	s->idmap.file = k->file;
 	s->idmap.text = text;
 	return 0;
@@ -490,7 +508,7 @@ static int add_enter_ids(struct plan *plan, const struct map_kind *uk, const str
 	plan->caller_unmapped = true; /* net.c: a helper running as the caller can't follow */
 	s = plan_add(plan, STEP_ENTER_IDS, uk->run_as_loc ? uk->run_as_loc : um->lines[0].loc);
 	if (!s)
-		return sbx_err_set(err, NULL, -ENOMEM, "out of memory");
+		return oom(err, NULL);
 	s->ids.uid = uk->run_as;
 	s->ids.gid = gk->run_as;
 	return 0;
@@ -505,7 +523,7 @@ static int add_map_steps(struct plan *plan, const struct profile *p, const struc
 	int r, q;
 
 	if (!um || !gm)
-		return -ENOMEM;
+		return oom(err, NULL);
 	map_kinds(p, c, &uk, &gk);
 	r = resolve_map(&uk, c, um, err);
 	q = resolve_map(&gk, c, gm, err);
@@ -524,7 +542,7 @@ static int add_map_steps(struct plan *plan, const struct profile *p, const struc
 		 * is denied too (SPEC.md: denied unless a range map makes it safe). */
 		if (c->uid != 0 || is_single_id(gm)) {
 			if (!plan_add(plan, STEP_SETGROUPS_DENY, gm->lines[0].loc))
-				return -ENOMEM;
+				return oom(err, gm->lines[0].loc);
 			plan->setgroups_denied = true; /* caps.c: no setgroups(2) inside */
 		}
 		r = add_write_step(plan, &gk, gm, err);
@@ -541,7 +559,7 @@ int userns_plan_add(struct plan *plan, const struct profile *p, const struct sbx
 
 	s = plan_add(plan, STEP_CLONE, &p->namespaces_loc);
 	if (!s)
-		return -ENOMEM;
+		return oom(err, &p->namespaces_loc);
 	/* The network namespace is not clone()'s: net.c makes it beside the child. */
 	s->clone.ns = p->namespaces & ~NS_BIT(NS_NET);
 	s->clone.flags = 0;

@@ -4,10 +4,12 @@
  * `SBX_UPDATE_GOLDEN=1 make unit` and review the diff like code. */
 #include "unit.h"
 
+#include <errno.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "plan/plan.h"
 #include "plan/policy.h"
@@ -156,6 +158,26 @@ static void test_cross_section_errors_are_all_listed(void **state)
 	assert_non_null(strstr(err.diag[0].msg, "uts"));
 	assert_int_equal(err.diag[1].line, 3); /* mode none without net */
 	assert_non_null(strstr(err.diag[1].msg, "net"));
+}
+
+/* The return value is the first error's, like err.code, even when later checks fail too. */
+static void test_cross_section_returns_first_error(void **state)
+{
+	_cleanup_(plan_freep) struct plan *plan = NULL;
+	struct sbx_err err = {0};
+
+	(void)state;
+	/* -EPERM (no user namespace for a caller that is not root), then -EINVAL (hostname). */
+	assert_int_equal(compile("namespaces = [ \"mount\" ];\n"
+				 "hostname = \"box\";\n",
+				 1000, &plan, &err),
+			 -EPERM);
+	assert_null(plan);
+	assert_int_equal(err.code, -EPERM);
+	assert_true(err.n >= 2);
+	assert_non_null(strstr(err.diag[0].msg, "\"user\" namespace"));
+	assert_int_equal(err.diag[1].line, 2);
+	assert_non_null(strstr(err.diag[1].msg, "uts"));
 }
 
 static void test_host_network_drops_net_ns(void **state)
@@ -452,6 +474,66 @@ static void test_env_not_cleared_keeps_caller(void **state)
 	assert_string_equal(plan->envp[2], "SECRET=1");
 }
 
+/* Every resource limit the profile accepts (SPEC.md's list) goes name -> RLIMIT_* -> name:
+ * the step sets the right resource and --plan shows the name it was given; and the loader
+ * knows no name this list lacks. */
+static void test_rlimit_names_round_trip(void **state)
+{
+	static const struct {
+		const char *name;
+		int resource;
+	} limits[] = {
+	    {"as", RLIMIT_AS},
+	    {"core", RLIMIT_CORE},
+	    {"cpu", RLIMIT_CPU},
+	    {"data", RLIMIT_DATA},
+	    {"fsize", RLIMIT_FSIZE},
+	    {"memlock", RLIMIT_MEMLOCK},
+	    {"msgqueue", RLIMIT_MSGQUEUE},
+	    {"nice", RLIMIT_NICE},
+	    {"nofile", RLIMIT_NOFILE},
+	    {"nproc", RLIMIT_NPROC},
+	    {"rtprio", RLIMIT_RTPRIO},
+	    {"stack", RLIMIT_STACK},
+	};
+
+	(void)state;
+	assert_int_equal(ARRAY_SIZE(limits), _RLIM_MAX);
+	for (int i = 0; i < _RLIM_MAX; i++) {
+		const char *name = profile_rlimit_name((enum rlimit_res)i);
+		size_t k = 0;
+
+		assert_non_null(name);
+		while (k < ARRAY_SIZE(limits) && strcmp(limits[k].name, name) != 0)
+			k++;
+		assert_true(k < ARRAY_SIZE(limits)); /* a name SPEC.md does not list */
+	}
+	for (size_t k = 0; k < ARRAY_SIZE(limits); k++) {
+		/* The profile outlives the plan: the steps' locations borrow its file names. */
+		_cleanup_(profile_freep) struct profile *p = NULL;
+		_cleanup_(plan_freep) struct plan *plan = NULL;
+		_cleanup_free_ char *text = NULL, *dump = NULL, *want = NULL;
+		struct sbx_caller c = caller(1000);
+		struct sbx_err err = {0};
+		size_t len = 0, at;
+		FILE *f;
+
+		assert_true(asprintf(&text, "rlimits = { %s = 7; };\n", limits[k].name) > 0);
+		assert_int_equal(profile_parse_string(text, "t.cfg", &p, &err), 0);
+		assert_int_equal(policy_compile(p, &c, &plan, &err), 0);
+		at = find(plan, STEP_RLIMIT);
+		assert_int_equal(plan->steps[at].rlimit.resource, limits[k].resource);
+		assert_int_equal(plan->steps[at].rlimit.cur, 7);
+		f = open_memstream(&dump, &len);
+		assert_non_null(f);
+		assert_int_equal(plan_dump(plan, PLAN_TEXT, f), 0);
+		fclose(f);
+		assert_true(asprintf(&want, " rlimit resource=%s value=7 ", limits[k].name) > 0);
+		if (!strstr(dump, want))
+			fail_msg("--plan does not show \"%s\":\n%s", want, dump);
+	}
+}
+
 static void test_caps_and_ids(void **state)
 {
 	_cleanup_(plan_freep) struct plan *plan = NULL;
@@ -512,6 +594,7 @@ int main(void)
 	    cmocka_unit_test(test_golden_untrusted),
 	    cmocka_unit_test(test_nonroot_needs_user_ns),
 	    cmocka_unit_test(test_cross_section_errors_are_all_listed),
+	    cmocka_unit_test(test_cross_section_returns_first_error),
 	    cmocka_unit_test(test_host_network_drops_net_ns),
 	    cmocka_unit_test(test_netns_made_beside_the_child),
 	    cmocka_unit_test(test_sysfs_decided_in_plan),
@@ -522,6 +605,7 @@ int main(void)
 	    cmocka_unit_test(test_plan_order),
 	    cmocka_unit_test(test_env_clear_keep_set),
 	    cmocka_unit_test(test_env_not_cleared_keeps_caller),
+	    cmocka_unit_test(test_rlimit_names_round_trip),
 	    cmocka_unit_test(test_caps_and_ids),
 	    cmocka_unit_test(test_unmapped_caller_enters_ids_first),
 	};
