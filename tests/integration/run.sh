@@ -100,7 +100,7 @@ run_pass() {
 # ensure_user comes from tests/test-user.sh, shared with bench/run.sh.
 . "$repo/tests/test-user.sh"
 
-# A copy laid out like the repo (sbx, build/probe, tests/integration, profiles) that any
+# A copy laid out like the repo (sbx, build/probe, tests/integration, profiles, docs) that any
 # user can read, wherever the repo is.
 work=$(mktemp -d /tmp/sbx-itest.XXXXXX)
 trap 'rm -rf "$work"' EXIT
@@ -113,6 +113,9 @@ cp "$PROBE" "$work/build/probe"
 [ -d "$ATTACKS" ] && cp -r "$ATTACKS" "$work/attacks"
 cp -r "$here" "$work/tests/integration"
 [ -d "$repo/profiles" ] && cp -r "$repo/profiles" "$work/profiles"
+# The docs, for 023-doc-examples.sh, which runs their examples.
+cp "$repo/README.md" "$work/README.md"
+cp -r "$repo/man" "$work/man"
 [ -d "$repo/tests/unit/data" ] && mkdir -p "$work/tests/unit" && cp -r "$repo/tests/unit/data" "$work/tests/unit/data"
 chmod -R a+rX "$work"
 SBX_DIR=$work
