@@ -1,12 +1,13 @@
 /* main.c — command line, --check / --plan output, the error line, exit codes. */
 #include <errno.h>
-#include <getopt.h>
 #include <libconfig.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/options.h"
 #include "run/exec.h"
 #include "plan/plan.h"
 #include "plan/policy.h"
@@ -85,6 +86,25 @@ static void usage(FILE *f)
 	      f);
 }
 
+/* A usage error: one line, like every error of sbx's own (SPEC.md §1), then exit 125. The
+ * message quotes what was typed, with control characters made harmless. */
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int usage_error(const char *fmt, ...)
+{
+	char msg[OPT_MSG_SIZE + 64];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	for (char *c = msg; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = '?';
+	fprintf(stderr, "sbx: error: %s; see 'sbx --help' or sbx(1)\n", msg);
+	return -EINVAL;
+}
+
 /* Quote @v as a libconfig string so a shortcut's value is never read as a number. */
 static char *quoted_set(const char *key, const char *v)
 {
@@ -108,8 +128,7 @@ static int add_override(enum override_kind kind, const char *value, char *owned,
 	if (arg.n_overrides == MAX_ITEMS) {
 		free(owned);
 		free(origin);
-		fprintf(stderr, "sbx: error: too many command-line overrides\n");
-		return -E2BIG;
+		return usage_error("too many command-line options (at most %d)", MAX_ITEMS);
 	}
 	arg.overrides[arg.n_overrides++] =
 	    (struct override){kind, owned ? owned : value, owned, origin};
@@ -139,8 +158,7 @@ static int add_env_shortcut(const char *name_value)
 	_cleanup_free_ char *key = NULL;
 
 	if (!eq || eq == name_value) {
-		fprintf(stderr, "sbx: error: --env %s: expected NAME=VALUE\n", name_value);
-		return -EINVAL;
+		return usage_error("--env %s: expected NAME=VALUE", name_value);
 	}
 	if (asprintf(&key, "env.set.%.*s", (int)(eq - name_value), name_value) < 0)
 		return -ENOMEM;
@@ -153,10 +171,8 @@ static int parse_plan_format(const char *v)
 		arg.plan_format = PLAN_TEXT;
 	else if (strcmp(v, "json") == 0)
 		arg.plan_format = PLAN_JSON;
-	else {
-		fprintf(stderr, "sbx: error: --plan=%s: expected text or json\n", v);
-		return -EINVAL;
-	}
+	else
+		return usage_error("--plan=%s: expected text or json", v);
 	arg.plan = true;
 	return 0;
 }
@@ -166,7 +182,7 @@ static int parse_option(int c, const char *v)
 	switch (c) {
 	case 'p':
 		if (arg.n_profiles == MAX_ITEMS)
-			return -E2BIG;
+			return usage_error("too many profiles (at most %d)", MAX_ITEMS);
 		arg.profiles[arg.n_profiles++] = v;
 		return 0;
 	case OPT_CHECK:
@@ -207,53 +223,57 @@ static int parse_option(int c, const char *v)
 	return -EINVAL;
 }
 
+static const char *const plan_formats[] = {"text", "json", NULL};
+
+static const struct opt_def opt_table[] = {
+    {"profile", 'p', OPT_ARG_REQUIRED, 'p', NULL},
+    {"check", 0, OPT_ARG_NONE, OPT_CHECK, NULL},
+    {"plan", 0, OPT_ARG_OPTIONAL, OPT_PLAN, plan_formats},
+    {"set", 0, OPT_ARG_REQUIRED, OPT_SET, NULL},
+    {"bind", 0, OPT_ARG_REQUIRED, OPT_BIND, NULL},
+    {"ro-bind", 0, OPT_ARG_REQUIRED, OPT_RO_BIND, NULL},
+    {"tmpfs", 0, OPT_ARG_REQUIRED, OPT_TMPFS, NULL},
+    {"net", 0, OPT_ARG_REQUIRED, OPT_NET, NULL},
+    {"hostname", 0, OPT_ARG_REQUIRED, OPT_HOSTNAME, NULL},
+    {"env", 0, OPT_ARG_REQUIRED, OPT_ENV, NULL},
+    {"cwd", 0, OPT_ARG_REQUIRED, OPT_CWD, NULL},
+    {"time-limit", 0, OPT_ARG_REQUIRED, OPT_TIME_LIMIT, NULL},
+    {"setup-timeout", 0, OPT_ARG_REQUIRED, OPT_SETUP_TIMEOUT, NULL},
+    {"stats", 0, OPT_ARG_NONE, OPT_STATS, NULL},
+    {"verbose", 'v', OPT_ARG_NONE, 'v', NULL},
+    {"quiet", 'q', OPT_ARG_NONE, 'q', NULL},
+    {"version", 0, OPT_ARG_NONE, OPT_VERSION, NULL},
+    {"help", 'h', OPT_ARG_NONE, 'h', NULL},
+    {NULL, 0, OPT_ARG_NONE, 0, NULL},
+};
+
 /* Returns 1 to go on, 0 to exit successfully (--help, --version), < 0 on a usage error. */
 static int parse_argv(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"profile", required_argument, NULL, 'p'},
-	    {"check", no_argument, NULL, OPT_CHECK},
-	    {"plan", optional_argument, NULL, OPT_PLAN},
-	    {"set", required_argument, NULL, OPT_SET},
-	    {"bind", required_argument, NULL, OPT_BIND},
-	    {"ro-bind", required_argument, NULL, OPT_RO_BIND},
-	    {"tmpfs", required_argument, NULL, OPT_TMPFS},
-	    {"net", required_argument, NULL, OPT_NET},
-	    {"hostname", required_argument, NULL, OPT_HOSTNAME},
-	    {"env", required_argument, NULL, OPT_ENV},
-	    {"cwd", required_argument, NULL, OPT_CWD},
-	    {"time-limit", required_argument, NULL, OPT_TIME_LIMIT},
-	    {"setup-timeout", required_argument, NULL, OPT_SETUP_TIMEOUT},
-	    {"stats", no_argument, NULL, OPT_STATS},
-	    {"verbose", no_argument, NULL, 'v'},
-	    {"quiet", no_argument, NULL, 'q'},
-	    {"version", no_argument, NULL, OPT_VERSION},
-	    {"help", no_argument, NULL, 'h'},
-	    {0},
-	};
-	int c;
+	struct opt_scan scan = {argc, argv, 1, 0};
+	struct opt_hit hit;
+	char msg[OPT_MSG_SIZE];
+	int r;
 
-	/* "+": stop at the first non-option, so the command's own options stay its own. */
-	while ((c = getopt_long(argc, argv, "+p:vqh", opts, NULL)) != -1) {
-		int r;
-
-		if (c == 'h') {
+	/* The options end at the first word that is none, so the command's own stay its own. */
+	while ((r = opt_next(&scan, opt_table, &hit, msg)) > 0) {
+		if (hit.def->id == 'h') {
 			usage(stdout);
 			return 0;
 		}
-		if (c == OPT_VERSION) {
+		if (hit.def->id == OPT_VERSION) {
 			printf("sbx %s\n", SBX_VERSION);
 			return 0;
 		}
-		if (c == '?') {
-			fputs("Try 'sbx --help'.\n", stderr);
-			return -EINVAL;
-		}
-		r = parse_option(c, optarg);
+		r = parse_option(hit.def->id, hit.value);
 		if (r < 0)
 			return r;
 	}
-	arg.argv = argv + optind;
+	if (r < 0)
+		return usage_error("%s", msg);
+	arg.argv = argv + scan.index;
+	if (!arg.check && !arg.argv[0])
+		return usage_error("no command given (as in: sbx -- /bin/sh)");
 	return 1;
 }
 
@@ -454,10 +474,6 @@ static int run(void)
 	    .verbose = arg.verbose, .stats = arg.stats, .scrub = arg.scrub, .n_scrub = arg.n_scrub};
 	int r;
 
-	if (!arg.check && !arg.argv[0]) {
-		fprintf(stderr, "sbx: error: no command given (try: sbx -- /bin/sh)\n");
-		return EXIT_SBX_FAILED;
-	}
 	fill_caller(&caller, arg.argv[0] ? arg.argv : check_argv);
 	r = load_profile(&p, &err);
 	if (p && (r == 0 || arg.check)) {

@@ -1,0 +1,42 @@
+#!/bin/bash
+# 022-cli-usage.sh — what a newcomer types wrong on the command line gets one clear line and
+# exit 125 (SPEC.md §1): unknown and abbreviated options, an optional argument written as a
+# separate word.
+. "$(dirname "$0")/lib.sh"
+require_userns
+
+# Unknown options: one line "sbx: error: ...", exit 125, pointing to --help and the man page.
+run --bogus -- /bin/true
+is_error_line "an unknown option is one error line, exit 125" "unknown option '--bogus'"
+like "$ERR" "sbx --help.*sbx\(1\)" "the unknown-option error points to --help and sbx(1)"
+run -x -- /bin/true
+is_error_line "an unknown short option is one error line" "unknown option '-x'"
+
+# Long options are never abbreviated: --pla is no --plan, and the error names the full option.
+run --pla=json "${MINI[@]}" -- /probe exit 0
+is_error_line "an abbreviated long option is an unknown option naming the full one" \
+	"unknown option '--pla' .*--plan"
+is "$OUT" "" "an abbreviated --plan prints no plan"
+run --verb "${MINI[@]}" -- /probe exit 0
+is_error_line "--verb is not --verbose" "unknown option '--verb'.*--verbose"
+
+# An optional argument goes with '=': "--plan json" would plan a command named json.
+run --plan json -- /bin/true
+is_error_line "--plan json is an error" "--plan=json"
+is "$OUT" "" "--plan json prints no plan"
+run --plan text "${MINI[@]}" -- /probe exit 0
+is_error_line "--plan text is an error too" "--plan=text"
+run --plan -- json
+is_rc 0 "--plan -- json plans a command named json"
+like "$OUT" 'exec argv=json' "--plan -- json: the command is json"
+run --plan=bogus -- /bin/true
+is_error_line "--plan=bogus is a usage error" "--plan=bogus.*text or json"
+
+# Missing or unwanted option arguments.
+run --profile
+is_error_line "--profile without its argument" "option '--profile' needs an argument"
+run --check=yes
+is_error_line "--check=yes" "option '--check' takes no argument"
+
+check_no_leftovers "the usage errors"
+done_testing
