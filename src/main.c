@@ -387,14 +387,15 @@ static int load_profile(struct profile **ret, struct sbx_err *err)
 	return r;
 }
 
-static void print_diag(const struct sbx_diag *d, const char *prefix)
+/* --check: one format for every error, `WHERE: error: MESSAGE`, WHERE being FILE:LINE for a
+ * profile setting, the option as typed ("--set hostname=5") for a command-line one, and sbx
+ * when nothing located it. */
+static void print_diag(const struct sbx_diag *d)
 {
 	if (d->file[0] && d->line)
-		fprintf(stderr, "%s%s:%u: error: %s\n", prefix, d->file, d->line, d->msg);
-	else if (d->file[0])
-		fprintf(stderr, "%s%s: error: %s\n", prefix, d->file, d->msg);
+		fprintf(stderr, "%s:%u: error: %s\n", d->file, d->line, d->msg);
 	else
-		fprintf(stderr, "%serror: %s\n", prefix, d->msg);
+		fprintf(stderr, "%s: error: %s\n", d->file[0] ? d->file : "sbx", d->msg);
 }
 
 /* A failed run: one line, `sbx: error: FILE:LINE: MESSAGE`. */
@@ -419,11 +420,11 @@ static int report_check(const struct sbx_err *err)
 		return 0;
 	}
 	for (unsigned i = 0; i < shown; i++)
-		print_diag(&err->diag[i], "");
+		print_diag(&err->diag[i]);
 	if (err->n > shown)
 		fprintf(stderr, "... and %u more errors\n", err->n - shown);
 	if (err->n == 0)
-		fprintf(stderr, "error: %s\n", strerror(-err->code));
+		fprintf(stderr, "sbx: error: %s\n", strerror(-err->code));
 	return 1;
 }
 

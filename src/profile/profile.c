@@ -526,13 +526,14 @@ int profile_set_as(struct profile *p, const char *key_value, const char *origin,
 	else
 		snprintf(prefix, sizeof(prefix), "--set %.140s", key_value);
 	if (!eq || eq == key_value)
-		return sbx_err_set(err, NULL, -EINVAL, "%s: expected KEY=VALUE", prefix);
+		return sbx_err_set(err, &(struct sbx_loc){prefix, 0}, -EINVAL,
+				   "expected KEY=VALUE");
 	key = strndup(key_value, (size_t)(eq - key_value));
 	if (!key)
 		return sbx_err_set(err, NULL, -ENOMEM, "out of memory");
 	if (!valid_key(key))
-		return sbx_err_set(err, NULL, -EINVAL, "%s: \"%.64s\" is not a setting name",
-				   prefix, key);
+		return sbx_err_set(err, &(struct sbx_loc){prefix, 0}, -EINVAL,
+				   "\"%.64s\" is not a setting name", key);
 	ctx.prefix = prefix;
 	/* Steps made from it name the option as the user wrote it, e.g. "--cwd /srv". */
 	ctx.file = profile_intern_file(p, prefix);
@@ -584,6 +585,7 @@ int profile_add_cli_mount(struct profile *p, enum mount_type type, bool rw, cons
 			  struct sbx_err *err)
 {
 	const char *opt = type == MOUNT_TMPFS ? "--tmpfs" : rw ? "--bind" : "--ro-bind";
+	_cleanup_free_ char *origin = NULL;
 	struct mount_entry m = {.type = type, .rw = rw && type == MOUNT_BIND, .recursive = true};
 	const char *why = "is not valid";
 	int r;
@@ -592,7 +594,10 @@ int profile_add_cli_mount(struct profile *p, enum mount_type type, bool rw, cons
 		return sbx_err_set(err, NULL, -EINVAL, "no command line option for %s mounts",
 				   profile_mount_type_name(type) ?: "unknown");
 	m.mode = type == MOUNT_TMPFS ? 0755 : -1;
-	m.loc.file = profile_intern_file(p, opt);
+	/* Errors and the steps it causes name the option with its argument, "--bind /srv". */
+	if (asprintf(&origin, "%s %s", opt, spec ? spec : "") < 0)
+		return sbx_err_set(err, NULL, -ENOMEM, "out of memory");
+	m.loc.file = profile_intern_file(p, origin);
 	if (!m.loc.file)
 		return sbx_err_set(err, NULL, -ENOMEM, "out of memory");
 	m.src_loc = m.dst_loc = m.loc;
@@ -603,6 +608,6 @@ int profile_add_cli_mount(struct profile *p, enum mount_type type, bool rw, cons
 	if (r == -ENOMEM)
 		return sbx_err_set(err, NULL, r, "out of memory");
 	if (r < 0)
-		return sbx_err_set(err, NULL, r, "%s %.140s: %s", opt, spec ? spec : "", why);
+		return sbx_err_set(err, &(struct sbx_loc){origin, 0}, r, "%s", why);
 	return 0;
 }

@@ -69,7 +69,7 @@ mkdir -p "$deep" || not_ok "mkdir a 4080-byte path"
 # --plan: the line still ends in dst= and the flags.
 run --plan --bind "$deep:/etc" -- /bin/true
 is_rc 0 "--plan with a 4080-byte --bind path"
-like "$(grep -F "src=$deep " <<<"$OUT")" " dst=/etc recursive=yes flags=rw,nosuid,nodev  # --bind\$" \
+like "$(grep -F "src=$deep " <<<"$OUT")" " dst=/etc recursive=yes flags=rw,nosuid,nodev  # --bind $deep:/etc\$" \
 	"--plan prints the 4080-byte path whole, dst and flags included"
 run --plan=json --bind "$deep:/etc" -- /bin/true
 like "$OUT" "\"src\": \"$deep\", \"dst\": \"/etc\"" "--plan=json prints the long path whole"

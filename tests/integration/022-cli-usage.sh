@@ -1,7 +1,7 @@
 #!/bin/bash
 # 022-cli-usage.sh — what a newcomer types wrong on the command line gets one clear line and
 # exit 125 (SPEC.md §1): unknown and abbreviated options, an optional argument written as a
-# separate word.
+# separate word; --check names a bad option as typed, in the format of a profile's errors.
 . "$(dirname "$0")/lib.sh"
 require_userns
 
@@ -37,6 +37,24 @@ run --profile
 is_error_line "--profile without its argument" "option '--profile' needs an argument"
 run --check=yes
 is_error_line "--check=yes" "option '--check' takes no argument"
+
+# --check: errors that come from command-line options have the format of the others, with
+# the option as typed in place of FILE:LINE.
+printf 'hostname = 5;\n' >"$T/bad.cfg"
+run --check --profile "$T/bad.cfg" --set colour=red --bind "$T/none:/x" --cwd rel --set foo
+is_rc 1 "--check with bad options exits 1"
+is "$ERR" "$T/bad.cfg:1: error: hostname: must be a string
+--set colour=red: error: colour: unknown setting
+--cwd rel: error: process.cwd: \"rel\" is not an absolute path
+--set foo: error: expected KEY=VALUE
+--bind $T/none:/x: error: bind source $T/none: No such file or directory" \
+	"--check names each option as typed, in the format of a profile's errors"
+run --profile "$T/none.cfg" --check
+is "$RC:$ERR" "1:$T/none.cfg: error: No such file or directory" \
+	"--check: a missing profile file in the same format"
+# A run says it in its one line, the option in place of FILE:LINE.
+run "${MINI[@]}" --bind "$T/none" -- /probe exit 0
+is_error_line "a run names the --bind as typed" "--bind $T/none: bind source $T/none: "
 
 check_no_leftovers "the usage errors"
 done_testing
