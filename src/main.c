@@ -19,7 +19,7 @@
 
 /* One command-line override, kept in command-line order: --set and the shortcuts apply last,
  * in the order given. */
-enum override_kind { OV_SET, OV_BIND, OV_RO_BIND, OV_TMPFS };
+enum override_kind { OV_SET, OV_ENV, OV_BIND, OV_RO_BIND, OV_TMPFS };
 struct override {
 	enum override_kind kind;
 	const char *value;
@@ -152,17 +152,14 @@ static int add_shortcut(const char *option, const char *key, const char *v, bool
 	return add_override(OV_SET, s, s, origin);
 }
 
+/* --env NAME=VALUE is checked when the profiles load, so --check lists its error too. */
 static int add_env_shortcut(const char *name_value)
 {
-	const char *eq = strchr(name_value, '=');
-	_cleanup_free_ char *key = NULL;
+	char *origin = NULL;
 
-	if (!eq || eq == name_value) {
-		return usage_error("--env %s: expected NAME=VALUE", name_value);
-	}
-	if (asprintf(&key, "env.set.%.*s", (int)(eq - name_value), name_value) < 0)
+	if (asprintf(&origin, "--env %s", name_value) < 0)
 		return -ENOMEM;
-	return add_shortcut("--env", key, eq + 1, true);
+	return add_override(OV_ENV, name_value, NULL, origin);
 }
 
 static int parse_plan_format(const char *v)
@@ -344,11 +341,47 @@ static int set_search_path(struct profile *p, struct sbx_err *err)
 	return r;
 }
 
+/* A name env.set can hold: a letter, then letters, digits and '_' (libconfig's names start
+ * with a letter; '-' is no part of an environment name, and '.' would make a dotted key). */
+static bool env_set_name(const char *s, size_t len)
+{
+	if (len == 0 || !((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z')))
+		return false;
+	for (size_t i = 1; i < len; i++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_",
+			    s[i]))
+			return false;
+	return true;
+}
+
+/* --env NAME=VALUE as the --set of env.set.NAME, VALUE a string; errors name it as typed. */
+static int apply_env(struct profile *p, const struct override *o, struct sbx_err *err)
+{
+	const char *eq = strchr(o->value, '=');
+	struct sbx_loc loc = {o->origin, 0};
+	size_t len = eq ? (size_t)(eq - o->value) : 0;
+	_cleanup_free_ char *key = NULL, *set = NULL;
+
+	if (!eq || eq == o->value)
+		return sbx_err_set(err, &loc, -EINVAL, "expected NAME=VALUE");
+	if (!env_set_name(o->value, len))
+		return sbx_err_set(err, &loc, -EINVAL,
+				   "\"%.*s\" is not a variable name --env can set (a letter, then "
+				   "letters, digits and _)",
+				   (int)(len > 64 ? 64 : len), o->value);
+	if (asprintf(&key, "env.set.%.*s", (int)len, o->value) < 0 ||
+	    !(set = quoted_set(key, eq + 1)))
+		return sbx_err_set(err, NULL, -ENOMEM, "out of memory");
+	return profile_set_as(p, set, o->origin, err);
+}
+
 static int apply_override(struct profile *p, const struct override *o, struct sbx_err *err)
 {
 	switch (o->kind) {
 	case OV_SET:
 		return profile_set_as(p, o->value, o->origin, err);
+	case OV_ENV:
+		return apply_env(p, o, err);
 	case OV_BIND:
 		return profile_add_cli_mount(p, MOUNT_BIND, true, o->value, err);
 	case OV_RO_BIND:

@@ -1,7 +1,8 @@
 #!/bin/bash
 # 022-cli-usage.sh — what a newcomer types wrong on the command line gets one clear line and
 # exit 125 (SPEC.md §1): unknown and abbreviated options, an optional argument written as a
-# separate word; --check names a bad option as typed, in the format of a profile's errors.
+# separate word; --check names a bad option as typed, in the format of a profile's errors; --env
+# checks its names as variable names.
 . "$(dirname "$0")/lib.sh"
 require_userns
 
@@ -55,6 +56,21 @@ is "$RC:$ERR" "1:$T/none.cfg: error: No such file or directory" \
 # A run says it in its one line, the option in place of FILE:LINE.
 run "${MINI[@]}" --bind "$T/none" -- /probe exit 0
 is_error_line "a run names the --bind as typed" "--bind $T/none: bind source $T/none: "
+
+# --env: the error quotes the argument as typed, and the name is checked as a variable name
+# ('-' is none, '.' no dotted key, no leading digit).
+run --check --env 1X=y --env A-B=1 --env A.B=1 --env NOVALUE --env =1
+is_rc 1 "--check with bad --env names exits 1"
+is "$ERR" '--env 1X=y: error: "1X" is not a variable name --env can set (a letter, then letters, digits and _)
+--env A-B=1: error: "A-B" is not a variable name --env can set (a letter, then letters, digits and _)
+--env A.B=1: error: "A.B" is not a variable name --env can set (a letter, then letters, digits and _)
+--env NOVALUE: error: expected NAME=VALUE
+--env =1: error: expected NAME=VALUE' "--env errors quote the argument as typed and check the name"
+run "${MINI[@]}" --env A-B=1 -- /probe exit 0
+is_error_line "a run with a bad --env name: one error line" '--env A-B=1: "A-B" is not a variable name'
+run "${MINI[@]}" --env 'X_1=a=b "c" \d' --env=EMPTY= -- /probe env
+like "$OUT" '^X_1=a=b "c" \\d$' "--env takes the value literally, '=' and quotes included"
+like "$OUT" '^EMPTY=$' "--env=NAME= sets an empty value"
 
 check_no_leftovers "the usage errors"
 done_testing
