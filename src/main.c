@@ -449,7 +449,8 @@ static int report_check(const struct sbx_err *err)
 	unsigned shown = err->n < SBX_ERR_MAX ? err->n : SBX_ERR_MAX;
 
 	if (err->code == 0) {
-		puts("ok");
+		if (arg.verbose >= 0) /* -q: the exit status says it */
+			puts("ok");
 		return 0;
 	}
 	for (unsigned i = 0; i < shown; i++)

@@ -85,6 +85,11 @@ is "$OUT" "" "-v logs to stderr, not stdout"
 
 run -q "${MINI[@]}" -- /probe exit 0
 is "$RC:$ERR" "0:" "-q prints nothing on success"
+run -q --check --profile "$PROFILES/mini.cfg"
+is "$RC:$OUT:$ERR" "0::" "-q --check prints nothing for a valid profile"
+run -q --check --profile "$T/broken.cfg"
+is_rc 1 "-q --check of an invalid profile exits 1"
+like "$ERR" 'broken\.cfg:1: error: ' "-q --check still prints the errors"
 
 # --stats: wall, user and system time and peak memory on stderr.
 run --stats "${MINI[@]}" -- /probe exit 0
