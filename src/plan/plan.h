@@ -337,3 +337,7 @@ int plan_dump(const struct plan *plan, enum plan_format fmt, void *out);
  * it in "..." when it had to cut it. */
 void plan_describe_print(const struct step *s, void *out);
 void plan_describe(const struct step *s, char *buf, size_t size);
+
+/* Parent. Step @i as --plan prints it, without the newline: its number, side, description and
+ * the "# FILE:LINE" that asked for it. The -v log writes the same after the duration. */
+void plan_print_step(const struct plan *plan, size_t i, void *out);

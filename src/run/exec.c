@@ -120,13 +120,14 @@ static uint64_t now_usec(void)
 	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
-/* The whole description, however long: the log is for finding out what happened. */
-static void log_step(const struct run_ctx *ctx, size_t i, const char *side, uint64_t usec)
+/* The step's --plan line, however long, after its duration: the log is for finding out what
+ * happened, and it matches the plan line for line. */
+static void log_step(const struct run_ctx *ctx, size_t i, uint64_t usec)
 {
 	if (ctx->verbose <= 0)
 		return;
-	fprintf(stderr, "sbx: [%7.3f ms] %-6s ", (double)usec / 1000.0, side);
-	plan_describe_print(&ctx->plan->steps[i], stderr);
+	fprintf(stderr, "sbx: [%7.3f ms] ", (double)usec / 1000.0);
+	plan_print_step(ctx->plan, i, stderr);
 	fputc('\n', stderr);
 }
 
@@ -162,7 +163,7 @@ static int run_parent_step(struct run_ctx *ctx, size_t i)
 		}
 		return r;
 	}
-	log_step(ctx, i, "parent", now_usec() - start);
+	log_step(ctx, i, now_usec() - start);
 	return 0;
 }
 
@@ -301,7 +302,7 @@ static int follow_child(struct run_ctx *ctx, int fd, const struct plan_shape *sh
 		if (rec.code < 0)
 			return child_failed(ctx, &rec);
 		last = now_usec();
-		log_step(ctx, rec.step, "child", rec.usec);
+		log_step(ctx, rec.step, rec.usec);
 		next = rec.step + 1;
 	}
 	if (r == -EINTR || r == -ETIMEDOUT)
@@ -315,7 +316,7 @@ static int follow_child(struct run_ctx *ctx, int fd, const struct plan_shape *sh
 		return child_died(ctx, sh->clone);
 	if (next >= sh->end_child || plan->steps[next].kind != STEP_EXEC)
 		return child_died(ctx, next < sh->end_child ? next : sh->end_child - 1);
-	log_step(ctx, next, "child", now_usec() - last); /* execve() as seen from here */
+	log_step(ctx, next, now_usec() - last); /* execve() as seen from here */
 	return 0;
 }
 
