@@ -207,6 +207,9 @@ struct run_ctx {
 	/* Where the cloned child goes at once (the executor's child_main()): the clone runner
 	 * calls it, so no subsystem depends on the executor. */
 	void (*child_entry)(struct run_ctx *ctx); /* never returns */
+	/* Parent: the --stats line the supervise step leaves; the executor prints it once every
+	 * step is done, after the supervise step's -v line. */
+	char stats_line[160];
 };
 
 /* A step runner. Parent runners record a message in ctx->err; child runners return -errno

@@ -337,6 +337,8 @@ static int finish(struct run_ctx *ctx, const struct plan_shape *sh)
 
 	if (r < 0)
 		return r;
+	if (ctx->stats_line[0])
+		fprintf(stderr, "%s\n", ctx->stats_line);
 	if (child_alive(ctx->child)) {
 		r = wait_child(ctx->child, &ctx->status);
 		if (r < 0)

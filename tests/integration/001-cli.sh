@@ -96,6 +96,11 @@ like "$ERR" '^sbx: \[ *[0-9.]+ ms\] +[0-9]+ child  init ' "-v logs the init step
 like "$ERR" ' symlink dst=/bin target=usr/bin  # builtin:default\.cfg:[0-9]+$' \
 	"-v lines carry the # FILE:LINE of --plan"
 
+# --stats comes last, after the supervise step's -v line.
+run -v --stats "${PB[@]}" -- /probe exit 0
+like "$(tail -n 2 <<<"$ERR" | head -n 1)" ' parent supervise ' "-v --stats: the supervise line..."
+like "$(tail -n 1 <<<"$ERR")" '^sbx: stats: wall ' "... is followed by the stats"
+
 run -q "${MINI[@]}" -- /probe exit 0
 is "$RC:$ERR" "0:" "-q prints nothing on success"
 run -q --check --profile "$PROFILES/mini.cfg"
