@@ -79,6 +79,7 @@ struct step_exec {
 	char *const *argv;
 	char *const *envp;
 	const char *name; /* argv[0] as the user gave it, for messages */
+	bool empty_root;  /* the root holds nothing (a tmpfs, no mounts): said when not found */
 };
 
 struct step {

@@ -252,12 +252,15 @@ static int child_failed(struct run_ctx *ctx, const struct child_report *rec)
 	if (s->kind == STEP_EXEC) {
 		const char *name = s->exec.name ? s->exec.name : "command";
 
+		const char *hint = t->hint ? t->hint(s, code) : "";
+
 		if (code == -ENOENT || code == -ENOTDIR) {
-			sbx_err_set(ctx->err, NULL, code, "%s: command not found in the sandbox",
-				    name);
+			sbx_err_set(ctx->err, NULL, code, "%s: command not found in the sandbox%s",
+				    name, hint);
 			return 127;
 		}
-		sbx_err_set(ctx->err, NULL, code, "%s: cannot execute: %s", name, strerror(-code));
+		sbx_err_set(ctx->err, NULL, code, "%s: cannot execute: %s%s", name, strerror(-code),
+			    hint);
 		return 126;
 	}
 	snprintf(tail, sizeof(tail), ": %s%s", strerror(-code), t->hint ? t->hint(s, code) : "");

@@ -2,7 +2,7 @@
 # 022-cli-usage.sh — what a newcomer types wrong on the command line gets one clear line and
 # exit 125 (SPEC.md §1): unknown and abbreviated options, an optional argument written as a
 # separate word; --check names a bad option as typed, in the format of a profile's errors; --env
-# checks its names as variable names.
+# checks its names as variable names; a command not found in an empty root says why.
 . "$(dirname "$0")/lib.sh"
 require_userns
 
@@ -71,6 +71,17 @@ is_error_line "a run with a bad --env name: one error line" '--env A-B=1: "A-B" 
 run "${MINI[@]}" --env 'X_1=a=b "c" \d' --env=EMPTY= -- /probe env
 like "$OUT" '^X_1=a=b "c" \\d$' "--env takes the value literally, '=' and quotes included"
 like "$OUT" '^EMPTY=$' "--env=NAME= sets an empty value"
+
+# A profile with no mounts has an empty root: a command not found there says so, and how to
+# build on the default profile. A root with something in it gets the plain message.
+printf 'name = "empty";\n' >"$T/empty.cfg"
+run --profile "$T/empty.cfg" -- /bin/true
+is_rc 127 "a command in an empty root is not found: 127"
+like "$ERR" '^sbx: error: /bin/true: command not found in the sandbox \(its root is empty: the profile has no mounts; add include = \[ "default" \]; to build on the default profile\)$' \
+	"not found in an empty root: says the root is empty and suggests including default"
+run --profile "$T/empty.cfg" --tmpfs /scratch -- /bin/true
+is "$RC:$ERR" "127:sbx: error: /bin/true: command not found in the sandbox" \
+	"not found in a root with a mount: the plain message"
 
 check_no_leftovers "the usage errors"
 done_testing
