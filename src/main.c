@@ -4,7 +4,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <limits.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/options.h"
@@ -310,12 +312,69 @@ static void system_search_dirs(char **dirs, size_t *n)
 	}
 }
 
-/* SPEC.md §1: $SBX_PROFILE_PATH, then the user's dir, then the system dir and library. */
+/* @dir/profiles when @dir is a source tree (it holds src/main.c and profiles/) that only the
+ * binary's owner can write to: @dir and @dir/profiles are owned by that user and writable by
+ * no group or other. */
+static char *tree_profiles(const char *dir, const struct stat *bin)
+{
+	_cleanup_free_ char *marker = NULL;
+	char *profiles = NULL;
+	struct stat st;
+
+	if (asprintf(&marker, "%s/src/main.c", dir) < 0)
+		return NULL;
+	if (stat(marker, &st) < 0 || !S_ISREG(st.st_mode))
+		return NULL;
+	if (stat(dir, &st) < 0 || st.st_uid != bin->st_uid || (st.st_mode & 022))
+		return NULL;
+	if (asprintf(&profiles, "%s/profiles", dir) < 0)
+		return NULL;
+	if (stat(profiles, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != bin->st_uid ||
+	    (st.st_mode & 022)) {
+		free(profiles);
+		return NULL;
+	}
+	return profiles;
+}
+
+/* The profiles/ of the source tree this sbx was built in, when it runs from there: the
+ * binary's directory (./sbx) or the one above a build directory (build/sbx), as tree_profiles()
+ * accepts it. An installed sbx has no such tree beside it, and whoever could plant one there
+ * could replace the binary as well. */
+static char *source_profiles(void)
+{
+	char exe[PATH_MAX], *slash;
+	struct stat bin;
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	if (n <= 0 || stat("/proc/self/exe", &bin) < 0)
+		return NULL;
+	exe[n] = '\0';
+	for (int up = 0; up < 2; up++) {
+		char *found;
+
+		slash = strrchr(exe, '/');
+		if (!slash || slash == exe)
+			return NULL;
+		*slash = '\0';
+		found = tree_profiles(exe, &bin);
+		if (found)
+			return found;
+		slash = strrchr(exe, '/');
+		if (!slash || strncmp(slash + 1, "build", 5) != 0)
+			return NULL;
+	}
+	return NULL;
+}
+
+/* SPEC.md §1: $SBX_PROFILE_PATH, then the user's dir, then the system dir and library; from a
+ * source tree, its profiles/ last. */
 static int set_search_path(struct profile *p, struct sbx_err *err)
 {
 	char *dirs[MAX_ITEMS];
 	const char *env = getenv("SBX_PROFILE_PATH"), *xdg = getenv("XDG_CONFIG_HOME");
 	const char *home = getenv("HOME");
+	_cleanup_free_ char *source = source_profiles();
 	size_t n = 0;
 	int r;
 
@@ -338,6 +397,8 @@ static int set_search_path(struct profile *p, struct sbx_err *err)
 	r = profile_set_search_path(p, (const char *const *)dirs, n, err);
 	for (size_t i = 0; i < n; i++)
 		free(dirs[i]);
+	if (r == 0)
+		r = profile_set_source_dir(p, source, err);
 	return r;
 }
 

@@ -1092,6 +1092,53 @@ static void test_include_relative_and_names(void **state)
 	assert_int_equal(err.n, 0);
 }
 
+/* The source directory (main.c's source tree) comes after the search path, never for
+ * "default"; a NAME found nowhere lists every directory searched. */
+static void test_source_dir_and_not_found(void **state)
+{
+	_cleanup_(tmpdir_remove) char *dir = tmpdir_make();
+	_cleanup_(profile_freep) struct profile *p = profile_new();
+	struct sbx_err err = {0};
+	char d1[PATH_MAX], src[PATH_MAX], want[2 * PATH_MAX + 64];
+	const char *search[1] = {d1};
+
+	(void)state;
+	snprintf(d1, sizeof(d1), "%s/d1", dir);
+	snprintf(src, sizeof(src), "%s/src", dir);
+	assert_int_equal(mkdir(d1, 0700), 0);
+	assert_int_equal(mkdir(src, 0700), 0);
+	write_file(d1, "base.cfg", "hostname = \"d1\";\n");
+	write_file(src, "base.cfg", "hostname = \"src\";\n");
+	write_file(src, "only.cfg", "hostname = \"only\";\n");
+	write_file(src, "default.cfg", "name = \"src-default\";\n");
+	assert_int_equal(profile_set_search_path(p, search, 1, &err), 0);
+	assert_int_equal(profile_set_source_dir(p, src, &err), 0);
+
+	assert_int_equal(profile_load(p, "base", &err), 0);
+	assert_string_equal(p->hostname, "d1"); /* the search path first */
+	assert_int_equal(profile_load(p, "only", &err), 0);
+	assert_string_equal(p->hostname, "only");
+	assert_int_equal(profile_load(p, "default", &err), 0);
+	assert_string_equal(p->name, "default"); /* the built-in, not src/default.cfg */
+	assert_int_equal(err.n, 0);
+
+	assert_int_equal(profile_load(p, "none", &err), -ENOENT);
+	assert_int_equal(err.n, 1);
+	assert_string_equal(err.diag[0].file, "none");
+	snprintf(want, sizeof(want), "no such profile; searched %s, %s", d1, src);
+	assert_string_equal(err.diag[0].msg, want);
+
+	err = (struct sbx_err){0};
+	assert_int_equal(profile_set_source_dir(p, NULL, &err), 0);
+	assert_int_equal(profile_set_search_path(p, NULL, 0, &err), 0);
+	assert_int_equal(profile_load_string(p, "include = [ \"none\" ];\n", "x.cfg", &err),
+			 -ENOENT);
+	assert_int_equal(err.n, 1);
+	assert_int_equal(err.diag[0].line, 1);
+	assert_string_equal(err.diag[0].msg,
+			    "include \"none\": no such profile; no directory to search");
+}
+
 static void test_include_default_builtin(void **state)
 {
 	_cleanup_(profile_freep) struct profile *p = NULL;
@@ -1474,6 +1521,7 @@ int main(void)
 	    cmocka_unit_test(test_include_order_and_merge),
 	    cmocka_unit_test(test_repeated_profiles_merge),
 	    cmocka_unit_test(test_include_relative_and_names),
+	    cmocka_unit_test(test_source_dir_and_not_found),
 	    cmocka_unit_test(test_include_default_builtin),
 	    cmocka_unit_test(test_include_cycles),
 	    cmocka_unit_test(test_include_depth_limit),
