@@ -60,34 +60,6 @@ enum {
 	OPT_VERSION,
 };
 
-static void usage(FILE *f)
-{
-	fputs("Usage: sbx [OPTIONS] [--] COMMAND [ARG...]\n"
-	      "Run COMMAND in a sandbox described by a profile.\n"
-	      "\n"
-	      "  -p, --profile FILE|NAME  profile to use (repeatable; later ones merge on top)\n"
-	      "      --check              check the profile(s) and print every error; run nothing\n"
-	      "      --plan[=text|json]   print the setup plan; run nothing\n"
-	      "      --set KEY=VALUE      override one setting, e.g. --set hostname=box\n"
-	      "      --bind SRC[:DST]     add a read-write bind mount\n"
-	      "      --ro-bind SRC[:DST]  add a read-only bind mount\n"
-	      "      --tmpfs DST          add a tmpfs mount\n"
-	      "      --net MODE           network.mode (none, host)\n"
-	      "      --hostname NAME      hostname inside\n"
-	      "      --env NAME=VALUE     set an environment variable inside\n"
-	      "      --cwd DIR            working directory inside\n"
-	      "      --time-limit SECS    kill the sandbox after SECS (exit 137)\n"
-	      "      --setup-timeout SECS give up when the setup takes longer (default 30)\n"
-	      "      --stats              print wall/CPU time and peak memory when done\n"
-	      "  -v, --verbose            log each setup step with its duration\n"
-	      "  -q, --quiet              print only errors\n"
-	      "      --version            print the version\n"
-	      "  -h, --help               print this help\n"
-	      "\n"
-	      "Without --profile, the built-in default profile is used. See sbx(1), sbx.cfg(5).\n",
-	      f);
-}
-
 /* A usage error: one line, like every error of sbx's own (SPEC.md §1), then exit 125. The
  * message quotes what was typed, with control characters made harmless. */
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -224,27 +196,57 @@ static int parse_option(int c, const char *v)
 
 static const char *const plan_formats[] = {"text", "json", NULL};
 
+/* The options, in the order --help and sbx(1) list them. */
 static const struct opt_def opt_table[] = {
-    {"profile", 'p', OPT_ARG_REQUIRED, 'p', NULL},
-    {"check", 0, OPT_ARG_NONE, OPT_CHECK, NULL},
-    {"plan", 0, OPT_ARG_OPTIONAL, OPT_PLAN, plan_formats},
-    {"set", 0, OPT_ARG_REQUIRED, OPT_SET, NULL},
-    {"bind", 0, OPT_ARG_REQUIRED, OPT_BIND, NULL},
-    {"ro-bind", 0, OPT_ARG_REQUIRED, OPT_RO_BIND, NULL},
-    {"tmpfs", 0, OPT_ARG_REQUIRED, OPT_TMPFS, NULL},
-    {"net", 0, OPT_ARG_REQUIRED, OPT_NET, NULL},
-    {"hostname", 0, OPT_ARG_REQUIRED, OPT_HOSTNAME, NULL},
-    {"env", 0, OPT_ARG_REQUIRED, OPT_ENV, NULL},
-    {"cwd", 0, OPT_ARG_REQUIRED, OPT_CWD, NULL},
-    {"time-limit", 0, OPT_ARG_REQUIRED, OPT_TIME_LIMIT, NULL},
-    {"setup-timeout", 0, OPT_ARG_REQUIRED, OPT_SETUP_TIMEOUT, NULL},
-    {"stats", 0, OPT_ARG_NONE, OPT_STATS, NULL},
-    {"verbose", 'v', OPT_ARG_NONE, 'v', NULL},
-    {"quiet", 'q', OPT_ARG_NONE, 'q', NULL},
-    {"version", 0, OPT_ARG_NONE, OPT_VERSION, NULL},
-    {"help", 'h', OPT_ARG_NONE, 'h', NULL},
-    {NULL, 0, OPT_ARG_NONE, 0, NULL},
+    {"profile", 'p', OPT_ARG_REQUIRED, 'p', NULL, " FILE|NAME",
+     "profile to use; repeatable, later ones on top"},
+    {"check", 0, OPT_ARG_NONE, OPT_CHECK, NULL, "",
+     "check the profiles, print every error; run nothing"},
+    {"plan", 0, OPT_ARG_OPTIONAL, OPT_PLAN, plan_formats, "[=text|json]",
+     "print the setup plan; run nothing"},
+    {"set", 0, OPT_ARG_REQUIRED, OPT_SET, NULL, " KEY=VALUE",
+     "override one setting, e.g. --set hostname=box"},
+    {"bind", 0, OPT_ARG_REQUIRED, OPT_BIND, NULL, " SRC[:DST]", "add a read-write bind mount"},
+    {"ro-bind", 0, OPT_ARG_REQUIRED, OPT_RO_BIND, NULL, " SRC[:DST]", "add a read-only bind mount"},
+    {"tmpfs", 0, OPT_ARG_REQUIRED, OPT_TMPFS, NULL, " DST", "add a tmpfs mount"},
+    {"net", 0, OPT_ARG_REQUIRED, OPT_NET, NULL, " MODE", "network.mode (none, host)"},
+    {"hostname", 0, OPT_ARG_REQUIRED, OPT_HOSTNAME, NULL, " NAME", "hostname inside"},
+    {"env", 0, OPT_ARG_REQUIRED, OPT_ENV, NULL, " NAME=VALUE",
+     "set an environment variable inside"},
+    {"cwd", 0, OPT_ARG_REQUIRED, OPT_CWD, NULL, " DIR", "working directory inside"},
+    {"setup-timeout", 0, OPT_ARG_REQUIRED, OPT_SETUP_TIMEOUT, NULL, " SECONDS",
+     "give up when the setup takes longer (default 30)"},
+    {"time-limit", 0, OPT_ARG_REQUIRED, OPT_TIME_LIMIT, NULL, " SECONDS",
+     "kill the sandbox after SECONDS (exit 137)"},
+    {"stats", 0, OPT_ARG_NONE, OPT_STATS, NULL, "",
+     "print wall/CPU time and peak memory when done"},
+    {"verbose", 'v', OPT_ARG_NONE, 'v', NULL, "", "log each setup step with its duration"},
+    {"quiet", 'q', OPT_ARG_NONE, 'q', NULL, "", "print only errors"},
+    {"version", 0, OPT_ARG_NONE, OPT_VERSION, NULL, "", "print the version"},
+    {"help", 'h', OPT_ARG_NONE, 'h', NULL, "", "print this help"},
+    {NULL, 0, OPT_ARG_NONE, 0, NULL, NULL, NULL},
 };
+
+/* --help, from the table the scanner reads, so the two never disagree. */
+static void usage(FILE *f)
+{
+	fputs("Usage: sbx [OPTIONS] [--] COMMAND [ARG...]\n"
+	      "Run COMMAND in a sandbox described by a profile.\n\n",
+	      f);
+	for (const struct opt_def *d = opt_table; d->name; d++) {
+		char left[64];
+
+		if (d->short_name)
+			snprintf(left, sizeof(left), "  -%c, --%s%s", d->short_name, d->name,
+				 d->arg_help);
+		else
+			snprintf(left, sizeof(left), "      --%s%s", d->name, d->arg_help);
+		fprintf(f, "%-29s %s\n", left, d->help);
+	}
+	fputs("\nLong options are written in full; an optional argument follows '='.\n"
+	      "Without --profile, the built-in default profile is used. See sbx(1), sbx.cfg(5).\n",
+	      f);
+}
 
 /* Returns 1 to go on, 0 to exit successfully (--help, --version), < 0 on a usage error. */
 static int parse_argv(int argc, char **argv)

@@ -18,6 +18,8 @@ struct opt_def {
 	/* OPT_ARG_OPTIONAL: its values (NULL-terminated); one of them as the next word is an
 	 * error that shows the '=' form, since it would otherwise be taken for the command. */
 	const char *const *values;
+	const char *arg_help; /* --help: the argument after the name, " FILE" or "[=text|json]" */
+	const char *help;     /* --help: what it does, one line */
 };
 
 /* Where the scan is: argv[index] is the next word, @pos the next letter of a group of short

@@ -113,6 +113,8 @@ cp "$PROBE" "$work/build/probe"
 [ -d "$ATTACKS" ] && cp -r "$ATTACKS" "$work/attacks"
 cp -r "$here" "$work/tests/integration"
 [ -d "$repo/profiles" ] && cp -r "$repo/profiles" "$work/profiles"
+[ -d "$repo/man" ] && cp -r "$repo/man" "$work/man" # 024-docs-options.sh reads these
+[ -f "$repo/README.md" ] && cp "$repo/README.md" "$work/README.md"
 [ -d "$repo/tests/unit/data" ] && mkdir -p "$work/tests/unit" && cp -r "$repo/tests/unit/data" "$work/tests/unit/data"
 chmod -R a+rX "$work"
 SBX_DIR=$work

@@ -14,14 +14,14 @@ enum { O_PROFILE = 1, O_PLAN, O_SET, O_SETUP, O_STATS, O_VERBOSE, O_QUIET };
 static const char *const formats[] = {"text", "json", NULL};
 
 static const struct opt_def defs[] = {
-    {"profile", 'p', OPT_ARG_REQUIRED, O_PROFILE, NULL},
-    {"plan", 0, OPT_ARG_OPTIONAL, O_PLAN, formats},
-    {"set", 0, OPT_ARG_REQUIRED, O_SET, NULL},
-    {"setup-timeout", 0, OPT_ARG_REQUIRED, O_SETUP, NULL},
-    {"stats", 0, OPT_ARG_NONE, O_STATS, NULL},
-    {"verbose", 'v', OPT_ARG_NONE, O_VERBOSE, NULL},
-    {"quiet", 'q', OPT_ARG_NONE, O_QUIET, NULL},
-    {NULL, 0, OPT_ARG_NONE, 0, NULL},
+    {"profile", 'p', OPT_ARG_REQUIRED, O_PROFILE, NULL, NULL, NULL},
+    {"plan", 0, OPT_ARG_OPTIONAL, O_PLAN, formats, NULL, NULL},
+    {"set", 0, OPT_ARG_REQUIRED, O_SET, NULL, NULL, NULL},
+    {"setup-timeout", 0, OPT_ARG_REQUIRED, O_SETUP, NULL, NULL, NULL},
+    {"stats", 0, OPT_ARG_NONE, O_STATS, NULL, NULL, NULL},
+    {"verbose", 'v', OPT_ARG_NONE, O_VERBOSE, NULL, NULL, NULL},
+    {"quiet", 'q', OPT_ARG_NONE, O_QUIET, NULL, NULL, NULL},
+    {NULL, 0, OPT_ARG_NONE, 0, NULL, NULL, NULL},
 };
 
 /* Scans @argv (NULL-terminated, argv[0] included) into "ID=VALUE ..." and the index of the
