@@ -1,12 +1,15 @@
 /* main.c — command line, --check / --plan output, the error line, exit codes. */
 #include <errno.h>
-#include <getopt.h>
 #include <libconfig.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <limits.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "cli/options.h"
 #include "run/exec.h"
 #include "plan/plan.h"
 #include "plan/policy.h"
@@ -18,7 +21,7 @@
 
 /* One command-line override, kept in command-line order: --set and the shortcuts apply last,
  * in the order given. */
-enum override_kind { OV_SET, OV_BIND, OV_RO_BIND, OV_TMPFS };
+enum override_kind { OV_SET, OV_ENV, OV_BIND, OV_RO_BIND, OV_TMPFS };
 struct override {
 	enum override_kind kind;
 	const char *value;
@@ -57,32 +60,23 @@ enum {
 	OPT_VERSION,
 };
 
-static void usage(FILE *f)
+/* A usage error: one line, like every error of sbx's own (SPEC.md §1), then exit 125. The
+ * message quotes what was typed, with control characters made harmless. */
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int usage_error(const char *fmt, ...)
 {
-	fputs("Usage: sbx [OPTIONS] [--] COMMAND [ARG...]\n"
-	      "Run COMMAND in a sandbox described by a profile.\n"
-	      "\n"
-	      "  -p, --profile FILE|NAME  profile to use (repeatable; later ones merge on top)\n"
-	      "      --check              check the profile(s) and print every error; run nothing\n"
-	      "      --plan[=text|json]   print the setup plan; run nothing\n"
-	      "      --set KEY=VALUE      override one setting, e.g. --set hostname=box\n"
-	      "      --bind SRC[:DST]     add a read-write bind mount\n"
-	      "      --ro-bind SRC[:DST]  add a read-only bind mount\n"
-	      "      --tmpfs DST          add a tmpfs mount\n"
-	      "      --net MODE           network.mode (none, host)\n"
-	      "      --hostname NAME      hostname inside\n"
-	      "      --env NAME=VALUE     set an environment variable inside\n"
-	      "      --cwd DIR            working directory inside\n"
-	      "      --time-limit SECS    kill the sandbox after SECS (exit 137)\n"
-	      "      --setup-timeout SECS give up when the setup takes longer (default 30)\n"
-	      "      --stats              print wall/CPU time and peak memory when done\n"
-	      "  -v, --verbose            log each setup step with its duration\n"
-	      "  -q, --quiet              print only errors\n"
-	      "      --version            print the version\n"
-	      "  -h, --help               print this help\n"
-	      "\n"
-	      "Without --profile, the built-in default profile is used. See sbx(1), sbx.cfg(5).\n",
-	      f);
+	char msg[OPT_MSG_SIZE + 64];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	for (char *c = msg; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = '?';
+	fprintf(stderr, "sbx: error: %s; see 'sbx --help' or sbx(1)\n", msg);
+	return -EINVAL;
 }
 
 /* Quote @v as a libconfig string so a shortcut's value is never read as a number. */
@@ -108,8 +102,7 @@ static int add_override(enum override_kind kind, const char *value, char *owned,
 	if (arg.n_overrides == MAX_ITEMS) {
 		free(owned);
 		free(origin);
-		fprintf(stderr, "sbx: error: too many command-line overrides\n");
-		return -E2BIG;
+		return usage_error("too many command-line options (at most %d)", MAX_ITEMS);
 	}
 	arg.overrides[arg.n_overrides++] =
 	    (struct override){kind, owned ? owned : value, owned, origin};
@@ -133,18 +126,14 @@ static int add_shortcut(const char *option, const char *key, const char *v, bool
 	return add_override(OV_SET, s, s, origin);
 }
 
+/* --env NAME=VALUE is checked when the profiles load, so --check lists its error too. */
 static int add_env_shortcut(const char *name_value)
 {
-	const char *eq = strchr(name_value, '=');
-	_cleanup_free_ char *key = NULL;
+	char *origin = NULL;
 
-	if (!eq || eq == name_value) {
-		fprintf(stderr, "sbx: error: --env %s: expected NAME=VALUE\n", name_value);
-		return -EINVAL;
-	}
-	if (asprintf(&key, "env.set.%.*s", (int)(eq - name_value), name_value) < 0)
+	if (asprintf(&origin, "--env %s", name_value) < 0)
 		return -ENOMEM;
-	return add_shortcut("--env", key, eq + 1, true);
+	return add_override(OV_ENV, name_value, NULL, origin);
 }
 
 static int parse_plan_format(const char *v)
@@ -153,10 +142,8 @@ static int parse_plan_format(const char *v)
 		arg.plan_format = PLAN_TEXT;
 	else if (strcmp(v, "json") == 0)
 		arg.plan_format = PLAN_JSON;
-	else {
-		fprintf(stderr, "sbx: error: --plan=%s: expected text or json\n", v);
-		return -EINVAL;
-	}
+	else
+		return usage_error("--plan=%s: expected text or json", v);
 	arg.plan = true;
 	return 0;
 }
@@ -166,7 +153,7 @@ static int parse_option(int c, const char *v)
 	switch (c) {
 	case 'p':
 		if (arg.n_profiles == MAX_ITEMS)
-			return -E2BIG;
+			return usage_error("too many profiles (at most %d)", MAX_ITEMS);
 		arg.profiles[arg.n_profiles++] = v;
 		return 0;
 	case OPT_CHECK:
@@ -207,53 +194,87 @@ static int parse_option(int c, const char *v)
 	return -EINVAL;
 }
 
+static const char *const plan_formats[] = {"text", "json", NULL};
+
+/* The options, in the order --help and sbx(1) list them. */
+static const struct opt_def opt_table[] = {
+    {"profile", 'p', OPT_ARG_REQUIRED, 'p', NULL, " FILE|NAME",
+     "profile to use; repeatable, later ones on top"},
+    {"check", 0, OPT_ARG_NONE, OPT_CHECK, NULL, "",
+     "check the profiles, print every error; run nothing"},
+    {"plan", 0, OPT_ARG_OPTIONAL, OPT_PLAN, plan_formats, "[=text|json]",
+     "print the setup plan; run nothing"},
+    {"set", 0, OPT_ARG_REQUIRED, OPT_SET, NULL, " KEY=VALUE",
+     "override one setting, e.g. --set hostname=box"},
+    {"bind", 0, OPT_ARG_REQUIRED, OPT_BIND, NULL, " SRC[:DST]", "add a read-write bind mount"},
+    {"ro-bind", 0, OPT_ARG_REQUIRED, OPT_RO_BIND, NULL, " SRC[:DST]", "add a read-only bind mount"},
+    {"tmpfs", 0, OPT_ARG_REQUIRED, OPT_TMPFS, NULL, " DST", "add a tmpfs mount"},
+    {"net", 0, OPT_ARG_REQUIRED, OPT_NET, NULL, " MODE", "network.mode (none, host)"},
+    {"hostname", 0, OPT_ARG_REQUIRED, OPT_HOSTNAME, NULL, " NAME", "hostname inside"},
+    {"env", 0, OPT_ARG_REQUIRED, OPT_ENV, NULL, " NAME=VALUE",
+     "set an environment variable inside"},
+    {"cwd", 0, OPT_ARG_REQUIRED, OPT_CWD, NULL, " DIR", "working directory inside"},
+    {"setup-timeout", 0, OPT_ARG_REQUIRED, OPT_SETUP_TIMEOUT, NULL, " SECONDS",
+     "give up when the setup takes longer (default 30)"},
+    {"time-limit", 0, OPT_ARG_REQUIRED, OPT_TIME_LIMIT, NULL, " SECONDS",
+     "kill the sandbox after SECONDS (exit 137)"},
+    {"stats", 0, OPT_ARG_NONE, OPT_STATS, NULL, "",
+     "print wall/CPU time and peak memory when done"},
+    {"verbose", 'v', OPT_ARG_NONE, 'v', NULL, "", "log each setup step with its duration"},
+    {"quiet", 'q', OPT_ARG_NONE, 'q', NULL, "", "print only errors"},
+    {"version", 0, OPT_ARG_NONE, OPT_VERSION, NULL, "", "print the version"},
+    {"help", 'h', OPT_ARG_NONE, 'h', NULL, "", "print this help"},
+    {NULL, 0, OPT_ARG_NONE, 0, NULL, NULL, NULL},
+};
+
+/* --help, from the table the scanner reads, so the two never disagree. */
+static void usage(FILE *f)
+{
+	fputs("Usage: sbx [OPTIONS] [--] COMMAND [ARG...]\n"
+	      "Run COMMAND in a sandbox described by a profile.\n\n",
+	      f);
+	for (const struct opt_def *d = opt_table; d->name; d++) {
+		char left[64];
+
+		if (d->short_name)
+			snprintf(left, sizeof(left), "  -%c, --%s%s", d->short_name, d->name,
+				 d->arg_help);
+		else
+			snprintf(left, sizeof(left), "      --%s%s", d->name, d->arg_help);
+		fprintf(f, "%-29s %s\n", left, d->help);
+	}
+	fputs("\nLong options are written in full; an optional argument follows '='.\n"
+	      "Without --profile, the built-in default profile is used. See sbx(1), sbx.cfg(5).\n",
+	      f);
+}
+
 /* Returns 1 to go on, 0 to exit successfully (--help, --version), < 0 on a usage error. */
 static int parse_argv(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"profile", required_argument, NULL, 'p'},
-	    {"check", no_argument, NULL, OPT_CHECK},
-	    {"plan", optional_argument, NULL, OPT_PLAN},
-	    {"set", required_argument, NULL, OPT_SET},
-	    {"bind", required_argument, NULL, OPT_BIND},
-	    {"ro-bind", required_argument, NULL, OPT_RO_BIND},
-	    {"tmpfs", required_argument, NULL, OPT_TMPFS},
-	    {"net", required_argument, NULL, OPT_NET},
-	    {"hostname", required_argument, NULL, OPT_HOSTNAME},
-	    {"env", required_argument, NULL, OPT_ENV},
-	    {"cwd", required_argument, NULL, OPT_CWD},
-	    {"time-limit", required_argument, NULL, OPT_TIME_LIMIT},
-	    {"setup-timeout", required_argument, NULL, OPT_SETUP_TIMEOUT},
-	    {"stats", no_argument, NULL, OPT_STATS},
-	    {"verbose", no_argument, NULL, 'v'},
-	    {"quiet", no_argument, NULL, 'q'},
-	    {"version", no_argument, NULL, OPT_VERSION},
-	    {"help", no_argument, NULL, 'h'},
-	    {0},
-	};
-	int c;
+	struct opt_scan scan = {argc, argv, 1, 0};
+	struct opt_hit hit;
+	char msg[OPT_MSG_SIZE];
+	int r;
 
-	/* "+": stop at the first non-option, so the command's own options stay its own. */
-	while ((c = getopt_long(argc, argv, "+p:vqh", opts, NULL)) != -1) {
-		int r;
-
-		if (c == 'h') {
+	/* The options end at the first word that is none, so the command's own stay its own. */
+	while ((r = opt_next(&scan, opt_table, &hit, msg)) > 0) {
+		if (hit.def->id == 'h') {
 			usage(stdout);
 			return 0;
 		}
-		if (c == OPT_VERSION) {
+		if (hit.def->id == OPT_VERSION) {
 			printf("sbx %s\n", SBX_VERSION);
 			return 0;
 		}
-		if (c == '?') {
-			fputs("Try 'sbx --help'.\n", stderr);
-			return -EINVAL;
-		}
-		r = parse_option(c, optarg);
+		r = parse_option(hit.def->id, hit.value);
 		if (r < 0)
 			return r;
 	}
-	arg.argv = argv + optind;
+	if (r < 0)
+		return usage_error("%s", msg);
+	arg.argv = argv + scan.index;
+	if (!arg.check && !arg.argv[0])
+		return usage_error("no command given (as in: sbx -- /bin/sh)");
 	return 1;
 }
 
@@ -293,12 +314,69 @@ static void system_search_dirs(char **dirs, size_t *n)
 	}
 }
 
-/* SPEC.md §1: $SBX_PROFILE_PATH, then the user's dir, then the system dir and library. */
+/* @dir/profiles when @dir is a source tree (it holds src/main.c and profiles/) that only the
+ * binary's owner can write to: @dir and @dir/profiles are owned by that user and writable by
+ * no group or other. */
+static char *tree_profiles(const char *dir, const struct stat *bin)
+{
+	_cleanup_free_ char *marker = NULL;
+	char *profiles = NULL;
+	struct stat st;
+
+	if (asprintf(&marker, "%s/src/main.c", dir) < 0)
+		return NULL;
+	if (stat(marker, &st) < 0 || !S_ISREG(st.st_mode))
+		return NULL;
+	if (stat(dir, &st) < 0 || st.st_uid != bin->st_uid || (st.st_mode & 022))
+		return NULL;
+	if (asprintf(&profiles, "%s/profiles", dir) < 0)
+		return NULL;
+	if (stat(profiles, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != bin->st_uid ||
+	    (st.st_mode & 022)) {
+		free(profiles);
+		return NULL;
+	}
+	return profiles;
+}
+
+/* The profiles/ of the source tree this sbx was built in, when it runs from there: the
+ * binary's directory (./sbx) or the one above a build directory (build/sbx), as tree_profiles()
+ * accepts it. An installed sbx has no such tree beside it, and whoever could plant one there
+ * could replace the binary as well. */
+static char *source_profiles(void)
+{
+	char exe[PATH_MAX], *slash;
+	struct stat bin;
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	if (n <= 0 || stat("/proc/self/exe", &bin) < 0)
+		return NULL;
+	exe[n] = '\0';
+	for (int up = 0; up < 2; up++) {
+		char *found;
+
+		slash = strrchr(exe, '/');
+		if (!slash || slash == exe)
+			return NULL;
+		*slash = '\0';
+		found = tree_profiles(exe, &bin);
+		if (found)
+			return found;
+		slash = strrchr(exe, '/');
+		if (!slash || strncmp(slash + 1, "build", 5) != 0)
+			return NULL;
+	}
+	return NULL;
+}
+
+/* SPEC.md §1: $SBX_PROFILE_PATH, then the user's dir, then the system dir and library; from a
+ * source tree, its profiles/ last. */
 static int set_search_path(struct profile *p, struct sbx_err *err)
 {
 	char *dirs[MAX_ITEMS];
 	const char *env = getenv("SBX_PROFILE_PATH"), *xdg = getenv("XDG_CONFIG_HOME");
 	const char *home = getenv("HOME");
+	_cleanup_free_ char *source = source_profiles();
 	size_t n = 0;
 	int r;
 
@@ -321,7 +399,43 @@ static int set_search_path(struct profile *p, struct sbx_err *err)
 	r = profile_set_search_path(p, (const char *const *)dirs, n, err);
 	for (size_t i = 0; i < n; i++)
 		free(dirs[i]);
+	if (r == 0)
+		r = profile_set_source_dir(p, source, err);
 	return r;
+}
+
+/* A name env.set can hold: a letter, then letters, digits and '_' (libconfig's names start
+ * with a letter; '-' is no part of an environment name, and '.' would make a dotted key). */
+static bool env_set_name(const char *s, size_t len)
+{
+	if (len == 0 || !((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z')))
+		return false;
+	for (size_t i = 1; i < len; i++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_",
+			    s[i]))
+			return false;
+	return true;
+}
+
+/* --env NAME=VALUE as the --set of env.set.NAME, VALUE a string; errors name it as typed. */
+static int apply_env(struct profile *p, const struct override *o, struct sbx_err *err)
+{
+	const char *eq = strchr(o->value, '=');
+	struct sbx_loc loc = {o->origin, 0};
+	size_t len = eq ? (size_t)(eq - o->value) : 0;
+	_cleanup_free_ char *key = NULL, *set = NULL;
+
+	if (!eq || eq == o->value)
+		return sbx_err_set(err, &loc, -EINVAL, "expected NAME=VALUE");
+	if (!env_set_name(o->value, len))
+		return sbx_err_set(err, &loc, -EINVAL,
+				   "\"%.*s\" is not a variable name --env can set (a letter, then "
+				   "letters, digits and _)",
+				   (int)(len > 64 ? 64 : len), o->value);
+	if (asprintf(&key, "env.set.%.*s", (int)len, o->value) < 0 ||
+	    !(set = quoted_set(key, eq + 1)))
+		return sbx_err_set(err, NULL, -ENOMEM, "out of memory");
+	return profile_set_as(p, set, o->origin, err);
 }
 
 static int apply_override(struct profile *p, const struct override *o, struct sbx_err *err)
@@ -329,6 +443,8 @@ static int apply_override(struct profile *p, const struct override *o, struct sb
 	switch (o->kind) {
 	case OV_SET:
 		return profile_set_as(p, o->value, o->origin, err);
+	case OV_ENV:
+		return apply_env(p, o, err);
 	case OV_BIND:
 		return profile_add_cli_mount(p, MOUNT_BIND, true, o->value, err);
 	case OV_RO_BIND:
@@ -367,14 +483,15 @@ static int load_profile(struct profile **ret, struct sbx_err *err)
 	return r;
 }
 
-static void print_diag(const struct sbx_diag *d, const char *prefix)
+/* --check: one format for every error, `WHERE: error: MESSAGE`, WHERE being FILE:LINE for a
+ * profile setting, the option as typed ("--set hostname=5") for a command-line one, and sbx
+ * when nothing located it. */
+static void print_diag(const struct sbx_diag *d)
 {
 	if (d->file[0] && d->line)
-		fprintf(stderr, "%s%s:%u: error: %s\n", prefix, d->file, d->line, d->msg);
-	else if (d->file[0])
-		fprintf(stderr, "%s%s: error: %s\n", prefix, d->file, d->msg);
+		fprintf(stderr, "%s:%u: error: %s\n", d->file, d->line, d->msg);
 	else
-		fprintf(stderr, "%serror: %s\n", prefix, d->msg);
+		fprintf(stderr, "%s: error: %s\n", d->file[0] ? d->file : "sbx", d->msg);
 }
 
 /* A failed run: one line, `sbx: error: FILE:LINE: MESSAGE`. */
@@ -395,15 +512,16 @@ static int report_check(const struct sbx_err *err)
 	unsigned shown = err->n < SBX_ERR_MAX ? err->n : SBX_ERR_MAX;
 
 	if (err->code == 0) {
-		puts("ok");
+		if (arg.verbose >= 0) /* -q: the exit status says it */
+			puts("ok");
 		return 0;
 	}
 	for (unsigned i = 0; i < shown; i++)
-		print_diag(&err->diag[i], "");
+		print_diag(&err->diag[i]);
 	if (err->n > shown)
 		fprintf(stderr, "... and %u more errors\n", err->n - shown);
 	if (err->n == 0)
-		fprintf(stderr, "error: %s\n", strerror(-err->code));
+		fprintf(stderr, "sbx: error: %s\n", strerror(-err->code));
 	return 1;
 }
 
@@ -454,10 +572,6 @@ static int run(void)
 	    .verbose = arg.verbose, .stats = arg.stats, .scrub = arg.scrub, .n_scrub = arg.n_scrub};
 	int r;
 
-	if (!arg.check && !arg.argv[0]) {
-		fprintf(stderr, "sbx: error: no command given (try: sbx -- /bin/sh)\n");
-		return EXIT_SBX_FAILED;
-	}
 	fill_caller(&caller, arg.argv[0] ? arg.argv : check_argv);
 	r = load_profile(&p, &err);
 	if (p && (r == 0 || arg.check)) {

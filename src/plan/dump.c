@@ -296,17 +296,23 @@ static void dump_text(const struct plan *plan, FILE *f)
 	fprintf(f, "; caller uid %u gid %u; %zu steps\n", (unsigned)plan->caller_uid,
 		(unsigned)plan->caller_gid, plan->n_steps);
 	for (size_t i = 0; i < plan->n_steps; i++) {
-		const struct step *s = &plan->steps[i];
-
-		fprintf(f, "%3zu %-6s ", i + 1, side_name(s->phase));
-		plan_describe_print(s, f);
-		if (s->loc.file) {
-			fputs("  # ", f);
-			text_comment(f, s->loc.file);
-			if (s->loc.line)
-				fprintf(f, ":%u", s->loc.line);
-		}
+		plan_print_step(plan, i, f);
 		fputc('\n', f);
+	}
+}
+
+void plan_print_step(const struct plan *plan, size_t i, void *out)
+{
+	const struct step *s = &plan->steps[i];
+	FILE *f = out;
+
+	fprintf(f, "%3zu %-6s ", i + 1, side_name(s->phase));
+	plan_describe_print(s, f);
+	if (s->loc.file) {
+		fputs("  # ", f);
+		text_comment(f, s->loc.file);
+		if (s->loc.line)
+			fprintf(f, ":%u", s->loc.line);
 	}
 }
 

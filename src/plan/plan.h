@@ -79,6 +79,7 @@ struct step_exec {
 	char *const *argv;
 	char *const *envp;
 	const char *name; /* argv[0] as the user gave it, for messages */
+	bool empty_root;  /* the root holds nothing (a tmpfs, no mounts): said when not found */
 };
 
 struct step {
@@ -207,6 +208,9 @@ struct run_ctx {
 	/* Where the cloned child goes at once (the executor's child_main()): the clone runner
 	 * calls it, so no subsystem depends on the executor. */
 	void (*child_entry)(struct run_ctx *ctx); /* never returns */
+	/* Parent: the --stats line the supervise step leaves; the executor prints it once every
+	 * step is done, after the supervise step's -v line. */
+	char stats_line[160];
 };
 
 /* A step runner. Parent runners record a message in ctx->err; child runners return -errno
@@ -337,3 +341,7 @@ int plan_dump(const struct plan *plan, enum plan_format fmt, void *out);
  * it in "..." when it had to cut it. */
 void plan_describe_print(const struct step *s, void *out);
 void plan_describe(const struct step *s, char *buf, size_t size);
+
+/* Parent. Step @i as --plan prints it, without the newline: its number, side, description and
+ * the "# FILE:LINE" that asked for it. The -v log writes the same after the duration. */
+void plan_print_step(const struct plan *plan, size_t i, void *out);

@@ -75,6 +75,7 @@ struct profile *profile_free(struct profile *p)
 	free(p->env.set);
 	free(p->process.cwd);
 	strv_free(p->search, p->n_search);
+	free(p->source_dir);
 	strv_free(p->files, p->n_files); /* last: locations point into it */
 	free(p);
 	return NULL;
@@ -124,6 +125,34 @@ int profile_set_search_path(struct profile *p, const char *const *dirs, size_t n
 	return 0;
 }
 
+int profile_set_source_dir(struct profile *p, const char *dir, struct sbx_err *err)
+{
+	char *copy = NULL;
+
+	if (dir && !(copy = strdup(dir)))
+		return sbx_err_set(err, NULL, -ENOMEM, "out of memory");
+	free(p->source_dir);
+	p->source_dir = copy;
+	return 0;
+}
+
+/* "searched DIR, DIR, ..." for a NAME found nowhere, cut with "..." to fit @size. */
+static const char *searched_text(const struct profile *p, const char *what, char *buf, size_t size)
+{
+	bool source = p->source_dir && strcmp(what, "default") != 0;
+	size_t n = p->n_search + (source ? 1 : 0), len;
+
+	if (n == 0)
+		return snprintf(buf, size, "no directory to search"), buf;
+	len = (size_t)snprintf(buf, size, "searched ");
+	for (size_t i = 0; i < n && len < size; i++)
+		len += (size_t)snprintf(buf + len, size - len, "%s%s", i ? ", " : "",
+					i < p->n_search ? p->search[i] : p->source_dir);
+	if (len >= size && size > 4)
+		memcpy(buf + size - 4, "...", 4);
+	return buf;
+}
+
 /* A NAME has no '/' and does not end in ".cfg"; anything else is a path. */
 static bool is_name(const char *s)
 {
@@ -160,8 +189,18 @@ static int find_profile(const struct profile *p, const char *what, const char *b
 		}
 		free(TAKE_PTR(path));
 	}
-	if (strcmp(what, "default") != 0)
-		return -ENOENT;
+	if (strcmp(what, "default") != 0) {
+		if (!p->source_dir)
+			return -ENOENT;
+		if (asprintf(&path, "%s/%s.cfg", p->source_dir, what) < 0)
+			return -ENOMEM;
+		if (access(path, F_OK) != 0) {
+			free(path);
+			return -ENOENT;
+		}
+		*ret_path = path;
+		return 0;
+	}
 	*ret_path = NULL;
 	return 0;
 }
@@ -324,8 +363,8 @@ static int include_one(struct apply_ctx *ctx, config_setting_t *e, const char *w
 	dir = dir_of(chain->name);
 	r = find_profile(ctx->p, what, dir, &path);
 	if (r == -ENOENT)
-		return profile_err(ctx, e, r,
-				   "include \"%.64s\": no such profile in the search path", what);
+		return profile_err(ctx, e, r, "include \"%.64s\": no such profile; %s", what,
+				   searched_text(ctx->p, what, desc, 160));
 	if (r < 0)
 		return profile_oom(ctx);
 	name = path ? path : BUILTIN_NAME;
@@ -369,6 +408,7 @@ int profile_load(struct profile *p, const char *file_or_name, struct sbx_err *er
 {
 	_cleanup_free_ char *path = NULL, *text = NULL, *id = NULL;
 	const char *why = NULL;
+	char desc[230];
 	int r;
 
 	if (!file_or_name || !*file_or_name)
@@ -376,7 +416,8 @@ int profile_load(struct profile *p, const char *file_or_name, struct sbx_err *er
 	r = find_profile(p, file_or_name, NULL, &path);
 	if (r == -ENOENT)
 		return sbx_err_set(err, &(struct sbx_loc){file_or_name, 0}, r,
-				   "no such profile in the search path");
+				   "no such profile; %s",
+				   searched_text(p, file_or_name, desc, sizeof(desc)));
 	if (r < 0)
 		return sbx_err_set(err, NULL, r, "out of memory");
 	if (!path)
@@ -526,13 +567,14 @@ int profile_set_as(struct profile *p, const char *key_value, const char *origin,
 	else
 		snprintf(prefix, sizeof(prefix), "--set %.140s", key_value);
 	if (!eq || eq == key_value)
-		return sbx_err_set(err, NULL, -EINVAL, "%s: expected KEY=VALUE", prefix);
+		return sbx_err_set(err, &(struct sbx_loc){prefix, 0}, -EINVAL,
+				   "expected KEY=VALUE");
 	key = strndup(key_value, (size_t)(eq - key_value));
 	if (!key)
 		return sbx_err_set(err, NULL, -ENOMEM, "out of memory");
 	if (!valid_key(key))
-		return sbx_err_set(err, NULL, -EINVAL, "%s: \"%.64s\" is not a setting name",
-				   prefix, key);
+		return sbx_err_set(err, &(struct sbx_loc){prefix, 0}, -EINVAL,
+				   "\"%.64s\" is not a setting name", key);
 	ctx.prefix = prefix;
 	/* Steps made from it name the option as the user wrote it, e.g. "--cwd /srv". */
 	ctx.file = profile_intern_file(p, prefix);
@@ -584,6 +626,7 @@ int profile_add_cli_mount(struct profile *p, enum mount_type type, bool rw, cons
 			  struct sbx_err *err)
 {
 	const char *opt = type == MOUNT_TMPFS ? "--tmpfs" : rw ? "--bind" : "--ro-bind";
+	_cleanup_free_ char *origin = NULL;
 	struct mount_entry m = {.type = type, .rw = rw && type == MOUNT_BIND, .recursive = true};
 	const char *why = "is not valid";
 	int r;
@@ -592,7 +635,10 @@ int profile_add_cli_mount(struct profile *p, enum mount_type type, bool rw, cons
 		return sbx_err_set(err, NULL, -EINVAL, "no command line option for %s mounts",
 				   profile_mount_type_name(type) ?: "unknown");
 	m.mode = type == MOUNT_TMPFS ? 0755 : -1;
-	m.loc.file = profile_intern_file(p, opt);
+	/* Errors and the steps it causes name the option with its argument, "--bind /srv". */
+	if (asprintf(&origin, "%s %s", opt, spec ? spec : "") < 0)
+		return sbx_err_set(err, NULL, -ENOMEM, "out of memory");
+	m.loc.file = profile_intern_file(p, origin);
 	if (!m.loc.file)
 		return sbx_err_set(err, NULL, -ENOMEM, "out of memory");
 	m.src_loc = m.dst_loc = m.loc;
@@ -603,6 +649,6 @@ int profile_add_cli_mount(struct profile *p, enum mount_type type, bool rw, cons
 	if (r == -ENOMEM)
 		return sbx_err_set(err, NULL, r, "out of memory");
 	if (r < 0)
-		return sbx_err_set(err, NULL, r, "%s %.140s: %s", opt, spec ? spec : "", why);
+		return sbx_err_set(err, &(struct sbx_loc){origin, 0}, r, "%s", why);
 	return 0;
 }

@@ -113,6 +113,7 @@ struct profile {
 	/* Directories searched for a profile NAME, in order (see profile_set_search_path()). */
 	char **search;
 	size_t n_search;
+	char *source_dir; /* searched last, never for "default" (profile_set_source_dir()) */
 
 	char *name, *description;
 
@@ -178,6 +179,11 @@ struct profile {
 struct profile *profile_new(void);
 struct profile *profile_free(struct profile *p);
 void profile_freep(struct profile **p);
+
+/* Parent. The directory searched last for a profile NAME, after the search path, and never for
+ * "default", whose last resort is the built-in profile compiled from that very directory: the
+ * source tree's profiles/ when sbx runs from its build (main.c). NULL: none. */
+int profile_set_source_dir(struct profile *p, const char *dir, struct sbx_err *err);
 
 /* Parent. Replace the list of directories searched for profile NAMEs. */
 int profile_set_search_path(struct profile *p, const char *const *dirs, size_t n,

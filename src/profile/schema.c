@@ -28,7 +28,8 @@ static int err_v(struct apply_ctx *ctx, unsigned line, int code, const char *fmt
 
 static int err_v(struct apply_ctx *ctx, unsigned line, int code, const char *fmt, va_list ap)
 {
-	struct sbx_loc loc = {.file = ctx->file, .line = line};
+	/* A --set or shortcut has no line: its location is the option as typed. */
+	struct sbx_loc loc = {.file = ctx->file, .line = ctx->prefix ? 0 : line};
 	char msg[256];
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
@@ -36,10 +37,7 @@ static int err_v(struct apply_ctx *ctx, unsigned line, int code, const char *fmt
 	for (char *c = msg; *c; c++)
 		if ((unsigned char)*c < 0x20 || *c == 0x7f)
 			*c = '?';
-	if (ctx->prefix)
-		code = sbx_err_set(ctx->err, NULL, code, "%s: %s", ctx->prefix, msg);
-	else
-		code = sbx_err_set(ctx->err, &loc, code, "%s", msg);
+	code = sbx_err_set(ctx->err, &loc, code, "%s", msg);
 	if (ctx->r == 0)
 		ctx->r = code;
 	ctx->n_err++;

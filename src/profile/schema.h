@@ -13,7 +13,7 @@
 struct apply_ctx {
 	struct profile *p;
 	const char *file;   /* location file name, owned by p->files */
-	const char *prefix; /* "--set K=V": errors carry this prefix and no location, line 0 */
+	const char *prefix; /* "--set K=V": errors and steps are located at it, line 0 */
 	struct sbx_err *err;
 	int r;		/* first error's code; 0 = none */
 	unsigned n_err; /* errors recorded through this context */

@@ -11,7 +11,7 @@
 
 #include "util/child-safe.h"
 
-static uint64_t now_usec(void)
+uint64_t child_now_usec(void)
 {
 	struct timespec ts;
 
@@ -51,6 +51,16 @@ static void wait_for_go(struct run_ctx *ctx)
 		_exit(125);
 	close(run_ch(ctx, CH_SYNC));
 	ctx->ch[CH_SYNC][SIDE_CHILD] = -1; /* later steps may reuse the number */
+}
+
+void child_step_done(const struct run_ctx *ctx, size_t step, uint64_t start)
+{
+	const struct plan *plan = ctx->plan;
+
+	/* Every record wakes the parent: without -v only the last step before exec is sent. */
+	if (ctx->verbose > 0 ||
+	    (step + 1 < plan->n_steps && plan->steps[step + 1].kind == STEP_EXEC))
+		report(ctx, step, 0, child_now_usec() - start);
 }
 
 /* Close every fd but stdin, stdout, stderr and the child's own channel ends, first thing after
@@ -128,18 +138,14 @@ _Noreturn void child_run_steps(struct run_ctx *ctx, size_t from)
 		ctx->index = i;
 		if (ctx->progress) /* for the parent's message if this step outlasts the setup */
 			__atomic_store_n(ctx->progress, (uint32_t)i, __ATOMIC_RELAXED);
-		start = now_usec();
+		start = child_now_usec();
 		r = t->run(s, ctx);
 		/* STEP_EXEC only comes back on failure: never report it as done. */
 		if (r >= 0 && s->kind == STEP_EXEC)
 			r = -ENOEXEC;
-		/* Every record wakes the parent: without -v only a failure and the last step
-		 * before exec (which tells the parent that setup completed) are sent. */
-		if (ctx->verbose > 0 || r < 0 ||
-		    (i + 1 < plan->n_steps && plan->steps[i + 1].kind == STEP_EXEC))
-			report(ctx, i, r < 0 ? r : 0, now_usec() - start);
 		if (r < 0)
-			_exit(125);
+			child_fail(ctx, i, r);
+		child_step_done(ctx, i, start);
 	}
 	_exit(125); /* a plan without STEP_EXEC; exec_run() refuses those */
 }

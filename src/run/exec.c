@@ -120,13 +120,14 @@ static uint64_t now_usec(void)
 	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
-/* The whole description, however long: the log is for finding out what happened. */
-static void log_step(const struct run_ctx *ctx, size_t i, const char *side, uint64_t usec)
+/* The step's --plan line, however long, after its duration: the log is for finding out what
+ * happened, and it matches the plan line for line. */
+static void log_step(const struct run_ctx *ctx, size_t i, uint64_t usec)
 {
 	if (ctx->verbose <= 0)
 		return;
-	fprintf(stderr, "sbx: [%7.3f ms] %-6s ", (double)usec / 1000.0, side);
-	plan_describe_print(&ctx->plan->steps[i], stderr);
+	fprintf(stderr, "sbx: [%7.3f ms] ", (double)usec / 1000.0);
+	plan_print_step(ctx->plan, i, stderr);
 	fputc('\n', stderr);
 }
 
@@ -162,7 +163,7 @@ static int run_parent_step(struct run_ctx *ctx, size_t i)
 		}
 		return r;
 	}
-	log_step(ctx, i, "parent", now_usec() - start);
+	log_step(ctx, i, now_usec() - start);
 	return 0;
 }
 
@@ -251,12 +252,15 @@ static int child_failed(struct run_ctx *ctx, const struct child_report *rec)
 	if (s->kind == STEP_EXEC) {
 		const char *name = s->exec.name ? s->exec.name : "command";
 
+		const char *hint = t->hint ? t->hint(s, code) : "";
+
 		if (code == -ENOENT || code == -ENOTDIR) {
-			sbx_err_set(ctx->err, NULL, code, "%s: command not found in the sandbox",
-				    name);
+			sbx_err_set(ctx->err, NULL, code, "%s: command not found in the sandbox%s",
+				    name, hint);
 			return 127;
 		}
-		sbx_err_set(ctx->err, NULL, code, "%s: cannot execute: %s", name, strerror(-code));
+		sbx_err_set(ctx->err, NULL, code, "%s: cannot execute: %s%s", name, strerror(-code),
+			    hint);
 		return 126;
 	}
 	snprintf(tail, sizeof(tail), ": %s%s", strerror(-code), t->hint ? t->hint(s, code) : "");
@@ -301,7 +305,7 @@ static int follow_child(struct run_ctx *ctx, int fd, const struct plan_shape *sh
 		if (rec.code < 0)
 			return child_failed(ctx, &rec);
 		last = now_usec();
-		log_step(ctx, rec.step, "child", rec.usec);
+		log_step(ctx, rec.step, rec.usec);
 		next = rec.step + 1;
 	}
 	if (r == -EINTR || r == -ETIMEDOUT)
@@ -315,7 +319,7 @@ static int follow_child(struct run_ctx *ctx, int fd, const struct plan_shape *sh
 		return child_died(ctx, sh->clone);
 	if (next >= sh->end_child || plan->steps[next].kind != STEP_EXEC)
 		return child_died(ctx, next < sh->end_child ? next : sh->end_child - 1);
-	log_step(ctx, next, "child", now_usec() - last); /* execve() as seen from here */
+	log_step(ctx, next, now_usec() - last); /* execve() as seen from here */
 	return 0;
 }
 
@@ -336,6 +340,8 @@ static int finish(struct run_ctx *ctx, const struct plan_shape *sh)
 
 	if (r < 0)
 		return r;
+	if (ctx->stats_line[0])
+		fprintf(stderr, "%s\n", ctx->stats_line);
 	if (child_alive(ctx->child)) {
 		r = wait_child(ctx->child, &ctx->status);
 		if (r < 0)

@@ -181,6 +181,7 @@ static _Noreturn void init_main(const struct run_ctx *ctx, pid_t cmd, const sigs
 struct spawn {
 	const struct run_ctx *ctx;
 	const sigset_t *mask; /* the mask before init blocked its signals */
+	uint64_t start;	      /* when the init step began, for its -v line */
 };
 
 /* The command's side of the clone: init's memory is shared until it execs, so it works on a
@@ -192,6 +193,8 @@ static int command_main(void *arg)
 
 	if (sigprocmask(SIG_SETMASK, sp->mask, NULL) < 0)
 		child_fail(&ctx, ctx.index, -errno);
+	/* pid 1 never comes back from its step: the command it started says it is done. */
+	child_step_done(&ctx, ctx.index, sp->start);
 	child_run_steps(&ctx, ctx.index + 1);
 }
 
@@ -201,6 +204,7 @@ int process_run_init(const struct step *s, struct run_ctx *ctx)
 {
 	struct sigaction dfl = {.sa_handler = SIG_DFL};
 	struct spawn sp;
+	uint64_t start = child_now_usec();
 	sigset_t set, old;
 	char *top;
 	pid_t pid;
@@ -219,7 +223,7 @@ int process_run_init(const struct step *s, struct run_ctx *ctx)
 	/* An ignored SIGCHLD would make the kernel reap the command before init sees its status. */
 	if (sigaction(SIGCHLD, &dfl, NULL) < 0 || sigprocmask(SIG_BLOCK, &set, &old) < 0)
 		return -errno;
-	sp = (struct spawn){.ctx = ctx, .mask = &old};
+	sp = (struct spawn){.ctx = ctx, .mask = &old, .start = start};
 	/* The stack grows down from its 16-byte aligned end. */
 	top = (char *)s->init.stack + (s->init.stack_size & ~(size_t)15);
 	pid = clone(command_main, top, CLONE_VM | CLONE_VFORK | SIGCHLD, &sp);

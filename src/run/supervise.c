@@ -423,16 +423,17 @@ static void drain_signals(int sfd)
 		;
 }
 
-static void print_stats(const struct super *sv, uint64_t start_ms)
+/* The executor prints it once every step is done, so it comes after the -v line of this one. */
+static void format_stats(const struct super *sv, uint64_t start_ms, char *buf, size_t size)
 {
 	uint64_t wall = now_ms() - start_ms;
 
-	fprintf(stderr,
-		"sbx: stats: wall %" PRIu64 ".%03" PRIu64 "s user %ld.%03lds sys %ld.%03lds "
-		"maxrss %ld KiB\n",
-		wall / 1000, wall % 1000, (long)sv->ru.ru_utime.tv_sec,
-		(long)sv->ru.ru_utime.tv_usec / 1000, (long)sv->ru.ru_stime.tv_sec,
-		(long)sv->ru.ru_stime.tv_usec / 1000, sv->ru.ru_maxrss);
+	snprintf(buf, size,
+		 "sbx: stats: wall %" PRIu64 ".%03" PRIu64 "s user %ld.%03lds sys %ld.%03lds "
+		 "maxrss %ld KiB",
+		 wall / 1000, wall % 1000, (long)sv->ru.ru_utime.tv_sec,
+		 (long)sv->ru.ru_utime.tv_usec / 1000, (long)sv->ru.ru_stime.tv_sec,
+		 (long)sv->ru.ru_stime.tv_usec / 1000, sv->ru.ru_maxrss);
 }
 
 static void print_time_limit(uint64_t ms)
@@ -478,7 +479,7 @@ static int supervise(const struct step *s, struct run_ctx *ctx, struct super *sv
 	if (sv->detached)
 		ctx->child = -1; /* ours no more to wait for or to kill */
 	if (ctx->stats)
-		print_stats(sv, start);
+		format_stats(sv, start, ctx->stats_line, sizeof(ctx->stats_line));
 	return 0;
 }
 

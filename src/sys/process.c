@@ -137,7 +137,6 @@ int process_plan_add_exec(struct plan *plan, const struct profile *p, const stru
 	size_t argc = 0;
 	struct step *s;
 
-	(void)p;
 	while (c->argv && c->argv[argc])
 		argc++;
 	if (argc == 0)
@@ -157,7 +156,18 @@ int process_plan_add_exec(struct plan *plan, const struct profile *p, const stru
 	if (exec_paths(plan, s->exec.name, &paths, &s->exec.n_paths) < 0)
 		return oom(err);
 	s->exec.paths = paths;
+	/* SPEC.md §2: a profile with no mounts gets an empty root, which surprises whoever
+	 * expected the default profile under their own. */
+	s->exec.empty_root = p->fs.root == ROOT_TMPFS && p->fs.n_mounts == 0;
 	return 0;
+}
+
+const char *process_exec_hint(const struct step *s, int code)
+{
+	if ((code == -ENOENT || code == -ENOTDIR) && s->exec.empty_root)
+		return " (its root is empty: the profile has no mounts; add include = "
+		       "[ \"default\" ]; to build on the default profile)";
+	return "";
 }
 
 /* The caller's terminal never gets inside: with a pty of the sandbox's own, all of fds 0-2

@@ -83,8 +83,31 @@ else
 fi
 is "$OUT" "" "-v logs to stderr, not stdout"
 
+# -v logs every step of the plan, init included (pid 1 never returns from it: the command it
+# started reports it), each line the --plan line after its duration: number, side, arguments
+# and the "# FILE:LINE" behind it. The default profile has an init.
+run --plan "${PB[@]}" -- /probe exit 0
+plan_lines=$(tail -n +2 <<<"$OUT")
+run -v "${PB[@]}" -- /probe exit 0
+is_rc 0 "-v run on the default profile exits 0"
+v_lines=$(sed -E 's/^sbx: \[ *[0-9]+\.[0-9]{3} ms\] //' <<<"$ERR")
+is "$v_lines" "$plan_lines" "-v logs each --plan line, in order, after its duration"
+like "$ERR" '^sbx: \[ *[0-9.]+ ms\] +[0-9]+ child  init ' "-v logs the init step"
+like "$ERR" ' symlink dst=/bin target=usr/bin  # builtin:default\.cfg:[0-9]+$' \
+	"-v lines carry the # FILE:LINE of --plan"
+
+# --stats comes last, after the supervise step's -v line.
+run -v --stats "${PB[@]}" -- /probe exit 0
+like "$(tail -n 2 <<<"$ERR" | head -n 1)" ' parent supervise ' "-v --stats: the supervise line..."
+like "$(tail -n 1 <<<"$ERR")" '^sbx: stats: wall ' "... is followed by the stats"
+
 run -q "${MINI[@]}" -- /probe exit 0
 is "$RC:$ERR" "0:" "-q prints nothing on success"
+run -q --check --profile "$PROFILES/mini.cfg"
+is "$RC:$OUT:$ERR" "0::" "-q --check prints nothing for a valid profile"
+run -q --check --profile "$T/broken.cfg"
+is_rc 1 "-q --check of an invalid profile exits 1"
+like "$ERR" 'broken\.cfg:1: error: ' "-q --check still prints the errors"
 
 # --stats: wall, user and system time and peak memory on stderr.
 run --stats "${MINI[@]}" -- /probe exit 0

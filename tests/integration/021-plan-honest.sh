@@ -69,7 +69,7 @@ mkdir -p "$deep" || not_ok "mkdir a 4080-byte path"
 # --plan: the line still ends in dst= and the flags.
 run --plan --bind "$deep:/etc" -- /bin/true
 is_rc 0 "--plan with a 4080-byte --bind path"
-like "$(grep -F "src=$deep " <<<"$OUT")" " dst=/etc recursive=yes flags=rw,nosuid,nodev  # --bind\$" \
+like "$(grep -F "src=$deep " <<<"$OUT")" " dst=/etc recursive=yes flags=rw,nosuid,nodev  # --bind $deep:/etc\$" \
 	"--plan prints the 4080-byte path whole, dst and flags included"
 run --plan=json --bind "$deep:/etc" -- /bin/true
 like "$OUT" "\"src\": \"$deep\", \"dst\": \"/etc\"" "--plan=json prints the long path whole"
@@ -84,7 +84,7 @@ like "$ERR" 'child  symlink dst=/evil target="x\\r  1 child' "-v log shows the s
 # The 4080-byte directory, bound: the -v line holds all of it.
 run -v "${MINI[@]}" --ro-bind "$deep:/deep" -- /probe uid
 is_rc 0 "-v run with a 4080-byte bind source"
-like "$(grep -F "mount-bind src=$deep " <<<"$ERR")" " dst=/deep recursive=yes flags=ro,nosuid,nodev\$" \
+like "$(grep -F "mount-bind src=$deep " <<<"$ERR")" " dst=/deep recursive=yes flags=ro,nosuid,nodev  # --ro-bind $deep:/deep\$" \
 	"-v prints the long bind line whole"
 
 # ---- error messages built from a step's description ------------------------------------------

@@ -113,7 +113,7 @@ cp "$PROBE" "$work/build/probe"
 [ -d "$ATTACKS" ] && cp -r "$ATTACKS" "$work/attacks"
 cp -r "$here" "$work/tests/integration"
 [ -d "$repo/profiles" ] && cp -r "$repo/profiles" "$work/profiles"
-# The docs, for 023-doc-examples.sh, which runs their examples.
+# The docs, for 023-doc-examples.sh (which runs their examples) and 024-docs-options.sh.
 cp "$repo/README.md" "$work/README.md"
 cp -r "$repo/man" "$work/man"
 [ -d "$repo/tests/unit/data" ] && mkdir -p "$work/tests/unit" && cp -r "$repo/tests/unit/data" "$work/tests/unit/data"

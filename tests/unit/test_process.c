@@ -688,12 +688,69 @@ static void test_run_init_exec_failure(void **state)
 		_exit(99);
 	}
 	close(rep[1]);
+	/* The command reports the init step done for pid 1 (it is the last before exec). */
+	assert_int_equal(read(rep[0], &rec, sizeof(rec)), sizeof(rec));
+	assert_int_equal(rec.step, 0);
+	assert_int_equal(rec.code, 0);
 	assert_int_equal(read(rep[0], &rec, sizeof(rec)), sizeof(rec));
 	assert_int_equal(rec.step, 1);
 	assert_int_equal(rec.code, -ENOENT);
 	assert_int_equal(read(rep[0], &rec, sizeof(rec)), 0);
 	close(rep[0]);
 	assert_int_equal(wait_exit(pid), 125);
+}
+
+/* -v logs every step, init included: pid 1 never returns from it, so the command it started
+ * reports it, before its own steps. */
+static void test_run_init_is_reported(void **state)
+{
+	static char stack[64 * 1024] __attribute__((aligned(16)));
+	static const char *const paths[] = {"/nonexistent/sbx-test"};
+	char *argv[] = {"x", NULL};
+	char *envp[] = {NULL};
+	struct step steps[] = {
+	    {.kind = STEP_INIT,
+	     .phase = PHASE_SETUP,
+	     .init = {.stack = stack, .stack_size = sizeof(stack)}},
+	    {.kind = STEP_UMASK, .phase = PHASE_COMMAND, .umask = {.mask = 022}},
+	    {.kind = STEP_EXEC,
+	     .phase = PHASE_COMMAND,
+	     .exec = {.paths = paths, .n_paths = 1, .argv = argv, .envp = envp, .name = "x"}}};
+	struct plan plan = {.steps = steps, .n_steps = 3};
+
+	(void)state;
+	for (int verbose = 1; verbose >= 0; verbose--) {
+		struct child_report rec;
+		int rep[2];
+		pid_t pid;
+
+		assert_int_equal(pipe2(rep, O_CLOEXEC), 0);
+		pid = fork();
+		assert_true(pid >= 0);
+		if (pid == 0) {
+			struct run_ctx ctx = {.plan = &plan,
+					      .side = SIDE_CHILD,
+					      .ch = RUN_CHANNELS_NONE,
+					      .root_fd = -1,
+					      .verbose = verbose};
+
+			ctx.ch[CH_REPORT][SIDE_CHILD] = rep[1];
+			close(rep[0]);
+			(void)prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+			(void)process_run_init(&steps[0], &ctx);
+			_exit(99);
+		}
+		close(rep[1]);
+		/* Without -v only the step before exec is reported, and the failure. */
+		for (uint32_t step = verbose ? 0 : 1; step < 3; step++) {
+			assert_int_equal(read(rep[0], &rec, sizeof(rec)), sizeof(rec));
+			assert_int_equal(rec.step, step);
+			assert_int_equal(rec.code, step == 2 ? -ENOENT : 0);
+		}
+		assert_int_equal(read(rep[0], &rec, sizeof(rec)), 0);
+		close(rep[0]);
+		assert_int_equal(wait_exit(pid), 125);
+	}
 }
 
 static void test_run_init_status(void **state)
@@ -995,6 +1052,7 @@ int main(void)
 	    cmocka_unit_test(test_run_pipes),
 	    cmocka_unit_test(test_run_init_needs_stack),
 	    cmocka_unit_test(test_run_init_exec_failure),
+	    cmocka_unit_test(test_run_init_is_reported),
 	    cmocka_unit_test(test_run_init_status),
 	    cmocka_unit_test(test_run_init_reaps_orphans),
 	    cmocka_unit_test(test_run_init_reports_status_when_alone),

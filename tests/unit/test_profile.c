@@ -1092,6 +1092,53 @@ static void test_include_relative_and_names(void **state)
 	assert_int_equal(err.n, 0);
 }
 
+/* The source directory (main.c's source tree) comes after the search path, never for
+ * "default"; a NAME found nowhere lists every directory searched. */
+static void test_source_dir_and_not_found(void **state)
+{
+	_cleanup_(tmpdir_remove) char *dir = tmpdir_make();
+	_cleanup_(profile_freep) struct profile *p = profile_new();
+	struct sbx_err err = {0};
+	char d1[PATH_MAX], src[PATH_MAX], want[2 * PATH_MAX + 64];
+	const char *search[1] = {d1};
+
+	(void)state;
+	snprintf(d1, sizeof(d1), "%s/d1", dir);
+	snprintf(src, sizeof(src), "%s/src", dir);
+	assert_int_equal(mkdir(d1, 0700), 0);
+	assert_int_equal(mkdir(src, 0700), 0);
+	write_file(d1, "base.cfg", "hostname = \"d1\";\n");
+	write_file(src, "base.cfg", "hostname = \"src\";\n");
+	write_file(src, "only.cfg", "hostname = \"only\";\n");
+	write_file(src, "default.cfg", "name = \"src-default\";\n");
+	assert_int_equal(profile_set_search_path(p, search, 1, &err), 0);
+	assert_int_equal(profile_set_source_dir(p, src, &err), 0);
+
+	assert_int_equal(profile_load(p, "base", &err), 0);
+	assert_string_equal(p->hostname, "d1"); /* the search path first */
+	assert_int_equal(profile_load(p, "only", &err), 0);
+	assert_string_equal(p->hostname, "only");
+	assert_int_equal(profile_load(p, "default", &err), 0);
+	assert_string_equal(p->name, "default"); /* the built-in, not src/default.cfg */
+	assert_int_equal(err.n, 0);
+
+	assert_int_equal(profile_load(p, "none", &err), -ENOENT);
+	assert_int_equal(err.n, 1);
+	assert_string_equal(err.diag[0].file, "none");
+	snprintf(want, sizeof(want), "no such profile; searched %s, %s", d1, src);
+	assert_string_equal(err.diag[0].msg, want);
+
+	err = (struct sbx_err){0};
+	assert_int_equal(profile_set_source_dir(p, NULL, &err), 0);
+	assert_int_equal(profile_set_search_path(p, NULL, 0, &err), 0);
+	assert_int_equal(profile_load_string(p, "include = [ \"none\" ];\n", "x.cfg", &err),
+			 -ENOENT);
+	assert_int_equal(err.n, 1);
+	assert_int_equal(err.diag[0].line, 1);
+	assert_string_equal(err.diag[0].msg,
+			    "include \"none\": no such profile; no directory to search");
+}
+
 static void test_include_default_builtin(void **state)
 {
 	_cleanup_(profile_freep) struct profile *p = NULL;
@@ -1258,10 +1305,11 @@ static void expect_set_error(const char *kv, const char *msg)
 
 	assert_true(profile_set(p, kv, &err) < 0);
 	assert_int_equal(err.n, 1);
-	assert_string_equal(err.diag[0].file, ""); /* no FILE:LINE, the message says it */
+	/* Located at the option as typed, in place of FILE:LINE; the message doesn't repeat it. */
+	snprintf(want, sizeof(want), "--set %s", kv);
+	assert_string_equal(err.diag[0].file, want);
 	assert_int_equal(err.diag[0].line, 0);
-	snprintf(want, sizeof(want), "--set %s: ", kv);
-	if (strncmp(err.diag[0].msg, want, strlen(want)) != 0 || !strstr(err.diag[0].msg, msg))
+	if (strncmp(err.diag[0].msg, "--set", 5) == 0 || !strstr(err.diag[0].msg, msg))
 		fail_msg("--set %s: got \"%s\", want \"%s\"", kv, err.diag[0].msg, msg);
 }
 
@@ -1330,35 +1378,37 @@ static void test_cli_mounts(void **state)
 	assert_true(m->recursive);
 	assert_string_equal(m->src, "/srv/data");
 	assert_string_equal(m->dst, "/data");
-	assert_string_equal(m->loc.file, "--bind");
+	assert_string_equal(m->loc.file, "--bind /srv/data:/data"); /* the option as typed */
 	assert_int_equal(m->loc.line, 0);
-	assert_string_equal(m->src_loc.file, "--bind");
-	assert_string_equal(m->dst_loc.file, "--bind");
+	assert_string_equal(m->src_loc.file, "--bind /srv/data:/data");
+	assert_string_equal(m->dst_loc.file, "--bind /srv/data:/data");
 	m = &p->fs.mounts[2];
 	assert_false(m->rw);
 	assert_string_equal(m->src, "/usr/share");
 	assert_string_equal(m->dst, "/usr/share");
-	assert_string_equal(m->loc.file, "--ro-bind");
+	assert_string_equal(m->loc.file, "--ro-bind /usr//share/");
 	m = &p->fs.mounts[3];
 	assert_int_equal(m->type, MOUNT_TMPFS);
 	assert_null(m->src);
 	assert_string_equal(m->dst, "/scratch");
 	assert_int_equal(m->mode, 0755);
-	assert_string_equal(m->loc.file, "--tmpfs");
+	assert_string_equal(m->loc.file, "--tmpfs /scratch");
 	/* a relative source is the caller's directory */
 	assert_string_equal(p->fs.mounts[4].src, cwd);
 	assert_string_equal(p->fs.mounts[4].dst, "/work");
 	assert_string_equal(p->fs.mounts[5].dst, cwd);
 }
 
-static void expect_cli_error(enum mount_type type, bool rw, const char *spec, const char *msg)
+static void expect_cli_error(enum mount_type type, bool rw, const char *spec, const char *file,
+			     const char *msg)
 {
 	_cleanup_(profile_freep) struct profile *p = profile_new();
 	struct sbx_err err = {0};
 
 	assert_true(profile_add_cli_mount(p, type, rw, spec, &err) < 0);
 	assert_int_equal(err.n, 1);
-	assert_string_equal(err.diag[0].file, "");
+	assert_string_equal(err.diag[0].file, file); /* the option as typed, in place of FILE */
+	assert_int_equal(err.diag[0].line, 0);
 	if (strcmp(err.diag[0].msg, msg) != 0)
 		fail_msg("%s: got \"%s\", want \"%s\"", spec, err.diag[0].msg, msg);
 	assert_int_equal(p->fs.n_mounts, 0);
@@ -1367,20 +1417,18 @@ static void expect_cli_error(enum mount_type type, bool rw, const char *spec, co
 static void test_cli_mount_errors(void **state)
 {
 	(void)state;
-	expect_cli_error(MOUNT_BIND, true, "/a:b", "--bind /a:b: is not an absolute path");
-	expect_cli_error(MOUNT_BIND, false, "/a:/b/../c",
-			 "--ro-bind /a:/b/../c: contains a '..' "
-			 "component");
-	expect_cli_error(MOUNT_BIND, false, "/a/../b",
-			 "--ro-bind /a/../b: contains a '..' "
-			 "component");
-	expect_cli_error(MOUNT_BIND, true, "", "--bind : is empty");
-	expect_cli_error(MOUNT_BIND, true, "/a:", "--bind /a:: is empty");
-	expect_cli_error(MOUNT_BIND, true, "no-such-dir-here",
-			 "--bind no-such-dir-here: No such file or directory");
-	expect_cli_error(MOUNT_TMPFS, false, "tmp", "--tmpfs tmp: is not an absolute path");
-	expect_cli_error(MOUNT_TMPFS, false, "", "--tmpfs : is empty");
-	expect_cli_error(MOUNT_PROC, false, "/proc", "no command line option for proc mounts");
+	expect_cli_error(MOUNT_BIND, true, "/a:b", "--bind /a:b", "is not an absolute path");
+	expect_cli_error(MOUNT_BIND, false, "/a:/b/../c", "--ro-bind /a:/b/../c",
+			 "contains a '..' component");
+	expect_cli_error(MOUNT_BIND, false, "/a/../b", "--ro-bind /a/../b",
+			 "contains a '..' component");
+	expect_cli_error(MOUNT_BIND, true, "", "--bind ", "is empty");
+	expect_cli_error(MOUNT_BIND, true, "/a:", "--bind /a:", "is empty");
+	expect_cli_error(MOUNT_BIND, true, "no-such-dir-here", "--bind no-such-dir-here",
+			 "No such file or directory");
+	expect_cli_error(MOUNT_TMPFS, false, "tmp", "--tmpfs tmp", "is not an absolute path");
+	expect_cli_error(MOUNT_TMPFS, false, "", "--tmpfs ", "is empty");
+	expect_cli_error(MOUNT_PROC, false, "/proc", "", "no command line option for proc mounts");
 }
 
 /* --- the corpus of malformed and hostile profiles --- */
@@ -1473,6 +1521,7 @@ int main(void)
 	    cmocka_unit_test(test_include_order_and_merge),
 	    cmocka_unit_test(test_repeated_profiles_merge),
 	    cmocka_unit_test(test_include_relative_and_names),
+	    cmocka_unit_test(test_source_dir_and_not_found),
 	    cmocka_unit_test(test_include_default_builtin),
 	    cmocka_unit_test(test_include_cycles),
 	    cmocka_unit_test(test_include_depth_limit),
