@@ -1194,6 +1194,35 @@ static void test_include_errors_keep_checking(void **state)
 	assert_int_equal(err.diag[2].line, 3);
 }
 
+/* --- @include: libconfig must never open a file a profile names that way --- */
+
+/* The prescan reads an @include line the way libconfig then does, as a comment to the end of
+ * the line, so nothing on it (a quote, an open comment) hides the next line from the scan. */
+static void test_at_include_rest_of_line(void **state)
+{
+	static const char *const texts[] = {
+	    "#\n@include \"/e~td\n@include \"/\"\n", /* found by make fuzz */
+	    "#\n@include \"a.cfg\" /*\n@include \"/\"\n*/\n",
+	    "#\n  @include \"a\\\"\n\t@include \"/proc/self/environ\"\n",
+	    "#\n@include \"a.cfg\" \"\n@include \"/\"\n\"\n",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(texts); i++) {
+		_cleanup_(profile_freep) struct profile *p = NULL;
+		struct sbx_err err = {0};
+
+		assert_int_equal(profile_parse_string(texts[i], "t.cfg", &p, &err), -EINVAL);
+		assert_true(err.n >= 2);
+		for (unsigned k = 0; k < 2; k++) {
+			if (err.diag[k].line != k + 2 ||
+			    !strstr(err.diag[k].msg, "@include is not supported"))
+				fail_msg("text %zu, error %u: %s:%u: %s", i, k, err.diag[k].file,
+					 err.diag[k].line, err.diag[k].msg);
+		}
+	}
+}
+
 /* --- --set --- */
 
 static void test_set_values(void **state)
@@ -1477,6 +1506,7 @@ int main(void)
 	    cmocka_unit_test(test_include_cycles),
 	    cmocka_unit_test(test_include_depth_limit),
 	    cmocka_unit_test(test_include_errors_keep_checking),
+	    cmocka_unit_test(test_at_include_rest_of_line),
 	    cmocka_unit_test(test_set_values),
 	    cmocka_unit_test(test_set_errors),
 	    cmocka_unit_test(test_set_cannot_inject),
