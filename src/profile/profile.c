@@ -239,6 +239,33 @@ static bool chain_has(const struct chain *chain, const char *id)
 	return false;
 }
 
+/* An include directory that no path can be opened under: libconfig 1.5 opens
+ * "INCLUDE_DIR/PATH", and every such path fails with ENOTDIR ("..", too, resolves only
+ * through a directory). */
+#define NO_INCLUDE_DIR "/dev/null"
+
+#if LIBCONFIG_VER_MAJOR > 1 || (LIBCONFIG_VER_MAJOR == 1 && LIBCONFIG_VER_MINOR >= 7)
+/* libconfig 1.7 asks this function which files to open: none, and say why. */
+static const char **refuse_include(config_t *cfg, const char *include_dir, const char *path,
+				   const char **error)
+{
+	(void)cfg;
+	(void)include_dir;
+	(void)path;
+	*error = "cannot open include file: @include is not supported";
+	return NULL;
+}
+#endif
+
+void profile_config_init(config_t *cfg)
+{
+	config_init(cfg);
+	config_set_include_dir(cfg, NO_INCLUDE_DIR);
+#if LIBCONFIG_VER_MAJOR > 1 || (LIBCONFIG_VER_MAJOR == 1 && LIBCONFIG_VER_MINOR >= 7)
+	config_set_include_func(cfg, refuse_include);
+#endif
+}
+
 /* libconfig parses a private copy with large integers made safe; a syntax error is one
  * diagnostic at its line. Returns the parsed config, or NULL with the error recorded. */
 static config_t *parse_text(struct apply_ctx *ctx, const char *text)
@@ -251,7 +278,7 @@ static config_t *parse_text(struct apply_ctx *ctx, const char *text)
 	cfg = malloc(sizeof(*cfg));
 	if (!cfg)
 		return profile_oom(ctx), NULL;
-	config_init(cfg);
+	profile_config_init(cfg);
 	if (config_read_string(cfg, fixed) == CONFIG_FALSE) {
 		/* config_error_file() is NULL for string input: ctx->file names it. */
 		profile_err_line(ctx, (unsigned)config_error_line(cfg), -EINVAL, "%s",

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "profile/profile.h"
+#include "profile/schema.h"
 #include "util/cleanup.h"
 
 /* --- helpers --- */
@@ -1223,6 +1224,29 @@ static void test_at_include_rest_of_line(void **state)
 	}
 }
 
+/* The second guard: the config_t the loader parses with opens nothing for an include. */
+static void test_libconfig_opens_no_include(void **state)
+{
+	_cleanup_(tmpdir_remove) char *dir = tmpdir_make();
+	char texts[3][PATH_MAX + 64];
+
+	(void)state;
+	write_file(dir, "inc.cfg", "x = 1;\n");
+	snprintf(texts[0], sizeof(texts[0]), "@include \"%s/inc.cfg\"\n", dir);
+	snprintf(texts[1], sizeof(texts[1]), "@include \"../../../../../../../..%s/inc.cfg\"\n",
+		 dir);
+	snprintf(texts[2], sizeof(texts[2]), "@include \"/\"\n"); /* libconfig 1.5 exit()s */
+	for (size_t i = 0; i < ARRAY_SIZE(texts); i++) {
+		config_t cfg;
+
+		profile_config_init(&cfg);
+		assert_int_equal(config_read_string(&cfg, texts[i]), CONFIG_FALSE);
+		assert_null(config_lookup(&cfg, "x"));
+		assert_non_null(strstr(config_error_text(&cfg), "include"));
+		config_destroy(&cfg);
+	}
+}
+
 /* --- --set --- */
 
 static void test_set_values(void **state)
@@ -1507,6 +1531,7 @@ int main(void)
 	    cmocka_unit_test(test_include_depth_limit),
 	    cmocka_unit_test(test_include_errors_keep_checking),
 	    cmocka_unit_test(test_at_include_rest_of_line),
+	    cmocka_unit_test(test_libconfig_opens_no_include),
 	    cmocka_unit_test(test_set_values),
 	    cmocka_unit_test(test_set_errors),
 	    cmocka_unit_test(test_set_cannot_inject),
