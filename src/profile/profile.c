@@ -75,6 +75,7 @@ struct profile *profile_free(struct profile *p)
 	free(p->env.set);
 	free(p->process.cwd);
 	strv_free(p->search, p->n_search);
+	strv_free(p->applied, p->n_applied);
 	strv_free(p->files, p->n_files); /* last: locations point into it */
 	free(p);
 	return NULL;
@@ -231,6 +232,25 @@ static void chain_describe(const struct chain *chain, const char *id, const char
 		snprintf(buf + len, size - len, "%s", name);
 }
 
+/* Record that the file @id is being applied: 1 the first time, 0 when it was already. */
+static int mark_applied(struct profile *p, const char *id)
+{
+	char **grown, *copy;
+
+	for (size_t i = 0; i < p->n_applied; i++)
+		if (strcmp(p->applied[i], id) == 0)
+			return 0;
+	grown = reallocarray(p->applied, p->n_applied + 1, sizeof(*grown));
+	if (!grown)
+		return -ENOMEM;
+	p->applied = grown;
+	copy = strdup(id);
+	if (!copy)
+		return -ENOMEM;
+	p->applied[p->n_applied++] = copy;
+	return 1;
+}
+
 static bool chain_has(const struct chain *chain, const char *id)
 {
 	for (const struct chain *c = chain; c; c = c->up)
@@ -370,6 +390,9 @@ static int include_one(struct apply_ctx *ctx, config_setting_t *e, const char *w
 	if (chain->depth >= INCLUDE_DEPTH_MAX)
 		return profile_err(ctx, e, -ELOOP, "include \"%.64s\": nested more than %d deep",
 				   what, INCLUDE_DEPTH_MAX);
+	r = mark_applied(ctx->p, id);
+	if (r <= 0) /* applied already: it keeps its first place */
+		return r < 0 ? profile_oom(ctx) : 0;
 	r = load_text(ctx->p, text ? text : profile_builtin_default,
 		      &(struct chain){id, name, chain, chain->depth + 1}, ctx->err);
 	if (r < 0 && ctx->r == 0)
@@ -406,12 +429,14 @@ int profile_load(struct profile *p, const char *file_or_name, struct sbx_err *er
 				   "no such profile in the search path");
 	if (r < 0)
 		return sbx_err_set(err, NULL, r, "out of memory");
+	if (path && (r = read_profile(path, &text, &id, &why)) < 0)
+		return sbx_err_set(err, &(struct sbx_loc){path, 0}, r, "%s", why);
+	r = mark_applied(p, id ? id : BUILTIN_NAME);
+	if (r <= 0) /* applied already: it keeps its first place */
+		return r < 0 ? sbx_err_set(err, NULL, r, "out of memory") : 0;
 	if (!path)
 		return load_text(p, profile_builtin_default,
 				 &(struct chain){.id = BUILTIN_NAME, .name = BUILTIN_NAME}, err);
-	r = read_profile(path, &text, &id, &why);
-	if (r < 0)
-		return sbx_err_set(err, &(struct sbx_loc){path, 0}, r, "%s", why);
 	return load_text(p, text, &(struct chain){.id = id, .name = path}, err);
 }
 

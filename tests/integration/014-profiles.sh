@@ -43,6 +43,11 @@ is "$(cat "$T/work/here" 2>/dev/null)" made "shell.cfg: writes in it reach the h
 run_env SBX_PROFILE_PATH="$SHIPPED" -- --profile shell -- /bin/sh -c 'echo by-name'
 is "$RC:$OUT" "0:by-name" "--profile shell found by name"
 
+# Two profiles that both include default apply it once (it keeps its first place).
+run --plan --profile "$SHIPPED/shell.cfg" --profile "$SHIPPED/untrusted.cfg" -- /bin/true
+is "$RC:$(grep -c 'mount-bind src=/usr dst=/usr ' <<<"$OUT")" "0:1" \
+	"shell + untrusted: default's /usr is bound once"
+
 # untrusted.cfg: nothing writable but tmpfs, no network, tight limits.
 U=(--profile "$SHIPPED/untrusted.cfg" "${PB[@]}")
 run "${U[@]}" -- /probe cat /proc/self/mountinfo

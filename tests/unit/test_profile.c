@@ -1107,10 +1107,55 @@ static void test_include_default_builtin(void **state)
 	assert_true(n > 1);
 	assert_string_equal(p->fs.mounts[n - 1].dst, "/var/tmp");
 	assert_string_equal(p->fs.mounts[0].loc.file, "builtin:default.cfg");
-	/* including it twice in a row is no cycle */
+	/* including it twice in a row is no cycle, and applies it once */
 	p = profile_free(p);
 	p = parse_ok("include = [ \"default\", \"default\" ];\n");
-	assert_int_equal(p->fs.n_mounts, 2 * n - 2);
+	assert_int_equal(p->fs.n_mounts, n - 1);
+}
+
+/* Each file is applied once per run, where it is first reached (a C include guard): a later
+ * include of it, or --profile naming it again, adds nothing and moves nothing. */
+static void test_include_each_file_once(void **state)
+{
+	_cleanup_(tmpdir_remove) char *dir = tmpdir_make();
+	_cleanup_(profile_freep) struct profile *p = profile_new();
+	struct sbx_err err = {0};
+	char path[PATH_MAX];
+	size_t n;
+
+	(void)state;
+	write_file(dir, "base.cfg",
+		   "hostname = \"base\";\ndomainname = \"base\";\n"
+		   "filesystem = { mounts = ( { type = \"proc\"; dst = \"/base\"; } ); };\n");
+	write_file(dir, "shell.cfg",
+		   "include = [ \"base.cfg\" ];\nhostname = \"shell\";\n"
+		   "filesystem = { mounts = ( { type = \"proc\"; dst = \"/shell\"; } ); };\n");
+	write_file(dir, "untrusted.cfg",
+		   "include = [ \"./base.cfg\", \"shell.cfg\" ];\n"
+		   "filesystem = { mounts = ( { type = \"proc\"; dst = \"/untrusted\"; } ); };\n");
+	snprintf(path, sizeof(path), "%s/shell.cfg", dir);
+	assert_int_equal(profile_load(p, path, &err), 0);
+	snprintf(path, sizeof(path), "%s/untrusted.cfg", dir);
+	assert_int_equal(profile_load(p, path, &err), 0);
+	snprintf(path, sizeof(path), "%s/base.cfg", dir);
+	assert_int_equal(profile_load(p, path, &err), 0);
+	assert_int_equal(err.n, 0);
+	/* base and shell once each, at their first place; base does not undo shell's hostname */
+	assert_int_equal(p->fs.n_mounts, 3);
+	assert_string_equal(p->fs.mounts[0].dst, "/base");
+	assert_string_equal(p->fs.mounts[1].dst, "/shell");
+	assert_string_equal(p->fs.mounts[2].dst, "/untrusted");
+	assert_string_equal(p->hostname, "shell");
+	assert_string_equal(p->domainname, "base");
+
+	/* the built-in default too */
+	profile_free(p);
+	p = profile_new();
+	assert_int_equal(profile_load(p, "default", &err), 0);
+	n = p->fs.n_mounts;
+	assert_int_equal(profile_load(p, "default", &err), 0);
+	assert_int_equal(p->fs.n_mounts, n);
+	assert_int_equal(err.n, 0);
 }
 
 static void test_include_cycles(void **state)
@@ -1166,6 +1211,9 @@ static void test_include_depth_limit(void **state)
 	snprintf(path, sizeof(path), "%s/d1.cfg", dir); /* 16 levels of includes: fine */
 	assert_int_equal(profile_load(p, path, &err), 0);
 	assert_string_equal(p->name, "deep");
+	/* a fresh profile: on @p, d1 ... d17 are applied already and would be skipped */
+	profile_free(p);
+	p = profile_new();
 	snprintf(path, sizeof(path), "%s/d0.cfg", dir); /* 17: too deep */
 	assert_int_equal(profile_load(p, path, &err), -ELOOP);
 	assert_int_equal(err.n, 1);
@@ -1527,6 +1575,7 @@ int main(void)
 	    cmocka_unit_test(test_repeated_profiles_merge),
 	    cmocka_unit_test(test_include_relative_and_names),
 	    cmocka_unit_test(test_include_default_builtin),
+	    cmocka_unit_test(test_include_each_file_once),
 	    cmocka_unit_test(test_include_cycles),
 	    cmocka_unit_test(test_include_depth_limit),
 	    cmocka_unit_test(test_include_errors_keep_checking),
