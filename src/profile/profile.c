@@ -17,7 +17,13 @@
 
 #define INCLUDE_DEPTH_MAX 16
 #define FILE_SIZE_MAX (1024 * 1024)
+/* The built-in default profile: "builtin:default" names it for --profile and include (also
+ * where a default.cfg on the search path hides it from "default"), and its locations say
+ * BUILTIN_NAME. Every name with BUILTIN_PREFIX is reserved. */
+#define BUILTIN_PREFIX "builtin:"
+#define BUILTIN_REF "builtin:default"
 #define BUILTIN_NAME "builtin:default.cfg"
+#define BUILTIN_UNKNOWN "no such built-in profile (the only built-in profile is " BUILTIN_REF ")"
 
 /* The files being loaded, innermost first: include cycles and depth. */
 struct chain {
@@ -125,6 +131,12 @@ int profile_set_search_path(struct profile *p, const char *const *dirs, size_t n
 	return 0;
 }
 
+/* "builtin:..." names a built-in profile, never a file. */
+static bool is_builtin(const char *s)
+{
+	return strncmp(s, BUILTIN_PREFIX, strlen(BUILTIN_PREFIX)) == 0;
+}
+
 /* A NAME has no '/' and does not end in ".cfg"; anything else is a path. */
 static bool is_name(const char *s)
 {
@@ -134,13 +146,19 @@ static bool is_name(const char *s)
 }
 
 /* Where the profile @what is: *ret_path is a file, or NULL for the built-in default.
- * -ENOENT when a NAME is on no search directory. A relative path is taken from @base_dir
- * (NULL: the current directory). */
+ * -ENOENT when a NAME is on no search directory or is an unknown "builtin:" name. A relative
+ * path is taken from @base_dir (NULL: the current directory). */
 static int find_profile(const struct profile *p, const char *what, const char *base_dir,
 			char **ret_path)
 {
 	char *path = NULL;
 
+	if (is_builtin(what)) {
+		if (strcmp(what, BUILTIN_REF) != 0)
+			return -ENOENT;
+		*ret_path = NULL;
+		return 0;
+	}
 	if (!is_name(what)) {
 		if (what[0] == '/' || !base_dir)
 			path = strdup(what);
@@ -368,6 +386,8 @@ static int include_one(struct apply_ctx *ctx, config_setting_t *e, const char *w
 	char desc[200];
 	int r;
 
+	if (is_builtin(what) && strcmp(what, BUILTIN_REF) != 0)
+		return profile_err(ctx, e, -ENOENT, "include \"%.64s\": " BUILTIN_UNKNOWN, what);
 	dir = dir_of(chain->name);
 	r = find_profile(ctx->p, what, dir, &path);
 	if (r == -ENOENT)
@@ -385,7 +405,11 @@ static int include_one(struct apply_ctx *ctx, config_setting_t *e, const char *w
 	}
 	if (chain_has(chain, id)) {
 		chain_describe(chain, id, name, desc, sizeof(desc));
-		return profile_err(ctx, e, -ELOOP, "include cycle: %s", desc);
+		/* A default.cfg of one's own that meant to build on the built-in one. */
+		return profile_err(ctx, e, -ELOOP, "include cycle: %s%s", desc,
+				   path && strcmp(what, "default") == 0
+				       ? " (the built-in default profile is \"" BUILTIN_REF "\")"
+				       : "");
 	}
 	if (chain->depth >= INCLUDE_DEPTH_MAX)
 		return profile_err(ctx, e, -ELOOP, "include \"%.64s\": nested more than %d deep",
@@ -423,6 +447,9 @@ int profile_load(struct profile *p, const char *file_or_name, struct sbx_err *er
 
 	if (!file_or_name || !*file_or_name)
 		return sbx_err_set(err, NULL, -EINVAL, "empty profile name");
+	if (is_builtin(file_or_name) && strcmp(file_or_name, BUILTIN_REF) != 0)
+		return sbx_err_set(err, &(struct sbx_loc){file_or_name, 0}, -ENOENT,
+				   BUILTIN_UNKNOWN);
 	r = find_profile(p, file_or_name, NULL, &path);
 	if (r == -ENOENT)
 		return sbx_err_set(err, &(struct sbx_loc){file_or_name, 0}, r,

@@ -1158,6 +1158,48 @@ static void test_include_each_file_once(void **state)
 	assert_int_equal(err.n, 0);
 }
 
+/* "builtin:default" is always the built-in default, also for a default.cfg that builds on it. */
+static void test_builtin_default_by_name(void **state)
+{
+	_cleanup_(tmpdir_remove) char *dir = tmpdir_make();
+	_cleanup_(profile_freep) struct profile *p = profile_new();
+	struct sbx_err err = {0};
+	size_t n;
+
+	(void)state;
+	assert_int_equal(profile_load(p, "builtin:default", &err), 0);
+	assert_string_equal(p->name, "default");
+	n = p->fs.n_mounts;
+	assert_true(n > 1);
+	assert_string_equal(p->fs.mounts[0].loc.file, "builtin:default.cfg");
+
+	/* the user's own default.cfg, on the search path, includes the built-in */
+	write_file(dir, "default.cfg",
+		   "include = [ \"builtin:default\" ];\nhostname = \"mine\";\n"
+		   "filesystem = { mounts = ( { type = \"tmpfs\"; dst = \"/var/tmp\"; } ); };\n");
+	profile_free(p);
+	p = profile_new();
+	assert_int_equal(profile_set_search_path(p, (const char *[]){dir}, 1, &err), 0);
+	assert_int_equal(profile_load(p, "default", &err), 0);
+	assert_int_equal(err.n, 0);
+	assert_string_equal(p->name, "default");
+	assert_string_equal(p->hostname, "mine");
+	assert_int_equal(p->fs.n_mounts, n + 1);
+	assert_string_equal(p->fs.mounts[0].loc.file, "builtin:default.cfg");
+	assert_string_equal(p->fs.mounts[n].dst, "/var/tmp");
+	/* it is one profile, whichever name reaches it */
+	assert_int_equal(profile_load(p, "builtin:default", &err), 0);
+	assert_int_equal(p->fs.n_mounts, n + 1);
+
+	/* no other built-in name */
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(profile_load(p, "builtin:shell", &err), -ENOENT);
+	assert_string_equal(err.diag[0].file, "builtin:shell");
+	assert_non_null(strstr(err.diag[0].msg, "the only built-in profile is builtin:default"));
+	expect_error("include = [\n \"builtin:\" ];\n", 2,
+		     "include \"builtin:\": no such built-in profile");
+}
+
 static void test_include_cycles(void **state)
 {
 	_cleanup_(tmpdir_remove) char *dir = tmpdir_make();
@@ -1193,6 +1235,7 @@ static void test_include_cycles(void **state)
 	memset(&err, 0, sizeof(err));
 	assert_int_equal(profile_load(p, "default", &err), -ELOOP);
 	assert_non_null(strstr(err.diag[0].msg, "include cycle"));
+	assert_non_null(strstr(err.diag[0].msg, "builtin:default")); /* what was meant */
 }
 
 static void test_include_depth_limit(void **state)
@@ -1576,6 +1619,7 @@ int main(void)
 	    cmocka_unit_test(test_include_relative_and_names),
 	    cmocka_unit_test(test_include_default_builtin),
 	    cmocka_unit_test(test_include_each_file_once),
+	    cmocka_unit_test(test_builtin_default_by_name),
 	    cmocka_unit_test(test_include_cycles),
 	    cmocka_unit_test(test_include_depth_limit),
 	    cmocka_unit_test(test_include_errors_keep_checking),
