@@ -191,8 +191,9 @@ install: sbx
 	install -Dm644 man/sbx.cfg.5 $(DESTDIR)$(MANDIR)/man5/sbx.cfg.5
 
 # Fuzz the profile parser and the compiler with libFuzzer (clang, libclang-rt-14-dev), seeded
-# with every profile in the tree. libconfig 1.5 leaks on some syntax errors (its own bug, in
-# a process that exits at once), so leak detection is off.
+# with every profile in the tree and the inputs it found before (tests/fuzz/seeds/), and
+# mutating with the tokens of tests/fuzz/profile.dict. libconfig 1.5 leaks on some syntax
+# errors (its own bug, in a process that exits at once), so leak detection is off.
 FUZZ_SECONDS ?= 120
 fuzz: $(BUILD)/default_profile.c
 	clang -std=gnu11 -D_GNU_SOURCE -Isrc -DSBX_VERSION='"fuzz"' -DSBX_SYSCONFDIR='"/nonexistent"' \
@@ -200,9 +201,10 @@ fuzz: $(BUILD)/default_profile.c
 		-o $(BUILD)/fuzz_profile tests/fuzz/fuzz_profile.c $(LIB_SRCS) $< -lconfig -lmnl
 	mkdir -p $(BUILD)/fuzz-corpus
 	cp profiles/*.cfg tests/unit/data/*.cfg tests/unit/data/bad/*.cfg \
-		tests/integration/profiles/*.cfg bench/profiles/*.cfg $(BUILD)/fuzz-corpus/ 2>/dev/null || true
+		tests/integration/profiles/*.cfg bench/profiles/*.cfg tests/fuzz/seeds/* \
+		$(BUILD)/fuzz-corpus/ 2>/dev/null || true
 	cd $(BUILD) && ASAN_OPTIONS=detect_leaks=0 ./fuzz_profile -detect_leaks=0 -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
-		-timeout=10 fuzz-corpus
+		-timeout=10 -dict=$(CURDIR)/tests/fuzz/profile.dict fuzz-corpus
 
 format:
 	clang-format -i $(SRC_ALL) $(HDR_ALL) tests/unit/*.[ch] tests/integration/*.c tests/integration/attacks/*.c tests/fuzz/*.c bench/*.c

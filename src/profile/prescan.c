@@ -19,6 +19,12 @@
  * do by themselves), and one outside the 64-bit range is an error at its line. The scan also
  * refuses `@include`: profiles include others with `include = [ ... ]`, which has the search
  * path, cycle detection and a depth limit.
+ *
+ * So the scan must read the text exactly as libconfig's scanner will: `#` and `//` comments
+ * to the end of the line, block comments to the first star-slash, strings with their `\"`
+ * and `\\` escapes, and code. An `@include` in code becomes `#`, a comment to the end of the
+ * line for libconfig and for the scan alike. The fuzzer checks that libconfig never sees an
+ * include (tests/fuzz).
  */
 struct scan {
 	const char *in;
@@ -162,8 +168,12 @@ int profile_prescan(struct apply_ctx *ctx, const char *text, char **ret_text)
 		else if (strncmp(c, "@include", 8) == 0) {
 			profile_err_line(ctx, sc.line, -EINVAL,
 					 "@include is not supported, use include = [ ... ]");
-			sc.out[sc.n++] = '#'; /* libconfig must not open the file */
+			/* libconfig must not open the file: it reads the line as a comment, and so
+			 * must the scan, or a quote or comment opener on it would hide the next
+			 * line's @include from the scan but not from libconfig. */
+			sc.out[sc.n++] = '#';
 			sc.i++;
+			scan_copy_until(&sc, "\n");
 		} else
 			scan_copy(&sc, 1);
 	}

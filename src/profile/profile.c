@@ -17,7 +17,13 @@
 
 #define INCLUDE_DEPTH_MAX 16
 #define FILE_SIZE_MAX (1024 * 1024)
+/* The built-in default profile: "builtin:default" names it for --profile and include (also
+ * where a default.cfg on the search path hides it from "default"), and its locations say
+ * BUILTIN_NAME. Every name with BUILTIN_PREFIX is reserved. */
+#define BUILTIN_PREFIX "builtin:"
+#define BUILTIN_REF "builtin:default"
 #define BUILTIN_NAME "builtin:default.cfg"
+#define BUILTIN_UNKNOWN "no such built-in profile (the only built-in profile is " BUILTIN_REF ")"
 
 /* The files being loaded, innermost first: include cycles and depth. */
 struct chain {
@@ -76,6 +82,7 @@ struct profile *profile_free(struct profile *p)
 	free(p->process.cwd);
 	strv_free(p->search, p->n_search);
 	free(p->source_dir);
+	strv_free(p->applied, p->n_applied);
 	strv_free(p->files, p->n_files); /* last: locations point into it */
 	free(p);
 	return NULL;
@@ -153,6 +160,12 @@ static const char *searched_text(const struct profile *p, const char *what, char
 	return buf;
 }
 
+/* "builtin:..." names a built-in profile, never a file. */
+static bool is_builtin(const char *s)
+{
+	return strncmp(s, BUILTIN_PREFIX, strlen(BUILTIN_PREFIX)) == 0;
+}
+
 /* A NAME has no '/' and does not end in ".cfg"; anything else is a path. */
 static bool is_name(const char *s)
 {
@@ -162,13 +175,19 @@ static bool is_name(const char *s)
 }
 
 /* Where the profile @what is: *ret_path is a file, or NULL for the built-in default.
- * -ENOENT when a NAME is on no search directory. A relative path is taken from @base_dir
- * (NULL: the current directory). */
+ * -ENOENT when a NAME is on no search directory or is an unknown "builtin:" name. A relative
+ * path is taken from @base_dir (NULL: the current directory). */
 static int find_profile(const struct profile *p, const char *what, const char *base_dir,
 			char **ret_path)
 {
 	char *path = NULL;
 
+	if (is_builtin(what)) {
+		if (strcmp(what, BUILTIN_REF) != 0)
+			return -ENOENT;
+		*ret_path = NULL;
+		return 0;
+	}
 	if (!is_name(what)) {
 		if (what[0] == '/' || !base_dir)
 			path = strdup(what);
@@ -270,12 +289,58 @@ static void chain_describe(const struct chain *chain, const char *id, const char
 		snprintf(buf + len, size - len, "%s", name);
 }
 
+/* Record that the file @id is being applied: 1 the first time, 0 when it was already. */
+static int mark_applied(struct profile *p, const char *id)
+{
+	char **grown, *copy;
+
+	for (size_t i = 0; i < p->n_applied; i++)
+		if (strcmp(p->applied[i], id) == 0)
+			return 0;
+	grown = reallocarray(p->applied, p->n_applied + 1, sizeof(*grown));
+	if (!grown)
+		return -ENOMEM;
+	p->applied = grown;
+	copy = strdup(id);
+	if (!copy)
+		return -ENOMEM;
+	p->applied[p->n_applied++] = copy;
+	return 1;
+}
+
 static bool chain_has(const struct chain *chain, const char *id)
 {
 	for (const struct chain *c = chain; c; c = c->up)
 		if (c->id && strcmp(c->id, id) == 0)
 			return true;
 	return false;
+}
+
+/* An include directory that no path can be opened under: libconfig 1.5 opens
+ * "INCLUDE_DIR/PATH", and every such path fails with ENOTDIR ("..", too, resolves only
+ * through a directory). */
+#define NO_INCLUDE_DIR "/dev/null"
+
+#if LIBCONFIG_VER_MAJOR > 1 || (LIBCONFIG_VER_MAJOR == 1 && LIBCONFIG_VER_MINOR >= 7)
+/* libconfig 1.7 asks this function which files to open: none, and say why. */
+static const char **refuse_include(config_t *cfg, const char *include_dir, const char *path,
+				   const char **error)
+{
+	(void)cfg;
+	(void)include_dir;
+	(void)path;
+	*error = "cannot open include file: @include is not supported";
+	return NULL;
+}
+#endif
+
+void profile_config_init(config_t *cfg)
+{
+	config_init(cfg);
+	config_set_include_dir(cfg, NO_INCLUDE_DIR);
+#if LIBCONFIG_VER_MAJOR > 1 || (LIBCONFIG_VER_MAJOR == 1 && LIBCONFIG_VER_MINOR >= 7)
+	config_set_include_func(cfg, refuse_include);
+#endif
 }
 
 /* libconfig parses a private copy with large integers made safe; a syntax error is one
@@ -290,7 +355,7 @@ static config_t *parse_text(struct apply_ctx *ctx, const char *text)
 	cfg = malloc(sizeof(*cfg));
 	if (!cfg)
 		return profile_oom(ctx), NULL;
-	config_init(cfg);
+	profile_config_init(cfg);
 	if (config_read_string(cfg, fixed) == CONFIG_FALSE) {
 		/* config_error_file() is NULL for string input: ctx->file names it. */
 		profile_err_line(ctx, (unsigned)config_error_line(cfg), -EINVAL, "%s",
@@ -360,6 +425,8 @@ static int include_one(struct apply_ctx *ctx, config_setting_t *e, const char *w
 	char desc[200];
 	int r;
 
+	if (is_builtin(what) && strcmp(what, BUILTIN_REF) != 0)
+		return profile_err(ctx, e, -ENOENT, "include \"%.64s\": " BUILTIN_UNKNOWN, what);
 	dir = dir_of(chain->name);
 	r = find_profile(ctx->p, what, dir, &path);
 	if (r == -ENOENT)
@@ -377,11 +444,18 @@ static int include_one(struct apply_ctx *ctx, config_setting_t *e, const char *w
 	}
 	if (chain_has(chain, id)) {
 		chain_describe(chain, id, name, desc, sizeof(desc));
-		return profile_err(ctx, e, -ELOOP, "include cycle: %s", desc);
+		/* A default.cfg of one's own that meant to build on the built-in one. */
+		return profile_err(ctx, e, -ELOOP, "include cycle: %s%s", desc,
+				   path && strcmp(what, "default") == 0
+				       ? " (the built-in default profile is \"" BUILTIN_REF "\")"
+				       : "");
 	}
 	if (chain->depth >= INCLUDE_DEPTH_MAX)
 		return profile_err(ctx, e, -ELOOP, "include \"%.64s\": nested more than %d deep",
 				   what, INCLUDE_DEPTH_MAX);
+	r = mark_applied(ctx->p, id);
+	if (r <= 0) /* applied already: it keeps its first place */
+		return r < 0 ? profile_oom(ctx) : 0;
 	r = load_text(ctx->p, text ? text : profile_builtin_default,
 		      &(struct chain){id, name, chain, chain->depth + 1}, ctx->err);
 	if (r < 0 && ctx->r == 0)
@@ -413,6 +487,9 @@ int profile_load(struct profile *p, const char *file_or_name, struct sbx_err *er
 
 	if (!file_or_name || !*file_or_name)
 		return sbx_err_set(err, NULL, -EINVAL, "empty profile name");
+	if (is_builtin(file_or_name) && strcmp(file_or_name, BUILTIN_REF) != 0)
+		return sbx_err_set(err, &(struct sbx_loc){file_or_name, 0}, -ENOENT,
+				   BUILTIN_UNKNOWN);
 	r = find_profile(p, file_or_name, NULL, &path);
 	if (r == -ENOENT)
 		return sbx_err_set(err, &(struct sbx_loc){file_or_name, 0}, r,
@@ -420,12 +497,14 @@ int profile_load(struct profile *p, const char *file_or_name, struct sbx_err *er
 				   searched_text(p, file_or_name, desc, sizeof(desc)));
 	if (r < 0)
 		return sbx_err_set(err, NULL, r, "out of memory");
+	if (path && (r = read_profile(path, &text, &id, &why)) < 0)
+		return sbx_err_set(err, &(struct sbx_loc){path, 0}, r, "%s", why);
+	r = mark_applied(p, id ? id : BUILTIN_NAME);
+	if (r <= 0) /* applied already: it keeps its first place */
+		return r < 0 ? sbx_err_set(err, NULL, r, "out of memory") : 0;
 	if (!path)
 		return load_text(p, profile_builtin_default,
 				 &(struct chain){.id = BUILTIN_NAME, .name = BUILTIN_NAME}, err);
-	r = read_profile(path, &text, &id, &why);
-	if (r < 0)
-		return sbx_err_set(err, &(struct sbx_loc){path, 0}, r, "%s", why);
 	return load_text(p, text, &(struct chain){.id = id, .name = path}, err);
 }
 

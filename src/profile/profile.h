@@ -110,6 +110,10 @@ struct profile {
 	/* File names read so far; every sbx_loc.file points into this list. */
 	char **files;
 	size_t n_files;
+	/* The profile files applied so far, by identity (realpath, or the built-in's name): each
+	 * is applied once, where it is first reached, like a C header behind an include guard. */
+	char **applied;
+	size_t n_applied;
 	/* Directories searched for a profile NAME, in order (see profile_set_search_path()). */
 	char **search;
 	size_t n_search;
@@ -190,7 +194,8 @@ int profile_set_search_path(struct profile *p, const char *const *dirs, size_t n
 			    struct sbx_err *err);
 
 /* Parent. Apply the profile FILE or NAME (SPEC.md §1 lookup; "default" falls back to the
- * built-in profile) onto @p, its includes first. Records every problem found in @err and
+ * built-in profile) onto @p, its includes first. A file already applied onto @p, by an
+ * include or an earlier call, is not applied again. Records every problem found in @err and
  * returns the first one's code. */
 int profile_load(struct profile *p, const char *file_or_name, struct sbx_err *err);
 

@@ -31,6 +31,9 @@ struct profile_key {
 
 /* profile.c */
 const char *profile_intern_file(struct profile *p, const char *name);
+/* config_init() for profile text: any include libconfig attempts fails without opening a file
+ * (the prescan already refuses @include; this holds if it ever misreads the text). */
+void profile_config_init(config_t *cfg);
 
 /* profile_schema.c: errors and checked getters. Each getter records its own error. */
 struct sbx_loc profile_loc(const struct apply_ctx *ctx, const config_setting_t *s);

@@ -43,6 +43,20 @@ is "$(cat "$T/work/here" 2>/dev/null)" made "shell.cfg: writes in it reach the h
 run_env SBX_PROFILE_PATH="$SHIPPED" -- --profile shell -- /bin/sh -c 'echo by-name'
 is "$RC:$OUT" "0:by-name" "--profile shell found by name"
 
+# A default.cfg of one's own builds on the built-in one by its name, builtin:default.
+mkdir -p "$T/xdg/sbx/profiles"
+printf '%s\n' 'include = [ "builtin:default" ];' 'hostname = "mine";' >"$T/xdg/sbx/profiles/default.cfg"
+run_env XDG_CONFIG_HOME="$T/xdg" -- -- /bin/sh -c 'hostname; ls -d /usr'
+is "$RC:$OUT" "0:mine
+/usr" "~/.config/sbx/profiles/default.cfg including builtin:default"
+run --check --profile builtin:default
+is "$RC:$OUT" "0:ok" "--profile builtin:default"
+
+# Two profiles that both include default apply it once (it keeps its first place).
+run --plan --profile "$SHIPPED/shell.cfg" --profile "$SHIPPED/untrusted.cfg" -- /bin/true
+is "$RC:$(grep -c 'mount-bind src=/usr dst=/usr ' <<<"$OUT")" "0:1" \
+	"shell + untrusted: default's /usr is bound once"
+
 # untrusted.cfg: nothing writable but tmpfs, no network, tight limits.
 U=(--profile "$SHIPPED/untrusted.cfg" "${PB[@]}")
 run "${U[@]}" -- /probe cat /proc/self/mountinfo

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "profile/profile.h"
+#include "profile/schema.h"
 #include "util/cleanup.h"
 
 /* --- helpers --- */
@@ -1153,10 +1154,97 @@ static void test_include_default_builtin(void **state)
 	assert_true(n > 1);
 	assert_string_equal(p->fs.mounts[n - 1].dst, "/var/tmp");
 	assert_string_equal(p->fs.mounts[0].loc.file, "builtin:default.cfg");
-	/* including it twice in a row is no cycle */
+	/* including it twice in a row is no cycle, and applies it once */
 	p = profile_free(p);
 	p = parse_ok("include = [ \"default\", \"default\" ];\n");
-	assert_int_equal(p->fs.n_mounts, 2 * n - 2);
+	assert_int_equal(p->fs.n_mounts, n - 1);
+}
+
+/* Each file is applied once per run, where it is first reached (a C include guard): a later
+ * include of it, or --profile naming it again, adds nothing and moves nothing. */
+static void test_include_each_file_once(void **state)
+{
+	_cleanup_(tmpdir_remove) char *dir = tmpdir_make();
+	_cleanup_(profile_freep) struct profile *p = profile_new();
+	struct sbx_err err = {0};
+	char path[PATH_MAX];
+	size_t n;
+
+	(void)state;
+	write_file(dir, "base.cfg",
+		   "hostname = \"base\";\ndomainname = \"base\";\n"
+		   "filesystem = { mounts = ( { type = \"proc\"; dst = \"/base\"; } ); };\n");
+	write_file(dir, "shell.cfg",
+		   "include = [ \"base.cfg\" ];\nhostname = \"shell\";\n"
+		   "filesystem = { mounts = ( { type = \"proc\"; dst = \"/shell\"; } ); };\n");
+	write_file(dir, "untrusted.cfg",
+		   "include = [ \"./base.cfg\", \"shell.cfg\" ];\n"
+		   "filesystem = { mounts = ( { type = \"proc\"; dst = \"/untrusted\"; } ); };\n");
+	snprintf(path, sizeof(path), "%s/shell.cfg", dir);
+	assert_int_equal(profile_load(p, path, &err), 0);
+	snprintf(path, sizeof(path), "%s/untrusted.cfg", dir);
+	assert_int_equal(profile_load(p, path, &err), 0);
+	snprintf(path, sizeof(path), "%s/base.cfg", dir);
+	assert_int_equal(profile_load(p, path, &err), 0);
+	assert_int_equal(err.n, 0);
+	/* base and shell once each, at their first place; base does not undo shell's hostname */
+	assert_int_equal(p->fs.n_mounts, 3);
+	assert_string_equal(p->fs.mounts[0].dst, "/base");
+	assert_string_equal(p->fs.mounts[1].dst, "/shell");
+	assert_string_equal(p->fs.mounts[2].dst, "/untrusted");
+	assert_string_equal(p->hostname, "shell");
+	assert_string_equal(p->domainname, "base");
+
+	/* the built-in default too */
+	profile_free(p);
+	p = profile_new();
+	assert_int_equal(profile_load(p, "default", &err), 0);
+	n = p->fs.n_mounts;
+	assert_int_equal(profile_load(p, "default", &err), 0);
+	assert_int_equal(p->fs.n_mounts, n);
+	assert_int_equal(err.n, 0);
+}
+
+/* "builtin:default" is always the built-in default, also for a default.cfg that builds on it. */
+static void test_builtin_default_by_name(void **state)
+{
+	_cleanup_(tmpdir_remove) char *dir = tmpdir_make();
+	_cleanup_(profile_freep) struct profile *p = profile_new();
+	struct sbx_err err = {0};
+	size_t n;
+
+	(void)state;
+	assert_int_equal(profile_load(p, "builtin:default", &err), 0);
+	assert_string_equal(p->name, "default");
+	n = p->fs.n_mounts;
+	assert_true(n > 1);
+	assert_string_equal(p->fs.mounts[0].loc.file, "builtin:default.cfg");
+
+	/* the user's own default.cfg, on the search path, includes the built-in */
+	write_file(dir, "default.cfg",
+		   "include = [ \"builtin:default\" ];\nhostname = \"mine\";\n"
+		   "filesystem = { mounts = ( { type = \"tmpfs\"; dst = \"/var/tmp\"; } ); };\n");
+	profile_free(p);
+	p = profile_new();
+	assert_int_equal(profile_set_search_path(p, (const char *[]){dir}, 1, &err), 0);
+	assert_int_equal(profile_load(p, "default", &err), 0);
+	assert_int_equal(err.n, 0);
+	assert_string_equal(p->name, "default");
+	assert_string_equal(p->hostname, "mine");
+	assert_int_equal(p->fs.n_mounts, n + 1);
+	assert_string_equal(p->fs.mounts[0].loc.file, "builtin:default.cfg");
+	assert_string_equal(p->fs.mounts[n].dst, "/var/tmp");
+	/* it is one profile, whichever name reaches it */
+	assert_int_equal(profile_load(p, "builtin:default", &err), 0);
+	assert_int_equal(p->fs.n_mounts, n + 1);
+
+	/* no other built-in name */
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(profile_load(p, "builtin:shell", &err), -ENOENT);
+	assert_string_equal(err.diag[0].file, "builtin:shell");
+	assert_non_null(strstr(err.diag[0].msg, "the only built-in profile is builtin:default"));
+	expect_error("include = [\n \"builtin:\" ];\n", 2,
+		     "include \"builtin:\": no such built-in profile");
 }
 
 static void test_include_cycles(void **state)
@@ -1194,6 +1282,7 @@ static void test_include_cycles(void **state)
 	memset(&err, 0, sizeof(err));
 	assert_int_equal(profile_load(p, "default", &err), -ELOOP);
 	assert_non_null(strstr(err.diag[0].msg, "include cycle"));
+	assert_non_null(strstr(err.diag[0].msg, "builtin:default")); /* what was meant */
 }
 
 static void test_include_depth_limit(void **state)
@@ -1212,6 +1301,9 @@ static void test_include_depth_limit(void **state)
 	snprintf(path, sizeof(path), "%s/d1.cfg", dir); /* 16 levels of includes: fine */
 	assert_int_equal(profile_load(p, path, &err), 0);
 	assert_string_equal(p->name, "deep");
+	/* a fresh profile: on @p, d1 ... d17 are applied already and would be skipped */
+	profile_free(p);
+	p = profile_new();
 	snprintf(path, sizeof(path), "%s/d0.cfg", dir); /* 17: too deep */
 	assert_int_equal(profile_load(p, path, &err), -ELOOP);
 	assert_int_equal(err.n, 1);
@@ -1239,6 +1331,58 @@ static void test_include_errors_keep_checking(void **state)
 	assert_non_null(strstr(err.diag[1].file, "/bad.cfg"));
 	assert_int_equal(err.diag[1].line, 1);
 	assert_int_equal(err.diag[2].line, 3);
+}
+
+/* --- @include: libconfig must never open a file a profile names that way --- */
+
+/* The prescan reads an @include line the way libconfig then does, as a comment to the end of
+ * the line, so nothing on it (a quote, an open comment) hides the next line from the scan. */
+static void test_at_include_rest_of_line(void **state)
+{
+	static const char *const texts[] = {
+	    "#\n@include \"/e~td\n@include \"/\"\n", /* found by make fuzz */
+	    "#\n@include \"a.cfg\" /*\n@include \"/\"\n*/\n",
+	    "#\n  @include \"a\\\"\n\t@include \"/proc/self/environ\"\n",
+	    "#\n@include \"a.cfg\" \"\n@include \"/\"\n\"\n",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(texts); i++) {
+		_cleanup_(profile_freep) struct profile *p = NULL;
+		struct sbx_err err = {0};
+
+		assert_int_equal(profile_parse_string(texts[i], "t.cfg", &p, &err), -EINVAL);
+		assert_true(err.n >= 2);
+		for (unsigned k = 0; k < 2; k++) {
+			if (err.diag[k].line != k + 2 ||
+			    !strstr(err.diag[k].msg, "@include is not supported"))
+				fail_msg("text %zu, error %u: %s:%u: %s", i, k, err.diag[k].file,
+					 err.diag[k].line, err.diag[k].msg);
+		}
+	}
+}
+
+/* The second guard: the config_t the loader parses with opens nothing for an include. */
+static void test_libconfig_opens_no_include(void **state)
+{
+	_cleanup_(tmpdir_remove) char *dir = tmpdir_make();
+	char texts[3][PATH_MAX + 64];
+
+	(void)state;
+	write_file(dir, "inc.cfg", "x = 1;\n");
+	snprintf(texts[0], sizeof(texts[0]), "@include \"%s/inc.cfg\"\n", dir);
+	snprintf(texts[1], sizeof(texts[1]), "@include \"../../../../../../../..%s/inc.cfg\"\n",
+		 dir);
+	snprintf(texts[2], sizeof(texts[2]), "@include \"/\"\n"); /* libconfig 1.5 exit()s */
+	for (size_t i = 0; i < ARRAY_SIZE(texts); i++) {
+		config_t cfg;
+
+		profile_config_init(&cfg);
+		assert_int_equal(config_read_string(&cfg, texts[i]), CONFIG_FALSE);
+		assert_null(config_lookup(&cfg, "x"));
+		assert_non_null(strstr(config_error_text(&cfg), "include"));
+		config_destroy(&cfg);
+	}
 }
 
 /* --- --set --- */
@@ -1523,9 +1667,13 @@ int main(void)
 	    cmocka_unit_test(test_include_relative_and_names),
 	    cmocka_unit_test(test_source_dir_and_not_found),
 	    cmocka_unit_test(test_include_default_builtin),
+	    cmocka_unit_test(test_include_each_file_once),
+	    cmocka_unit_test(test_builtin_default_by_name),
 	    cmocka_unit_test(test_include_cycles),
 	    cmocka_unit_test(test_include_depth_limit),
 	    cmocka_unit_test(test_include_errors_keep_checking),
+	    cmocka_unit_test(test_at_include_rest_of_line),
+	    cmocka_unit_test(test_libconfig_opens_no_include),
 	    cmocka_unit_test(test_set_values),
 	    cmocka_unit_test(test_set_errors),
 	    cmocka_unit_test(test_set_cannot_inject),
