@@ -2,6 +2,8 @@
 #include "plan/policy.h"
 
 #include <errno.h>
+#include <linux/capability.h>
+#include <stdio.h>
 
 #include "sys/caps.h"
 #include "sys/env.h"
@@ -85,6 +87,30 @@ static int check_namespaces(const struct profile *p, const struct sbx_caller *c,
 	return r;
 }
 
+/* A capability kept in a user namespace acts only on what that namespace owns: with the host's
+ * network, the network ones are kept for nothing (binding port 80 still fails). Valid, so a
+ * warning, at the capabilities' line. */
+static void warn_caps_without_effect(const struct profile *p, unsigned ns, struct sbx_err *err)
+{
+	static const unsigned net_caps[] = {CAP_NET_BIND_SERVICE, CAP_NET_ADMIN, CAP_NET_RAW};
+	char names[96] = "";
+	size_t len = 0;
+
+	if (!(ns & NS_BIT(NS_USER)) || (ns & NS_BIT(NS_NET)))
+		return;
+	for (size_t i = 0; i < ARRAY_SIZE(net_caps); i++)
+		if (p->security.caps & (1ull << net_caps[i]))
+			len += (size_t)snprintf(names + len, sizeof(names) - len, "%s%s",
+						len ? ", " : "", profile_cap_name(net_caps[i]));
+	if (len)
+		sbx_err_warn(err, &p->security.caps_loc,
+			     "security.capabilities: %s: no effect on the host's network "
+			     "(network.mode = \"host\"), which a capability of the sandbox's user "
+			     "namespace has no power over; as root, leave \"user\" out of "
+			     "namespaces",
+			     names);
+}
+
 int policy_compile(const struct profile *p, const struct sbx_caller *c, struct plan **ret_plan,
 		   struct sbx_err *err)
 {
@@ -96,6 +122,7 @@ int policy_compile(const struct profile *p, const struct sbx_caller *c, struct p
 	if (eff.net.mode == NET_HOST)
 		eff.namespaces &= ~NS_BIT(NS_NET);
 	r = check_namespaces(&eff, c, eff.namespaces, err);
+	warn_caps_without_effect(&eff, eff.namespaces, err);
 	plan = plan_new();
 	if (!plan)
 		return sbx_err_set(err, NULL, -ENOMEM, "out of memory");

@@ -586,6 +586,45 @@ static void test_unmapped_caller_enters_ids_first(void **state)
 	assert_null(plan_first(plan, STEP_ENTER_IDS));
 }
 
+/* A network capability kept with the host's network can't act on it: the profile is valid,
+ * with one warning at the capabilities' line naming the ones without effect. */
+static void test_net_caps_on_host_network_warn(void **state)
+{
+	_cleanup_(plan_freep) struct plan *plan = NULL;
+	struct sbx_err err = {0};
+	const char *text = "network = { mode = \"host\"; };\n"
+			   "security = { capabilities = [ \"net_raw\", \"chown\",\n"
+			   "  \"net_bind_service\" ]; };\n";
+	const char *own_net = "security = { capabilities = [ \"net_bind_service\" ]; };\n";
+	const char *no_userns = "namespaces = [ \"mount\", \"pid\" ];\n"
+				"network = { mode = \"host\"; };\n"
+				"security = { capabilities = [ \"net_bind_service\" ]; };\n";
+
+	(void)state;
+	assert_int_equal(compile(text, 1000, &plan, &err), 0);
+	assert_int_equal(err.n, 0);
+	assert_int_equal(err.n_warn, 1);
+	assert_string_equal(err.warn[0].file, "t.cfg");
+	assert_int_equal(err.warn[0].line, 2);
+	assert_non_null(strstr(err.warn[0].msg, "net_bind_service, net_raw: no effect"));
+	assert_null(strstr(err.warn[0].msg, "chown"));
+	plan = plan_free(plan);
+
+	/* Root's default map is no host root either: the same warning. */
+	err = (struct sbx_err){0};
+	assert_int_equal(compile(text, 0, &plan, &err), 0);
+	assert_int_equal(err.n_warn, 1);
+	plan = plan_free(plan);
+
+	/* The sandbox's own network namespace, or root without a user namespace: no warning. */
+	err = (struct sbx_err){0};
+	assert_int_equal(compile(own_net, 1000, &plan, &err), 0);
+	assert_int_equal(err.n_warn, 0);
+	plan = plan_free(plan);
+	assert_int_equal(compile(no_userns, 0, &plan, &err), 0);
+	assert_int_equal(err.n_warn, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -608,6 +647,7 @@ int main(void)
 	    cmocka_unit_test(test_rlimit_names_round_trip),
 	    cmocka_unit_test(test_caps_and_ids),
 	    cmocka_unit_test(test_unmapped_caller_enters_ids_first),
+	    cmocka_unit_test(test_net_caps_on_host_network_warn),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
