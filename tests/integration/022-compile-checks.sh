@@ -25,5 +25,20 @@ if is_root; then
 	is "$OUT:$ERR" "ok:" "root without a user namespace keeps the host capability: no warning"
 fi
 
+# ---- sbx.cfg(5)'s web server example runs as written ---------------------------------------
+MAN5=$TESTDIR/../../man/sbx.cfg.5
+mkdir -p "$T/www" "$T/log"
+chmod 0777 "$T/log"
+echo page >"$T/www/index.html"
+awk '/^A web server on top of it/ { f = 1 } f && /^\.EX/ { p = 1; next } p && /^\.EE/ { exit }
+	p { print }' "$MAN5" | sed -e "s,/srv/www,$T/www,g" -e "s,/var/log/web,$T/log,g" >"$T/web.cfg"
+like "$(cat "$T/web.cfg")" 'network = \{ mode = "host"; \}' "the web example is found in sbx.cfg(5)"
+run --profile "$T/web.cfg" --check
+is "$RC:$OUT:$ERR" "0:ok:" "the web example passes --check without a warning"
+run --profile "$T/web.cfg" "${PB[@]}" -- /probe bind-tcp 8080
+is "$RC:$OUT:$ERR" "0:ok:" "the web example's server can bind its port"
+run --profile "$T/web.cfg" "${PB[@]}" -- /probe cat index.html
+is "$RC:$OUT" "0:page" "the web example serves its directory (cwd)"
+
 check_no_leftovers "the runs"
 done_testing
