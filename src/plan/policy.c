@@ -32,12 +32,17 @@ static const plan_add_fn plan_adders[] = {
     process_plan_add_exec, /* exec: the last of COMMAND */
 };
 
-static bool has_mount_type(const struct profile *p, enum mount_type t)
+static const struct mount_entry *first_mount(const struct profile *p, enum mount_type t)
 {
 	for (size_t i = 0; i < p->fs.n_mounts; i++)
 		if (p->fs.mounts[i].type == t)
-			return true;
-	return false;
+			return &p->fs.mounts[i];
+	return NULL;
+}
+
+static bool has_mount_type(const struct profile *p, enum mount_type t)
+{
+	return first_mount(p, t) != NULL;
 }
 
 static const struct sbx_loc *first_loc(const struct sbx_loc *a, const struct sbx_loc *b)
@@ -50,6 +55,22 @@ static void keep_first(int *r, int k)
 {
 	if (k < 0 && *r == 0)
 		*r = k;
+}
+
+/* A procfs shows a pid namespace and may only be mounted with CAP_SYS_ADMIN over the user
+ * namespace that owns it: in a user namespace, only one of the sandbox's own. Root without
+ * a user namespace may mount the host's. Reported at `namespaces`, which dropped "pid". */
+static int check_proc(const struct profile *p, unsigned ns, struct sbx_err *err)
+{
+	const struct mount_entry *m = first_mount(p, MOUNT_PROC);
+
+	if (!m || (ns & NS_BIT(NS_PID)) || !(ns & NS_BIT(NS_USER)))
+		return 0;
+	return sbx_err_set(err, first_loc(&p->namespaces_loc, &m->loc), -EINVAL,
+			   "namespaces: the proc mount at %s:%u needs \"pid\" too: in a user "
+			   "namespace the kernel mounts a procfs only for a pid namespace the "
+			   "sandbox owns",
+			   m->loc.file ? m->loc.file : "?", m->loc.line);
 }
 
 /* Rules that join two sections; each one is reported at the setting that breaks it. Returns
@@ -84,6 +105,7 @@ static int check_namespaces(const struct profile *p, const struct sbx_caller *c,
 	if (has_mount_type(p, MOUNT_MQUEUE) && !(ns & NS_BIT(NS_IPC)))
 		keep_first(&r, sbx_err_set(err, nsloc, -EINVAL,
 					   "an mqueue mount needs the \"ipc\" namespace"));
+	keep_first(&r, check_proc(p, ns, err));
 	return r;
 }
 

@@ -25,6 +25,22 @@ if is_root; then
 	is "$OUT:$ERR" "ok:" "root without a user namespace keeps the host capability: no warning"
 fi
 
+# ---- a proc mount without a pid namespace ----------------------------------------------------
+cat >"$T/nopid.cfg" <<'CFG'
+# no pid namespace, in a user namespace
+namespaces = [ "user", "mount", "uts", "ipc", "net" ];
+CFG
+NOPID="$T/nopid.cfg:2: .*proc mount at $PROFILES/mini.cfg:[0-9]+ needs \"pid\""
+run "${MINI[@]}" --profile "$T/nopid.cfg" --check
+is "$RC" 1 "--check refuses a proc mount without the pid namespace"
+like "$ERR" "^$NOPID" "... at the namespaces line, naming the proc mount"
+run "${MINI[@]}" --profile "$T/nopid.cfg" -- /probe exit 0
+is_error_line "a run fails before any setup, with the same sentence" "$NOPID"
+if is_root; then
+	run "${MINI[@]}" --set 'namespaces=["mount","uts","ipc","net"]' -- /probe exit 0
+	is "$RC:$ERR" "0:" "root without a user namespace mounts the host pid namespace's procfs"
+fi
+
 # ---- sbx.cfg(5)'s web server example runs as written ---------------------------------------
 MAN5=$TESTDIR/../../man/sbx.cfg.5
 mkdir -p "$T/www" "$T/log"

@@ -625,6 +625,33 @@ static void test_net_caps_on_host_network_warn(void **state)
 	assert_int_equal(err.n_warn, 0);
 }
 
+/* A procfs in a user namespace needs a pid namespace of the sandbox's own: an error at the
+ * `namespaces` line that dropped "pid", naming the proc mount's line, before anything runs. */
+static void test_proc_needs_pid_ns(void **state)
+{
+	_cleanup_(plan_freep) struct plan *plan = NULL;
+	struct sbx_err err = {0};
+	const char *text = "namespaces = [ \"user\", \"mount\", \"net\" ];\n"
+			   "filesystem = { mounts = (\n"
+			   "  { type = \"proc\"; dst = \"/proc\"; } ); };\n";
+	const char *root_no_userns = "namespaces = [ \"mount\", \"net\" ];\n"
+				     "filesystem = { mounts = (\n"
+				     "  { type = \"proc\"; dst = \"/proc\"; } ); };\n";
+
+	(void)state;
+	assert_int_equal(compile(text, 1000, &plan, &err), -EINVAL);
+	assert_int_equal(err.n, 1);
+	assert_string_equal(err.diag[0].file, "t.cfg");
+	assert_int_equal(err.diag[0].line, 1);
+	assert_non_null(strstr(err.diag[0].msg, "proc mount at t.cfg:3 needs \"pid\""));
+	err = (struct sbx_err){0};
+	assert_int_equal(compile(text, 0, &plan, &err), -EINVAL); /* root too */
+	/* Root without a user namespace may mount the host's pid namespace's procfs. */
+	err = (struct sbx_err){0};
+	assert_int_equal(compile(root_no_userns, 0, &plan, &err), 0);
+	assert_int_equal(err.n, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -648,6 +675,7 @@ int main(void)
 	    cmocka_unit_test(test_caps_and_ids),
 	    cmocka_unit_test(test_unmapped_caller_enters_ids_first),
 	    cmocka_unit_test(test_net_caps_on_host_network_warn),
+	    cmocka_unit_test(test_proc_needs_pid_ns),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
