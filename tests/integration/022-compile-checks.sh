@@ -41,6 +41,31 @@ if is_root; then
 	is "$RC:$ERR" "0:" "root without a user namespace mounts the host pid namespace's procfs"
 fi
 
+# ---- atime options on a bind ------------------------------------------------------------------
+mkdir -p "$T/src"
+cat >"$T/atime.cfg" <<CFG
+filesystem = { mounts = ( { type = "bind"; src = "$T/src"; dst = "/w";
+  options = [ "noatime" ]; },
+  { type = "tmpfs"; dst = "/t"; options = [ "noatime" ]; } ); };
+CFG
+ATIME="$T/atime.cfg:2: .*options \"noatime\": a bind in a user namespace keeps the atime mode of its source"
+run "${MINI[@]}" --profile "$T/atime.cfg" --check
+is "$RC" 1 "--check refuses noatime on a bind in a user namespace"
+like "$ERR" "^$ATIME" "... at the options line, with the reason"
+run "${MINI[@]}" --profile "$T/atime.cfg" -- /probe exit 0
+is_error_line "a run fails before any setup, with the same sentence" "$ATIME"
+sed -i '2d; 1s/$/ },/' "$T/atime.cfg" # the bind without its option
+run "${MINI[@]}" --profile "$T/atime.cfg" -- /probe cat /proc/self/mountinfo
+like "$(grep ' /t ' <<<"$OUT")" 'noatime' "a fresh tmpfs takes an atime option"
+if is_root; then
+	cat >"$T/atime-root.cfg" <<CFG
+namespaces = [ "mount", "pid", "uts", "ipc", "net" ];
+filesystem = { mounts = ( { type = "bind"; src = "$T/src"; dst = "/w"; options = [ "noatime" ]; } ); };
+CFG
+	run "${MINI[@]}" --profile "$T/atime-root.cfg" -- /probe cat /proc/self/mountinfo
+	like "$(grep ' /w ' <<<"$OUT")" 'noatime' "root without a user namespace: the bind is noatime"
+fi
+
 # ---- sbx.cfg(5)'s web server example runs as written ---------------------------------------
 MAN5=$TESTDIR/../../man/sbx.cfg.5
 mkdir -p "$T/www" "$T/log"

@@ -242,6 +242,37 @@ static void make_host_sysfs(struct step_mount *mnt)
 	mnt->attr |= STEP_ATTR_RDONLY | STEP_ATTR_NOSUID | STEP_ATTR_NODEV | STEP_ATTR_NOEXEC;
 }
 
+/* A bind in a user namespace copies a host mount whose atime mode the kernel locked when the
+ * namespace was made (MNT_LOCK_ATIME): changing it fails with EPERM, as root too. The bind
+ * keeps its source's mode, and an option that asks for another one is refused here. */
+static int check_atime(const struct profile *p, const struct mount_entry *m, bool host_bind,
+		       struct sbx_err *err)
+{
+	static const struct {
+		unsigned opt;
+		const char *name;
+	} atime[] = {
+	    {MOUNT_OPT_NOATIME, "noatime"},
+	    {MOUNT_OPT_NODIRATIME, "nodiratime"},
+	    {MOUNT_OPT_RELATIME, "relatime"},
+	    {MOUNT_OPT_STRICTATIME, "strictatime"},
+	};
+	size_t i = 0;
+
+	if (!host_bind || !(p->namespaces & NS_BIT(NS_USER)))
+		return 0;
+	while (i < ARRAY_SIZE(atime) && !(m->options & atime[i].opt))
+		i++;
+	if (i == ARRAY_SIZE(atime))
+		return 0;
+	return sbx_err_set(err, best_loc(&m->options_loc, &m->loc), -EINVAL,
+			   "options \"%s\": a bind%s in a user namespace keeps the atime mode of "
+			   "its source, which the kernel locks; set it on the host's mount, or "
+			   "leave the option out",
+			   atime[i].name,
+			   m->type == MOUNT_SYSFS ? " (sysfs is the host's /sys here)" : "");
+}
+
 static int add_entry(struct plan *plan, const struct profile *p, const struct mount_entry *m,
 		     const struct mount_writables *ws, struct sbx_err *err)
 {
@@ -255,7 +286,8 @@ static int add_entry(struct plan *plan, const struct profile *p, const struct mo
 	const struct sbx_loc *loc = best_loc(&m->dst_loc, &m->loc);
 	struct step_mount mnt = {0};
 	struct step *s;
-	int r;
+	bool host_bind;
+	int r, k;
 
 	if ((unsigned)m->type >= _MOUNT_TYPE_MAX)
 		return sbx_err_set(err, &m->loc, -EINVAL, "unknown mount type %d", (int)m->type);
@@ -269,12 +301,14 @@ static int add_entry(struct plan *plan, const struct profile *p, const struct mo
 				   profile_mount_type_name(m->type));
 	if (fill_entry(plan, m, &mnt) < 0)
 		return oom(err);
-	r = check_entry(m, ws, plan, &mnt, err);
-	if (r < 0)
-		return r;
+	host_bind = m->type == MOUNT_BIND || (m->type == MOUNT_SYSFS && sysfs_from_host(p));
+	r = check_atime(p, m, host_bind, err);
+	k = check_entry(m, ws, plan, &mnt, err);
+	if (r < 0 || k < 0)
+		return r < 0 ? r : k;
 	if (m->type == MOUNT_BIND || m->type == MOUNT_OVERLAY)
 		loc = best_loc(&m->src_loc, &m->loc);
-	if (m->type == MOUNT_SYSFS && sysfs_from_host(p)) {
+	if (m->type == MOUNT_SYSFS && host_bind) {
 		make_host_sysfs(&mnt);
 		s = plan_add(plan, STEP_MOUNT_BIND, loc);
 	} else {
