@@ -66,6 +66,41 @@ CFG
 	like "$(grep ' /w ' <<<"$OUT")" 'noatime' "root without a user namespace: the bind is noatime"
 fi
 
+# ---- rlimits above the caller's hard limit -----------------------------------------------------
+# The message states the hard limit this shell passes to sbx, and who may raise it.
+HQ=$(ulimit -Hq)
+cat >"$T/rlim.cfg" <<CFG
+rlimits = {
+  nice = 10;
+  msgqueue = $((HQ + 1));
+};
+CFG
+run "${MINI[@]}" --profile "$T/rlim.cfg" --check
+is "$RC:$(grep -c . <<<"$ERR")" "1:2" "--check lists both limits above the hard limit"
+like "$ERR" "^$T/rlim.cfg:3: error: rlimits.msgqueue: $((HQ + 1)) is above the hard limit sbx runs with \($HQ\), and in a user namespace no one may raise it, root included" \
+	"... each at its line, with the caller's hard limit"
+like "$ERR" "^$T/rlim.cfg:2: error: rlimits.nice: 10 is above the hard limit sbx runs with \($(ulimit -He)\)" \
+	"... nice too"
+run "${MINI[@]}" --profile "$T/rlim.cfg" -- /probe exit 0
+is_error_line "a run fails before any setup, naming the limit" "rlimits.msgqueue: .*hard limit sbx runs with \($HQ\)"
+if [ "$(ulimit -Hn)" != unlimited ]; then
+	run "${MINI[@]}" --set rlimits.nofile='"unlimited"' -- /probe exit 0
+	is_error_line "nofile = \"unlimited\" in a user namespace" "rlimits.nofile: unlimited is above the hard limit sbx runs with \($(ulimit -Hn)\)"
+fi
+run "${MINI[@]}" --set rlimits.msgqueue="$HQ" -- /probe rlimit msgqueue
+is "$RC:$OUT" "0:$HQ $HQ" "up to the hard limit is fine"
+if is_root; then
+	# Without a user namespace, root may raise a hard limit if it has CAP_SYS_RESOURCE (bit 24;
+	# root in a container may lack it), and the message says which.
+	NOUSER='namespaces=["mount","pid","uts","ipc","net"]'
+	run "${MINI[@]}" --profile "$T/rlim.cfg" --set "$NOUSER" -- /probe rlimit msgqueue
+	if (( 0x$(awk '/^CapEff/ { print $2 }' /proc/self/status) >> 24 & 1 )); then
+		is "$RC:$OUT" "0:$((HQ + 1)) $((HQ + 1))" "root without a user namespace raises a hard limit"
+	else
+		is_error_line "root without CAP_SYS_RESOURCE: the message says so" "rlimits.msgqueue: .*CAP_SYS_RESOURCE, which sbx lacks"
+	fi
+fi
+
 # ---- sbx.cfg(5)'s web server example runs as written ---------------------------------------
 MAN5=$TESTDIR/../../man/sbx.cfg.5
 mkdir -p "$T/www" "$T/log"

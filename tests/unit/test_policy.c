@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <sched.h>
+#include <sys/resource.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -652,6 +653,78 @@ static void test_proc_needs_pid_ns(void **state)
 	assert_int_equal(err.n, 0);
 }
 
+static int compile_as(const char *text, const struct sbx_caller *c, struct sbx_err *err)
+{
+	_cleanup_(profile_freep) struct profile *p = NULL;
+	_cleanup_(plan_freep) struct plan *plan = NULL;
+	int r = profile_parse_string(text, "t.cfg", &p, err);
+
+	if (r < 0)
+		return r;
+	return policy_compile(p, c, &plan, err);
+}
+
+/* A limit above the caller's hard limit: the kernel would say a bare EPERM at the run. The
+ * compiler knows the caller's limits, and says which one, at its line, and who may raise it. */
+static void test_rlimit_above_hard_limit(void **state)
+{
+	struct sbx_limits lim = {.nr_open = 1048576};
+	struct sbx_caller c = caller(1000);
+	struct sbx_err err = {0};
+	const char *text = "rlimits = {\n nice = 10;\n msgqueue = \"1M\";\n"
+			   " nofile = \"unlimited\";\n core = 0;\n nproc = 100;\n};\n";
+	const char *no_userns = "namespaces = [ \"mount\", \"pid\", \"net\" ];\n"
+				"rlimits = {\n nice = 10;\n msgqueue = \"1M\";\n"
+				" nofile = \"unlimited\";\n};\n";
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(lim.hard); i++)
+		lim.hard[i] = UINT64_MAX;
+	lim.hard[RLIMIT_NICE] = 0;
+	lim.hard[RLIMIT_MSGQUEUE] = 819200;
+	lim.hard[RLIMIT_NOFILE] = 4096;
+	lim.hard[RLIMIT_CORE] = 0;
+	lim.hard[RLIMIT_NPROC] = 100; /* at the limit is fine */
+	c.limits = &lim;
+	assert_int_equal(compile_as(text, &c, &err), -EPERM);
+	assert_int_equal(err.n, 3);
+	assert_int_equal(err.diag[0].line, 3);
+	assert_string_equal(err.diag[0].msg,
+			    "rlimits.msgqueue: 1048576 is above the hard limit sbx runs with "
+			    "(819200), and in a user namespace no one may raise it, root included: "
+			    "raise it before starting sbx, or ask for less");
+	assert_int_equal(err.diag[1].line, 2);
+	assert_non_null(strstr(err.diag[1].msg, "rlimits.nice: 10 is above the hard limit sbx "
+						"runs with (0)"));
+	assert_int_equal(err.diag[2].line, 4);
+	assert_non_null(strstr(err.diag[2].msg, "rlimits.nofile: unlimited is above"));
+
+	/* Root, who may raise a hard limit, but not in the sandbox's user namespace. */
+	c = caller(0);
+	lim.raise_hard = true;
+	c.limits = &lim;
+	err = (struct sbx_err){0};
+	assert_int_equal(compile_as(text, &c, &err), -EPERM);
+	assert_int_equal(err.n, 3);
+	assert_non_null(strstr(err.diag[0].msg, "or ask for less (or leave \"user\" out of "
+						"namespaces)"));
+
+	/* Without one it may, but not above fs.nr_open. */
+	err = (struct sbx_err){0};
+	assert_int_equal(compile_as(no_userns, &c, &err), -EPERM);
+	assert_int_equal(err.n, 1);
+	assert_int_equal(err.diag[0].line, 5);
+	assert_string_equal(err.diag[0].msg, "rlimits.nofile: unlimited is above the kernel's "
+					     "maximum, fs.nr_open (1048576), for root too");
+
+	/* Root without CAP_SYS_RESOURCE (in a container) may not. */
+	lim.raise_hard = false;
+	err = (struct sbx_err){0};
+	assert_int_equal(compile_as(no_userns, &c, &err), -EPERM);
+	assert_int_equal(err.n, 3);
+	assert_non_null(strstr(err.diag[0].msg, "takes CAP_SYS_RESOURCE, which sbx lacks"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -676,6 +749,7 @@ int main(void)
 	    cmocka_unit_test(test_unmapped_caller_enters_ids_first),
 	    cmocka_unit_test(test_net_caps_on_host_network_warn),
 	    cmocka_unit_test(test_proc_needs_pid_ns),
+	    cmocka_unit_test(test_rlimit_above_hard_limit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
