@@ -145,11 +145,16 @@ static void test_host_root(void **state)
 	assert_int_equal(s->mnt.attr, RO_NS);
 }
 
+/* A read-only directory root is an overlay: the directory its one lower layer, a tmpfs the
+ * upper, writable while the skeleton is built (so mount points and symlinks the directory
+ * lacks can be made, never in the caller's directory), sealed by the pivot. With root_rw,
+ * the directory itself, writable, and the plan says what is missing is made there. */
 static void test_dir_root(void **state)
 {
 	struct fixture *f = *state;
 	char dir[] = "/tmp/sbx-test-rootfs-XXXXXX";
 	const struct step *s;
+	char buf[512];
 
 	assert_non_null(mkdtemp(dir));
 	f->p.fs.root = ROOT_DIR;
@@ -157,19 +162,31 @@ static void test_dir_root(void **state)
 	assert_int_equal(compile(f), 0);
 	s = step(f, 2);
 	assert_int_equal(s->mnt.root_kind, ROOT_DIR);
-	assert_string_equal(s->mnt.src, dir);
-	assert_ptr_not_equal(s->mnt.src, dir);
-	assert_true(s->mnt.recursive);
-	assert_int_equal(s->mnt.attr, RO_NS);
+	assert_null(s->mnt.src);
+	assert_int_equal(s->mnt.n_lower, 1);
+	assert_string_equal(s->mnt.lower[0], dir);
+	assert_ptr_not_equal(s->mnt.lower[0], dir);
+	assert_null(s->mnt.upper);	   /* ephemeral */
+	assert_int_equal(s->mnt.attr, NS); /* written during setup, sealed by the pivot */
 	assert_false(step(f, 3)->mnt.rw);
+	plan_describe(s, buf, sizeof(buf));
+	assert_non_null(strstr(buf, "mount-root root=directory lower="));
+	assert_non_null(strstr(buf, " upper=ephemeral flags=rw,nosuid,nodev"));
 
 	/* root_rw: writable root, and the pivot leaves it so. */
 	f->p.fs.root_rw = true;
 	f->plan = plan_free(f->plan);
 	f->plan = plan_new();
 	assert_int_equal(compile(f), 0);
-	assert_int_equal(step(f, 2)->mnt.attr, NS);
+	s = step(f, 2);
+	assert_string_equal(s->mnt.src, dir);
+	assert_ptr_not_equal(s->mnt.src, dir);
+	assert_int_equal(s->mnt.n_lower, 0);
+	assert_true(s->mnt.recursive);
+	assert_int_equal(s->mnt.attr, NS);
 	assert_true(step(f, 3)->mnt.rw);
+	plan_describe(s, buf, sizeof(buf));
+	assert_non_null(strstr(buf, " recursive=yes missing-dst=created-in-src flags=rw"));
 	assert_int_equal(rmdir(dir), 0);
 }
 

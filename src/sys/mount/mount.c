@@ -343,6 +343,31 @@ static int add_stage(struct plan *plan, struct sbx_err *err)
 			   "no host directory to stage the mounts on (/tmp, /mnt, /run, /dev)");
 }
 
+/* A read-only directory root: the directory as the one lower layer of an overlay whose upper
+ * is a tmpfs of the sandbox's own. The skeleton makes its mount points, symlinks and
+ * directories there, so the root is writable until the pivot seals it, and the caller's
+ * directory is never written, not even by sbx. (Its submounts are not shown.) */
+static int dir_root_layer(struct plan *plan, const char *path, struct step_mount *mnt,
+			  struct sbx_err *err)
+{
+	const char *const lower[] = {path};
+
+	mnt->lower = (const char *const *)plan_strv(plan, lower, 1);
+	if (!mnt->lower)
+		return oom(err);
+	mnt->n_lower = 1;
+	if (mnt->src_base) {
+		const char **bases = plan_alloc(plan, sizeof(*bases));
+
+		if (!bases)
+			return oom(err);
+		bases[0] = mnt->src_base;
+		mnt->lower_base = bases;
+		mnt->src_base = NULL;
+	}
+	return 0;
+}
+
 static int add_root(struct plan *plan, const struct profile *p, const struct mount_writables *ws,
 		    struct sbx_err *err)
 {
@@ -368,12 +393,16 @@ static int add_root(struct plan *plan, const struct profile *p, const struct mou
 			       false, true, false, &p->fs.root_loc, &mnt.src_base, err);
 		if (r < 0)
 			return r;
+		if (!p->fs.root_rw) {
+			r = dir_root_layer(plan, p->fs.root_path, &mnt, err);
+			if (r < 0)
+				return r;
+			break;
+		}
 		mnt.src = plan_strdup(plan, p->fs.root_path);
 		if (!mnt.src)
 			return oom(err);
 		mnt.recursive = true;
-		if (!p->fs.root_rw)
-			mnt.attr |= STEP_ATTR_RDONLY;
 		break;
 	}
 	s = plan_add(plan, STEP_MOUNT_ROOT, &p->fs.root_loc);
@@ -488,7 +517,8 @@ void mount_describe(const struct step *s, struct plan_kv *k)
 	}
 	plan_kv_str(k, "upper", m->upper);
 	plan_kv_str(k, "work", m->work);
-	if (s->kind == STEP_MOUNT_OVERLAY && !m->upper)
+	if ((s->kind == STEP_MOUNT_OVERLAY || s->kind == STEP_MOUNT_ROOT) && m->n_lower &&
+	    !m->upper)
 		plan_kv_str(k, "upper", "ephemeral");
 	plan_kv_str(k, "dst", m->dst);
 	plan_kv_str(k, "target", m->target);
@@ -499,8 +529,11 @@ void mount_describe(const struct step *s, struct plan_kv *k)
 	if (s->kind == STEP_MOUNT_TMPFS || s->kind == STEP_MOUNT_FILE ||
 	    s->kind == STEP_MOUNT_DIR || s->kind == STEP_MOUNT_DEV)
 		plan_kv_octal(k, "mode", m->mode);
-	if (s->kind == STEP_MOUNT_BIND || s->kind == STEP_MOUNT_ROOT)
+	if (s->kind == STEP_MOUNT_BIND || (s->kind == STEP_MOUNT_ROOT && !m->n_lower))
 		plan_kv_bool(k, "recursive", m->recursive);
+	/* root_rw: the destinations the directory lacks are made in it, on the host. */
+	if (s->kind == STEP_MOUNT_ROOT && m->root_kind == ROOT_DIR && m->rw)
+		plan_kv_str(k, "missing-dst", "created-in-src");
 	if (m->optional)
 		plan_kv_bool(k, "optional", true);
 	if (s->kind == STEP_MOUNT_PIVOT)
@@ -563,6 +596,8 @@ static int root_mount(const struct step_mount *m)
 
 	if (m->root_kind == ROOT_TMPFS)
 		return mount_tmpfs(m, m->attr);
+	if (m->n_lower) /* a read-only directory, over a tmpfs layer */
+		return mount_overlay(m, m->attr);
 	src = mount_open_host_below(m->src, m->src_base, O_PATH | O_DIRECTORY);
 	if (src < 0)
 		return src;
