@@ -20,9 +20,16 @@
 static char *test_argv[] = {"/bin/true", NULL};
 static char *test_environ[] = {"PATH=/caller/bin", "TERM=xterm", "SECRET=1", "LANG=C.UTF-8", NULL};
 
+/* The tests' caller has no hard limit, so no plan depends on the machine's. */
+static const struct sbx_limits no_limits = {
+    .hard = {[0 ... SBX_RLIMIT_N - 1] = UINT64_MAX},
+    .nr_open = UINT64_MAX,
+};
+
 static struct sbx_caller caller(uid_t uid)
 {
 	struct sbx_caller c = {
+	    .limits = &no_limits,
 	    .uid = uid,
 	    .gid = uid,
 	    .user_name = uid ? "tester" : "root",
