@@ -507,6 +507,23 @@ static void print_run_error(const struct sbx_err *err)
 	fprintf(stderr, "sbx: error: %s\n", line);
 }
 
+/* What the compiler found valid but without effect: `sbx: warning: FILE:LINE: MESSAGE`, the
+ * same with --check, --plan and a run; -q leaves them out. */
+static void print_warnings(const struct sbx_err *err)
+{
+	unsigned shown = err->n_warn < SBX_WARN_MAX ? err->n_warn : SBX_WARN_MAX;
+	char line[512];
+
+	if (arg.verbose < 0)
+		return;
+	for (unsigned i = 0; i < shown; i++) {
+		sbx_diag_format(&err->warn[i], line, sizeof(line));
+		fprintf(stderr, "sbx: warning: %s\n", line);
+	}
+	if (err->n_warn > shown)
+		fprintf(stderr, "sbx: warning: ... and %u more\n", err->n_warn - shown);
+}
+
 static int report_check(const struct sbx_err *err)
 {
 	unsigned shown = err->n < SBX_ERR_MAX ? err->n : SBX_ERR_MAX;
@@ -579,6 +596,7 @@ static int run(void)
 		if (k < 0 && r == 0)
 			r = k;
 	}
+	print_warnings(&err);
 	if (arg.check)
 		return report_check(&err);
 	if (r < 0) {

@@ -246,6 +246,14 @@ static inline int run_ch(const struct run_ctx *ctx, enum channel c)
 	return ctx->ch[c][ctx->side];
 }
 
+/* The limits the caller runs with, as far as the compiler checks them. */
+#define SBX_RLIMIT_N 16 /* RLIMIT_* are 0 .. RLIM_NLIMITS - 1 */
+struct sbx_limits {
+	uint64_t hard[SBX_RLIMIT_N]; /* hard limit by RLIMIT_*; UINT64_MAX = unlimited */
+	uint64_t nr_open;	     /* fs.nr_open: the most RLIMIT_NOFILE may be, for anyone */
+	bool raise_hard; /* may raise a hard limit: CAP_SYS_RESOURCE in the initial user ns */
+};
+
 /* Who runs sbx and on what: everything the compiler needs besides the profile. */
 struct sbx_caller {
 	uid_t uid;
@@ -259,6 +267,8 @@ struct sbx_caller {
 	const char *subuid_file; /* default /etc/subuid; tests point elsewhere */
 	const char *subgid_file; /* default /etc/subgid */
 	const char *helper_dir;	 /* where newuidmap/newgidmap live; NULL = search PATH */
+	/* NULL: read with getrlimit() and /proc/sys/fs/nr_open (tests pass their own) */
+	const struct sbx_limits *limits;
 };
 
 struct plan {

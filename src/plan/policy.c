@@ -2,6 +2,8 @@
 #include "plan/policy.h"
 
 #include <errno.h>
+#include <linux/capability.h>
+#include <stdio.h>
 
 #include "sys/caps.h"
 #include "sys/env.h"
@@ -30,12 +32,17 @@ static const plan_add_fn plan_adders[] = {
     process_plan_add_exec, /* exec: the last of COMMAND */
 };
 
-static bool has_mount_type(const struct profile *p, enum mount_type t)
+static const struct mount_entry *first_mount(const struct profile *p, enum mount_type t)
 {
 	for (size_t i = 0; i < p->fs.n_mounts; i++)
 		if (p->fs.mounts[i].type == t)
-			return true;
-	return false;
+			return &p->fs.mounts[i];
+	return NULL;
+}
+
+static bool has_mount_type(const struct profile *p, enum mount_type t)
+{
+	return first_mount(p, t) != NULL;
 }
 
 static const struct sbx_loc *first_loc(const struct sbx_loc *a, const struct sbx_loc *b)
@@ -48,6 +55,22 @@ static void keep_first(int *r, int k)
 {
 	if (k < 0 && *r == 0)
 		*r = k;
+}
+
+/* A procfs shows a pid namespace and may only be mounted with CAP_SYS_ADMIN over the user
+ * namespace that owns it: in a user namespace, only one of the sandbox's own. Root without
+ * a user namespace may mount the host's. Reported at `namespaces`, which dropped "pid". */
+static int check_proc(const struct profile *p, unsigned ns, struct sbx_err *err)
+{
+	const struct mount_entry *m = first_mount(p, MOUNT_PROC);
+
+	if (!m || (ns & NS_BIT(NS_PID)) || !(ns & NS_BIT(NS_USER)))
+		return 0;
+	return sbx_err_set(err, first_loc(&p->namespaces_loc, &m->loc), -EINVAL,
+			   "namespaces: the proc mount at %s:%u needs \"pid\" too: in a user "
+			   "namespace the kernel mounts a procfs only for a pid namespace the "
+			   "sandbox owns",
+			   m->loc.file ? m->loc.file : "?", m->loc.line);
 }
 
 /* Rules that join two sections; each one is reported at the setting that breaks it. Returns
@@ -82,7 +105,32 @@ static int check_namespaces(const struct profile *p, const struct sbx_caller *c,
 	if (has_mount_type(p, MOUNT_MQUEUE) && !(ns & NS_BIT(NS_IPC)))
 		keep_first(&r, sbx_err_set(err, nsloc, -EINVAL,
 					   "an mqueue mount needs the \"ipc\" namespace"));
+	keep_first(&r, check_proc(p, ns, err));
 	return r;
+}
+
+/* A capability kept in a user namespace acts only on what that namespace owns: with the host's
+ * network, the network ones are kept for nothing (binding port 80 still fails). Valid, so a
+ * warning, at the capabilities' line. */
+static void warn_caps_without_effect(const struct profile *p, unsigned ns, struct sbx_err *err)
+{
+	static const unsigned net_caps[] = {CAP_NET_BIND_SERVICE, CAP_NET_ADMIN, CAP_NET_RAW};
+	char names[96] = "";
+	size_t len = 0;
+
+	if (!(ns & NS_BIT(NS_USER)) || (ns & NS_BIT(NS_NET)))
+		return;
+	for (size_t i = 0; i < ARRAY_SIZE(net_caps); i++)
+		if (p->security.caps & (1ull << net_caps[i]))
+			len += (size_t)snprintf(names + len, sizeof(names) - len, "%s%s",
+						len ? ", " : "", profile_cap_name(net_caps[i]));
+	if (len)
+		sbx_err_warn(err, &p->security.caps_loc,
+			     "security.capabilities: %s: no effect on the host's network "
+			     "(network.mode = \"host\"), which a capability of the sandbox's user "
+			     "namespace has no power over; as root, leave \"user\" out of "
+			     "namespaces",
+			     names);
 }
 
 int policy_compile(const struct profile *p, const struct sbx_caller *c, struct plan **ret_plan,
@@ -96,6 +144,7 @@ int policy_compile(const struct profile *p, const struct sbx_caller *c, struct p
 	if (eff.net.mode == NET_HOST)
 		eff.namespaces &= ~NS_BIT(NS_NET);
 	r = check_namespaces(&eff, c, eff.namespaces, err);
+	warn_caps_without_effect(&eff, eff.namespaces, err);
 	plan = plan_new();
 	if (!plan)
 		return sbx_err_set(err, NULL, -ENOMEM, "out of memory");

@@ -159,8 +159,10 @@ static int mount_key(struct apply_ctx *ctx, config_setting_t *s, struct mount_pa
 		return profile_get_bool(ctx, s, &m->optional);
 	if (strcmp(key, "recursive") == 0)
 		return profile_get_bool(ctx, s, &m->recursive);
-	if (strcmp(key, "options") == 0)
+	if (strcmp(key, "options") == 0) {
+		m->options_loc = profile_loc(ctx, s);
 		return mount_options_parse(ctx, s, &m->options);
+	}
 	if (strcmp(key, "size") == 0)
 		return mount_size(ctx, s, m);
 	if (strcmp(key, "mode") == 0)
@@ -257,6 +259,8 @@ static void mount_finish(struct apply_ctx *ctx, config_setting_t *g, struct moun
 
 	m->src_loc = src ? profile_loc(ctx, src) : m->loc;
 	m->dst_loc = mp->dst ? profile_loc(ctx, mp->dst) : m->src_loc;
+	if (!m->options_loc.file)
+		m->options_loc = m->loc;
 	if (m->content)
 		m->content_len = strlen(m->content);
 	if (m->type == MOUNT_BIND && !m->dst && m->src) {

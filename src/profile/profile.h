@@ -71,6 +71,8 @@ struct mount_entry {
 	struct sbx_loc loc;	/* the mount's group (line of `type`) */
 	struct sbx_loc src_loc; /* line of `src` (or of `lower`); = loc when absent */
 	struct sbx_loc dst_loc; /* line of `dst`; = src_loc when dst defaulted */
+	/* The line of `options`; = loc when absent. */
+	struct sbx_loc options_loc;
 };
 
 enum root_kind { ROOT_TMPFS, ROOT_HOST, ROOT_DIR };

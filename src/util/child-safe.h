@@ -29,7 +29,7 @@
 #undef assert
 #pragma GCC poison assert
 /* The child reports errno only; the parent formats messages. */
-#pragma GCC poison sbx_err_set sbx_err_errno
+#pragma GCC poison sbx_err_set sbx_err_errno sbx_err_warn
 /* util/cleanup.h's freep was defined before the poison, so it could still free() here: the
  * helper and its attribute go too (a macro defined earlier would expand without an error). */
 #undef _cleanup_free_

@@ -8,6 +8,24 @@
 
 static int record(struct sbx_err *err, const struct sbx_loc *loc, int code, const char *suffix,
 		  const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
+static void fill(struct sbx_diag *d, const struct sbx_loc *loc, const char *suffix, const char *fmt,
+		 va_list ap) __attribute__((format(printf, 4, 0)));
+
+static void fill(struct sbx_diag *d, const struct sbx_loc *loc, const char *suffix, const char *fmt,
+		 va_list ap)
+{
+	size_t len;
+
+	memset(d, 0, sizeof(*d));
+	if (loc && loc->file) {
+		snprintf(d->file, sizeof(d->file), "%s", loc->file);
+		d->line = loc->line;
+	}
+	vsnprintf(d->msg, sizeof(d->msg), fmt, ap);
+	len = strlen(d->msg);
+	if (suffix && len < sizeof(d->msg))
+		snprintf(d->msg + len, sizeof(d->msg) - len, "%s", suffix);
+}
 
 static int record(struct sbx_err *err, const struct sbx_loc *loc, int code, const char *suffix,
 		  const char *fmt, va_list ap)
@@ -18,20 +36,8 @@ static int record(struct sbx_err *err, const struct sbx_loc *loc, int code, cons
 		return code;
 	if (err->code == 0)
 		err->code = code;
-	if (err->n < SBX_ERR_MAX) {
-		struct sbx_diag *d = &err->diag[err->n];
-		size_t len;
-
-		memset(d, 0, sizeof(*d));
-		if (loc && loc->file) {
-			snprintf(d->file, sizeof(d->file), "%s", loc->file);
-			d->line = loc->line;
-		}
-		vsnprintf(d->msg, sizeof(d->msg), fmt, ap);
-		len = strlen(d->msg);
-		if (suffix && len < sizeof(d->msg))
-			snprintf(d->msg + len, sizeof(d->msg) - len, "%s", suffix);
-	}
+	if (err->n < SBX_ERR_MAX)
+		fill(&err->diag[err->n], loc, suffix, fmt, ap);
 	err->n++;
 	return code;
 }
@@ -62,10 +68,27 @@ int sbx_err_errno(struct sbx_err *err, const struct sbx_loc *loc, const char *fm
 	return r;
 }
 
+void sbx_err_warn(struct sbx_err *err, const struct sbx_loc *loc, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err)
+		return;
+	if (err->n_warn < SBX_WARN_MAX) {
+		va_start(ap, fmt);
+		fill(&err->warn[err->n_warn], loc, NULL, fmt, ap);
+		va_end(ap);
+	}
+	err->n_warn++;
+}
+
 void sbx_err_format(const struct sbx_err *err, unsigned i, char *buf, size_t size)
 {
-	const struct sbx_diag *d = &err->diag[i];
+	sbx_diag_format(&err->diag[i], buf, size);
+}
 
+void sbx_diag_format(const struct sbx_diag *d, char *buf, size_t size)
+{
 	if (d->file[0] && d->line)
 		snprintf(buf, size, "%s:%u: %s", d->file, d->line, d->msg);
 	else if (d->file[0])

@@ -142,5 +142,45 @@ is "$OUT" EROFS "a rootfs directory is read-only"
 run "${MINI[@]}" --set filesystem.root="$T/rootfs" --set filesystem.root_rw=true -- /probe write /etc/name x
 is "$OUT:$(cat "$T/rootfs/etc/name")" "ok:x" "root_rw = true makes it writable"
 
+# A read-only rootfs directory that lacks the profile's mount points, symlinks and
+# directories: they are made in a tmpfs layer over it, never in the caller's directory, and
+# the root is sealed after the pivot.
+mkdir -p "$T/bare"
+echo bare >"$T/bare/name"
+cat >"$T/bare.cfg" <<CFG
+filesystem = { root = "$T/bare"; mounts = (
+  { type = "symlink"; dst = "/bin"; target = "usr/bin"; },
+  { type = "dir";     dst = "/run/x"; },
+  { type = "file";    dst = "/etc/motd"; content = "hi"; },
+  { type = "tmpfs";   dst = "/tmp"; } ); };
+CFG
+B=("${MINI[@]}" --profile "$T/bare.cfg")
+run "${B[@]}" -- /probe ls /
+is "$RC:$(tr '\n' ' ' <<<"$OUT")" "0:bin etc name probe proc run tmp " \
+	"a bare root directory gets the skeleton's mount points and symlinks"
+run "${B[@]}" -- /probe cat /name
+is "$RC:$OUT" "0:bare" "... over the directory's own files"
+run "${B[@]}" -- /probe readlink /bin
+is "$OUT" "usr/bin" "... the symlink step works on it"
+run "${B[@]}" -- /probe write /new x
+is "$OUT" EROFS "... and the root is sealed read-only after the pivot"
+run "${B[@]}" -- /probe write /run/x/f x
+is "$OUT" EROFS "... directories the skeleton made too"
+is "$(ls -A "$T/bare")" name "the caller's directory is never written"
+printf 'include = [ "default" ];\nfilesystem = { root = "%s"; };\n' "$T/bare" >"$T/bare-default.cfg"
+run --profile "$T/bare-default.cfg" -- /bin/sh -c 'echo hi'
+is "$RC:$OUT" "0:hi" "the default profile on a bare directory root runs a shell"
+is "$(ls -A "$T/bare")" name "... and leaves the directory alone"
+# Even a command that keeps sys_admin and remounts the root writable writes only to the
+# layer: the directory is the overlay's lower, never writable through the sandbox.
+printf 'security = { capabilities = [ "sys_admin" ]; };\n' >"$T/sysadmin.cfg"
+run --profile "$T/bare-default.cfg" --profile "$T/sysadmin.cfg" "${PB[@]}" -- \
+	/bin/sh -c '/probe remount-rw /; /probe write /new x; /probe cat /new'
+is "$RC:$(tr '\n' ' ' <<<"$OUT")" "0:ok ok x " "a root remounted writable from inside takes writes..."
+is "$(ls -A "$T/bare")" name "... in its tmpfs layer, not in the caller's directory"
+run "${B[@]}" --set filesystem.root_rw=true --plan -- /probe exit 0
+like "$OUT" "mount-root root=directory src=$T/bare recursive=yes missing-dst=created-in-src flags=rw" \
+	"root_rw: the plan says missing destinations are made in the directory"
+
 check_no_leftovers "the mount runs"
 done_testing

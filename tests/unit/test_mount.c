@@ -145,11 +145,16 @@ static void test_host_root(void **state)
 	assert_int_equal(s->mnt.attr, RO_NS);
 }
 
+/* A read-only directory root is an overlay: the directory its one lower layer, a tmpfs the
+ * upper, writable while the skeleton is built (so mount points and symlinks the directory
+ * lacks can be made, never in the caller's directory), sealed by the pivot. With root_rw,
+ * the directory itself, writable, and the plan says what is missing is made there. */
 static void test_dir_root(void **state)
 {
 	struct fixture *f = *state;
 	char dir[] = "/tmp/sbx-test-rootfs-XXXXXX";
 	const struct step *s;
+	char buf[512];
 
 	assert_non_null(mkdtemp(dir));
 	f->p.fs.root = ROOT_DIR;
@@ -157,19 +162,31 @@ static void test_dir_root(void **state)
 	assert_int_equal(compile(f), 0);
 	s = step(f, 2);
 	assert_int_equal(s->mnt.root_kind, ROOT_DIR);
-	assert_string_equal(s->mnt.src, dir);
-	assert_ptr_not_equal(s->mnt.src, dir);
-	assert_true(s->mnt.recursive);
-	assert_int_equal(s->mnt.attr, RO_NS);
+	assert_null(s->mnt.src);
+	assert_int_equal(s->mnt.n_lower, 1);
+	assert_string_equal(s->mnt.lower[0], dir);
+	assert_ptr_not_equal(s->mnt.lower[0], dir);
+	assert_null(s->mnt.upper);	   /* ephemeral */
+	assert_int_equal(s->mnt.attr, NS); /* written during setup, sealed by the pivot */
 	assert_false(step(f, 3)->mnt.rw);
+	plan_describe(s, buf, sizeof(buf));
+	assert_non_null(strstr(buf, "mount-root root=directory lower="));
+	assert_non_null(strstr(buf, " upper=ephemeral flags=rw,nosuid,nodev"));
 
 	/* root_rw: writable root, and the pivot leaves it so. */
 	f->p.fs.root_rw = true;
 	f->plan = plan_free(f->plan);
 	f->plan = plan_new();
 	assert_int_equal(compile(f), 0);
-	assert_int_equal(step(f, 2)->mnt.attr, NS);
+	s = step(f, 2);
+	assert_string_equal(s->mnt.src, dir);
+	assert_ptr_not_equal(s->mnt.src, dir);
+	assert_int_equal(s->mnt.n_lower, 0);
+	assert_true(s->mnt.recursive);
+	assert_int_equal(s->mnt.attr, NS);
 	assert_true(step(f, 3)->mnt.rw);
+	plan_describe(s, buf, sizeof(buf));
+	assert_non_null(strstr(buf, " recursive=yes missing-dst=created-in-src flags=rw"));
 	assert_int_equal(rmdir(dir), 0);
 }
 
@@ -224,6 +241,7 @@ static void test_attrs(void **state)
 {
 	struct fixture *f = *state;
 
+	f->p.namespaces &= ~NS_BIT(NS_USER); /* atime options on a bind: root, no user ns */
 	add(f, MOUNT_BIND, "/usr", NULL, 10);
 	add(f, MOUNT_BIND, "/etc", "/host-etc", 20)->rw = true;
 	add(f, MOUNT_TMPFS, NULL, "/tmp", 30)->options = MOUNT_OPT_NOEXEC | MOUNT_OPT_NOATIME;
@@ -545,6 +563,59 @@ static void test_dst_root_rejected(void **state)
 	assert_non_null(strstr(f->err.diag[0].msg, "would cover the new root"));
 }
 
+/* An atime option on a bind in a user namespace would fail at the run with a bare EPERM (the
+ * kernel locks a bind's atime mode to its source's): an error at the options line instead.
+ * Fresh filesystems take it, and so does a bind without a user namespace. */
+static void test_atime_on_bind_in_userns(void **state)
+{
+	struct fixture *f = *state;
+	struct mount_entry *m;
+
+	m = add(f, MOUNT_BIND, "/usr", "/usr", 10);
+	m->options = MOUNT_OPT_NOATIME;
+	m->options_loc = (struct sbx_loc){"t.cfg", 13};
+	m = add(f, MOUNT_TMPFS, NULL, "/tmp", 20);
+	m->options = MOUNT_OPT_NOATIME;
+	m = add(f, MOUNT_BIND, "/etc", "/etc", 30);
+	m->options = MOUNT_OPT_STRICTATIME | MOUNT_OPT_NOEXEC;
+	m->options_loc = (struct sbx_loc){"t.cfg", 33};
+	add(f, MOUNT_BIND, "/var", "/var", 40)->options = MOUNT_OPT_NOEXEC;
+	assert_int_equal(compile(f), -EINVAL);
+	assert_int_equal(f->err.n, 2); /* every one of them, for --check */
+	assert_diag(f, 0, 13,
+		    "options \"noatime\": a bind in a user namespace keeps the atime mode of its "
+		    "source, which the kernel locks; set it on the host's mount, or leave the "
+		    "option out");
+	assert_int_equal(f->err.diag[1].line, 33);
+	assert_non_null(strstr(f->err.diag[1].msg, "\"strictatime\""));
+
+	/* Root without a user namespace: the bind may change it. */
+	f->p.namespaces &= ~NS_BIT(NS_USER);
+	f->err = (struct sbx_err){0};
+	f->plan = plan_free(f->plan);
+	f->plan = plan_new();
+	assert_int_equal(compile(f), 0);
+	assert_int_equal(step(f, 3)->mnt.attr, RO_NS | STEP_ATTR_NOATIME);
+	assert_int_equal(step(f, 4)->mnt.attr, NS | STEP_ATTR_NOATIME);
+}
+
+/* A sysfs that is the host's /sys (a user namespace with the host's network) is a bind too. */
+static void test_atime_on_host_sysfs(void **state)
+{
+	struct fixture *f = *state;
+	struct mount_entry *m = add(f, MOUNT_SYSFS, NULL, "/sys", 10);
+
+	m->options = MOUNT_OPT_NODIRATIME;
+	m->options_loc = m->loc;
+	assert_int_equal(compile(f), 0); /* its own network: a fresh sysfs */
+	f->p.namespaces &= ~NS_BIT(NS_NET);
+	f->plan = plan_free(f->plan);
+	f->plan = plan_new();
+	assert_int_equal(compile(f), -EINVAL);
+	assert_int_equal(f->err.diag[0].line, 10);
+	assert_non_null(strstr(f->err.diag[0].msg, "\"nodiratime\": a bind (sysfs is the host's"));
+}
+
 static void test_fmt_uint(void **state)
 {
 	char buf[24], small[3];
@@ -574,6 +645,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_dst_root_rejected, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_host_symlinks, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_host_symlink_base_of_lower, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_atime_on_bind_in_userns, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_atime_on_host_sysfs, setup, teardown),
 	    cmocka_unit_test(test_fmt_uint),
 	};
 

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <sched.h>
+#include <sys/resource.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,9 +20,16 @@
 static char *test_argv[] = {"/bin/true", NULL};
 static char *test_environ[] = {"PATH=/caller/bin", "TERM=xterm", "SECRET=1", "LANG=C.UTF-8", NULL};
 
+/* The tests' caller has no hard limit, so no plan depends on the machine's. */
+static const struct sbx_limits no_limits = {
+    .hard = {[0 ... SBX_RLIMIT_N - 1] = UINT64_MAX},
+    .nr_open = UINT64_MAX,
+};
+
 static struct sbx_caller caller(uid_t uid)
 {
 	struct sbx_caller c = {
+	    .limits = &no_limits,
 	    .uid = uid,
 	    .gid = uid,
 	    .user_name = uid ? "tester" : "root",
@@ -586,6 +594,144 @@ static void test_unmapped_caller_enters_ids_first(void **state)
 	assert_null(plan_first(plan, STEP_ENTER_IDS));
 }
 
+/* A network capability kept with the host's network can't act on it: the profile is valid,
+ * with one warning at the capabilities' line naming the ones without effect. */
+static void test_net_caps_on_host_network_warn(void **state)
+{
+	_cleanup_(plan_freep) struct plan *plan = NULL;
+	struct sbx_err err = {0};
+	const char *text = "network = { mode = \"host\"; };\n"
+			   "security = { capabilities = [ \"net_raw\", \"chown\",\n"
+			   "  \"net_bind_service\" ]; };\n";
+	const char *own_net = "security = { capabilities = [ \"net_bind_service\" ]; };\n";
+	const char *no_userns = "namespaces = [ \"mount\", \"pid\" ];\n"
+				"network = { mode = \"host\"; };\n"
+				"security = { capabilities = [ \"net_bind_service\" ]; };\n";
+
+	(void)state;
+	assert_int_equal(compile(text, 1000, &plan, &err), 0);
+	assert_int_equal(err.n, 0);
+	assert_int_equal(err.n_warn, 1);
+	assert_string_equal(err.warn[0].file, "t.cfg");
+	assert_int_equal(err.warn[0].line, 2);
+	assert_non_null(strstr(err.warn[0].msg, "net_bind_service, net_raw: no effect"));
+	assert_null(strstr(err.warn[0].msg, "chown"));
+	plan = plan_free(plan);
+
+	/* Root's default map is no host root either: the same warning. */
+	err = (struct sbx_err){0};
+	assert_int_equal(compile(text, 0, &plan, &err), 0);
+	assert_int_equal(err.n_warn, 1);
+	plan = plan_free(plan);
+
+	/* The sandbox's own network namespace, or root without a user namespace: no warning. */
+	err = (struct sbx_err){0};
+	assert_int_equal(compile(own_net, 1000, &plan, &err), 0);
+	assert_int_equal(err.n_warn, 0);
+	plan = plan_free(plan);
+	assert_int_equal(compile(no_userns, 0, &plan, &err), 0);
+	assert_int_equal(err.n_warn, 0);
+}
+
+/* A procfs in a user namespace needs a pid namespace of the sandbox's own: an error at the
+ * `namespaces` line that dropped "pid", naming the proc mount's line, before anything runs. */
+static void test_proc_needs_pid_ns(void **state)
+{
+	_cleanup_(plan_freep) struct plan *plan = NULL;
+	struct sbx_err err = {0};
+	const char *text = "namespaces = [ \"user\", \"mount\", \"net\" ];\n"
+			   "filesystem = { mounts = (\n"
+			   "  { type = \"proc\"; dst = \"/proc\"; } ); };\n";
+	const char *root_no_userns = "namespaces = [ \"mount\", \"net\" ];\n"
+				     "filesystem = { mounts = (\n"
+				     "  { type = \"proc\"; dst = \"/proc\"; } ); };\n";
+
+	(void)state;
+	assert_int_equal(compile(text, 1000, &plan, &err), -EINVAL);
+	assert_int_equal(err.n, 1);
+	assert_string_equal(err.diag[0].file, "t.cfg");
+	assert_int_equal(err.diag[0].line, 1);
+	assert_non_null(strstr(err.diag[0].msg, "proc mount at t.cfg:3 needs \"pid\""));
+	err = (struct sbx_err){0};
+	assert_int_equal(compile(text, 0, &plan, &err), -EINVAL); /* root too */
+	/* Root without a user namespace may mount the host's pid namespace's procfs. */
+	err = (struct sbx_err){0};
+	assert_int_equal(compile(root_no_userns, 0, &plan, &err), 0);
+	assert_int_equal(err.n, 0);
+}
+
+static int compile_as(const char *text, const struct sbx_caller *c, struct sbx_err *err)
+{
+	_cleanup_(profile_freep) struct profile *p = NULL;
+	_cleanup_(plan_freep) struct plan *plan = NULL;
+	int r = profile_parse_string(text, "t.cfg", &p, err);
+
+	if (r < 0)
+		return r;
+	return policy_compile(p, c, &plan, err);
+}
+
+/* A limit above the caller's hard limit: the kernel would say a bare EPERM at the run. The
+ * compiler knows the caller's limits, and says which one, at its line, and who may raise it. */
+static void test_rlimit_above_hard_limit(void **state)
+{
+	struct sbx_limits lim = {.nr_open = 1048576};
+	struct sbx_caller c = caller(1000);
+	struct sbx_err err = {0};
+	const char *text = "rlimits = {\n nice = 10;\n msgqueue = \"1M\";\n"
+			   " nofile = \"unlimited\";\n core = 0;\n nproc = 100;\n};\n";
+	const char *no_userns = "namespaces = [ \"mount\", \"pid\", \"net\" ];\n"
+				"rlimits = {\n nice = 10;\n msgqueue = \"1M\";\n"
+				" nofile = \"unlimited\";\n};\n";
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(lim.hard); i++)
+		lim.hard[i] = UINT64_MAX;
+	lim.hard[RLIMIT_NICE] = 0;
+	lim.hard[RLIMIT_MSGQUEUE] = 819200;
+	lim.hard[RLIMIT_NOFILE] = 4096;
+	lim.hard[RLIMIT_CORE] = 0;
+	lim.hard[RLIMIT_NPROC] = 100; /* at the limit is fine */
+	c.limits = &lim;
+	assert_int_equal(compile_as(text, &c, &err), -EPERM);
+	assert_int_equal(err.n, 3);
+	assert_int_equal(err.diag[0].line, 3);
+	assert_string_equal(err.diag[0].msg,
+			    "rlimits.msgqueue: 1048576 is above the hard limit sbx runs with "
+			    "(819200), and in a user namespace no one may raise it, root included: "
+			    "raise it before starting sbx, or ask for less");
+	assert_int_equal(err.diag[1].line, 2);
+	assert_non_null(strstr(err.diag[1].msg, "rlimits.nice: 10 is above the hard limit sbx "
+						"runs with (0)"));
+	assert_int_equal(err.diag[2].line, 4);
+	assert_non_null(strstr(err.diag[2].msg, "rlimits.nofile: unlimited is above"));
+
+	/* Root, who may raise a hard limit, but not in the sandbox's user namespace. */
+	c = caller(0);
+	lim.raise_hard = true;
+	c.limits = &lim;
+	err = (struct sbx_err){0};
+	assert_int_equal(compile_as(text, &c, &err), -EPERM);
+	assert_int_equal(err.n, 3);
+	assert_non_null(strstr(err.diag[0].msg, "or ask for less (or leave \"user\" out of "
+						"namespaces)"));
+
+	/* Without one it may, but not above fs.nr_open. */
+	err = (struct sbx_err){0};
+	assert_int_equal(compile_as(no_userns, &c, &err), -EPERM);
+	assert_int_equal(err.n, 1);
+	assert_int_equal(err.diag[0].line, 5);
+	assert_string_equal(err.diag[0].msg, "rlimits.nofile: unlimited is above the kernel's "
+					     "maximum, fs.nr_open (1048576), for root too");
+
+	/* Root without CAP_SYS_RESOURCE (in a container) may not. */
+	lim.raise_hard = false;
+	err = (struct sbx_err){0};
+	assert_int_equal(compile_as(no_userns, &c, &err), -EPERM);
+	assert_int_equal(err.n, 3);
+	assert_non_null(strstr(err.diag[0].msg, "takes CAP_SYS_RESOURCE, which sbx lacks"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -608,6 +754,9 @@ int main(void)
 	    cmocka_unit_test(test_rlimit_names_round_trip),
 	    cmocka_unit_test(test_caps_and_ids),
 	    cmocka_unit_test(test_unmapped_caller_enters_ids_first),
+	    cmocka_unit_test(test_net_caps_on_host_network_warn),
+	    cmocka_unit_test(test_proc_needs_pid_ns),
+	    cmocka_unit_test(test_rlimit_above_hard_limit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

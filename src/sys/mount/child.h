@@ -50,6 +50,8 @@ int mount_new_fs(const char *type, const struct mount_fs_opt *opts, size_t n, un
 /* A detached tmpfs with @m's mode (and size when not 0) and @attr. */
 struct step_mount;
 int mount_tmpfs(const struct step_mount *m, unsigned attr);
+/* A detached overlay of @m's layers (an ephemeral tmpfs upper when @m has none) with @attr. */
+int mount_overlay(const struct step_mount *m, unsigned attr);
 /* A detached clone of the tree at @dfd/@path (never following a final symlink; "" = @dfd
  * itself) with @attr added, recursively when @recursive. */
 int mount_clone(int dfd, const char *path, bool recursive, unsigned attr);

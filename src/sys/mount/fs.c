@@ -651,6 +651,16 @@ static int overlay_mount(const struct step_mount *m, unsigned attr, int *ret_mnt
 	return 0;
 }
 
+int mount_overlay(const struct step_mount *m, unsigned attr)
+{
+	int mnt = -1;
+	int r = overlay_mount(m, attr, &mnt);
+
+	if (r != 0)
+		return r > 0 ? -ENOENT : r;
+	return mnt;
+}
+
 /* Child. The lower layers with a persistent upper, or an ephemeral tmpfs one (its changes
  * vanish with the sandbox). */
 int mount_run_overlay(const struct step *s, struct run_ctx *ctx)

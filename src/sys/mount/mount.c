@@ -242,6 +242,37 @@ static void make_host_sysfs(struct step_mount *mnt)
 	mnt->attr |= STEP_ATTR_RDONLY | STEP_ATTR_NOSUID | STEP_ATTR_NODEV | STEP_ATTR_NOEXEC;
 }
 
+/* A bind in a user namespace copies a host mount whose atime mode the kernel locked when the
+ * namespace was made (MNT_LOCK_ATIME): changing it fails with EPERM, as root too. The bind
+ * keeps its source's mode, and an option that asks for another one is refused here. */
+static int check_atime(const struct profile *p, const struct mount_entry *m, bool host_bind,
+		       struct sbx_err *err)
+{
+	static const struct {
+		unsigned opt;
+		const char *name;
+	} atime[] = {
+	    {MOUNT_OPT_NOATIME, "noatime"},
+	    {MOUNT_OPT_NODIRATIME, "nodiratime"},
+	    {MOUNT_OPT_RELATIME, "relatime"},
+	    {MOUNT_OPT_STRICTATIME, "strictatime"},
+	};
+	size_t i = 0;
+
+	if (!host_bind || !(p->namespaces & NS_BIT(NS_USER)))
+		return 0;
+	while (i < ARRAY_SIZE(atime) && !(m->options & atime[i].opt))
+		i++;
+	if (i == ARRAY_SIZE(atime))
+		return 0;
+	return sbx_err_set(err, best_loc(&m->options_loc, &m->loc), -EINVAL,
+			   "options \"%s\": a bind%s in a user namespace keeps the atime mode of "
+			   "its source, which the kernel locks; set it on the host's mount, or "
+			   "leave the option out",
+			   atime[i].name,
+			   m->type == MOUNT_SYSFS ? " (sysfs is the host's /sys here)" : "");
+}
+
 static int add_entry(struct plan *plan, const struct profile *p, const struct mount_entry *m,
 		     const struct mount_writables *ws, struct sbx_err *err)
 {
@@ -255,7 +286,8 @@ static int add_entry(struct plan *plan, const struct profile *p, const struct mo
 	const struct sbx_loc *loc = best_loc(&m->dst_loc, &m->loc);
 	struct step_mount mnt = {0};
 	struct step *s;
-	int r;
+	bool host_bind;
+	int r, k;
 
 	if ((unsigned)m->type >= _MOUNT_TYPE_MAX)
 		return sbx_err_set(err, &m->loc, -EINVAL, "unknown mount type %d", (int)m->type);
@@ -269,12 +301,14 @@ static int add_entry(struct plan *plan, const struct profile *p, const struct mo
 				   profile_mount_type_name(m->type));
 	if (fill_entry(plan, m, &mnt) < 0)
 		return oom(err);
-	r = check_entry(m, ws, plan, &mnt, err);
-	if (r < 0)
-		return r;
+	host_bind = m->type == MOUNT_BIND || (m->type == MOUNT_SYSFS && sysfs_from_host(p));
+	r = check_atime(p, m, host_bind, err);
+	k = check_entry(m, ws, plan, &mnt, err);
+	if (r < 0 || k < 0)
+		return r < 0 ? r : k;
 	if (m->type == MOUNT_BIND || m->type == MOUNT_OVERLAY)
 		loc = best_loc(&m->src_loc, &m->loc);
-	if (m->type == MOUNT_SYSFS && sysfs_from_host(p)) {
+	if (m->type == MOUNT_SYSFS && host_bind) {
 		make_host_sysfs(&mnt);
 		s = plan_add(plan, STEP_MOUNT_BIND, loc);
 	} else {
@@ -309,6 +343,31 @@ static int add_stage(struct plan *plan, struct sbx_err *err)
 			   "no host directory to stage the mounts on (/tmp, /mnt, /run, /dev)");
 }
 
+/* A read-only directory root: the directory as the one lower layer of an overlay whose upper
+ * is a tmpfs of the sandbox's own. The skeleton makes its mount points, symlinks and
+ * directories there, so the root is writable until the pivot seals it, and the caller's
+ * directory is never written, not even by sbx. (Its submounts are not shown.) */
+static int dir_root_layer(struct plan *plan, const char *path, struct step_mount *mnt,
+			  struct sbx_err *err)
+{
+	const char *const lower[] = {path};
+
+	mnt->lower = (const char *const *)plan_strv(plan, lower, 1);
+	if (!mnt->lower)
+		return oom(err);
+	mnt->n_lower = 1;
+	if (mnt->src_base) {
+		const char **bases = plan_alloc(plan, sizeof(*bases));
+
+		if (!bases)
+			return oom(err);
+		bases[0] = mnt->src_base;
+		mnt->lower_base = bases;
+		mnt->src_base = NULL;
+	}
+	return 0;
+}
+
 static int add_root(struct plan *plan, const struct profile *p, const struct mount_writables *ws,
 		    struct sbx_err *err)
 {
@@ -334,12 +393,16 @@ static int add_root(struct plan *plan, const struct profile *p, const struct mou
 			       false, true, false, &p->fs.root_loc, &mnt.src_base, err);
 		if (r < 0)
 			return r;
+		if (!p->fs.root_rw) {
+			r = dir_root_layer(plan, p->fs.root_path, &mnt, err);
+			if (r < 0)
+				return r;
+			break;
+		}
 		mnt.src = plan_strdup(plan, p->fs.root_path);
 		if (!mnt.src)
 			return oom(err);
 		mnt.recursive = true;
-		if (!p->fs.root_rw)
-			mnt.attr |= STEP_ATTR_RDONLY;
 		break;
 	}
 	s = plan_add(plan, STEP_MOUNT_ROOT, &p->fs.root_loc);
@@ -454,7 +517,8 @@ void mount_describe(const struct step *s, struct plan_kv *k)
 	}
 	plan_kv_str(k, "upper", m->upper);
 	plan_kv_str(k, "work", m->work);
-	if (s->kind == STEP_MOUNT_OVERLAY && !m->upper)
+	if ((s->kind == STEP_MOUNT_OVERLAY || s->kind == STEP_MOUNT_ROOT) && m->n_lower &&
+	    !m->upper)
 		plan_kv_str(k, "upper", "ephemeral");
 	plan_kv_str(k, "dst", m->dst);
 	plan_kv_str(k, "target", m->target);
@@ -465,8 +529,11 @@ void mount_describe(const struct step *s, struct plan_kv *k)
 	if (s->kind == STEP_MOUNT_TMPFS || s->kind == STEP_MOUNT_FILE ||
 	    s->kind == STEP_MOUNT_DIR || s->kind == STEP_MOUNT_DEV)
 		plan_kv_octal(k, "mode", m->mode);
-	if (s->kind == STEP_MOUNT_BIND || s->kind == STEP_MOUNT_ROOT)
+	if (s->kind == STEP_MOUNT_BIND || (s->kind == STEP_MOUNT_ROOT && !m->n_lower))
 		plan_kv_bool(k, "recursive", m->recursive);
+	/* root_rw: the destinations the directory lacks are made in it, on the host. */
+	if (s->kind == STEP_MOUNT_ROOT && m->root_kind == ROOT_DIR && m->rw)
+		plan_kv_str(k, "missing-dst", "created-in-src");
 	if (m->optional)
 		plan_kv_bool(k, "optional", true);
 	if (s->kind == STEP_MOUNT_PIVOT)
@@ -529,6 +596,8 @@ static int root_mount(const struct step_mount *m)
 
 	if (m->root_kind == ROOT_TMPFS)
 		return mount_tmpfs(m, m->attr);
+	if (m->n_lower) /* a read-only directory, over a tmpfs layer */
+		return mount_overlay(m, m->attr);
 	src = mount_open_host_below(m->src, m->src_base, O_PATH | O_DIRECTORY);
 	if (src < 0)
 		return src;
