@@ -1,5 +1,5 @@
 #!/bin/bash
-# 022-compile-checks.sh — what the compiler knows before anything runs: a profile the kernel
+# 027-compile-checks.sh — what the compiler knows before anything runs: a profile the kernel
 # would refuse fails --check with FILE:LINE and the reason (and a run says the same, with
 # exit 125, before any setup); a valid setting that can't take effect is a warning,
 # `sbx: warning: FILE:LINE: ...`, with --check and with the run.
