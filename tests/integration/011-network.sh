@@ -25,10 +25,12 @@ else
 	is_error_line "--net host with a net namespace listed: a clear error" "net"
 fi
 
-# host mode inside a namespace made for the test (root only: ip netns needs it).
+# host mode inside a namespace made for the test (root only: ip netns needs it). by_test: the
+# namespace's mount, and /run/netns made a mount point on a machine where it was none, are the
+# test's own doing.
 if is_root; then
 	ns=sbxt-$$
-	if ip netns add "$ns" 2>"$T/netns.err"; then
+	if by_test ip netns add "$ns" 2>"$T/netns.err"; then
 		ip -n "$ns" link add sbxt0 type veth peer name sbxt1
 		ip -n "$ns" link set sbxt0 up
 		SBXT_MARK=$MARK ip netns exec "$ns" "$SBX" "${MINI[@]}" --profile "$PROFILES/hostnet.cfg" \
@@ -37,7 +39,7 @@ if is_root; then
 		is "$RC:$(sort <<<"$OUT" | tr '\n' ';')" "0:lo DOWN;sbxt0 UP;sbxt1 DOWN;" 'network.mode = "host" inside a test netns sees exactly its interfaces'
 		SBXT_MARK=$MARK ip netns exec "$ns" "$SBX" "${MINI[@]}" -- /probe ifaces >"$T/ns.out" 2>&1 </dev/null
 		is "$(tr '\n' ';' <"$T/ns.out")" "lo UP;" 'network.mode = "none" from inside a netns: a fresh one'
-		ip netns del "$ns"
+		by_test ip netns del "$ns"
 		is "$(ip netns list | grep -c "^$ns\b")" 0 "the test netns is gone"
 	else
 		not_ok "ip netns add works"
