@@ -7,6 +7,7 @@
 #include "unit.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -148,10 +149,10 @@ static void test_host_root(void **state)
 static void test_dir_root(void **state)
 {
 	struct fixture *f = *state;
-	char dir[] = "/tmp/sbx-test-rootfs-XXXXXX";
+	char dir[PATH_MAX];
 	const struct step *s;
 
-	assert_non_null(mkdtemp(dir));
+	assert_int_equal(mkdir(unit_path(dir, sizeof(dir), "rootfs"), 0755), 0);
 	f->p.fs.root = ROOT_DIR;
 	f->p.fs.root_path = dir;
 	assert_int_equal(compile(f), 0);
@@ -170,7 +171,6 @@ static void test_dir_root(void **state)
 	assert_int_equal(compile(f), 0);
 	assert_int_equal(step(f, 2)->mnt.attr, NS);
 	assert_true(step(f, 3)->mnt.rw);
-	assert_int_equal(rmdir(dir), 0);
 }
 
 static void test_dir_root_missing(void **state)
@@ -288,10 +288,11 @@ static void test_strings_are_copied(void **state)
 	static char *lower[] = {"/usr", "/etc"};
 	struct fixture *f = *state;
 	struct mount_entry *m;
-	char upper[] = "/tmp/sbx-test-upper-XXXXXX";
+	char upper[PATH_MAX], work[PATH_MAX];
 	const struct step *s;
 
-	assert_non_null(mkdtemp(upper));
+	assert_int_equal(mkdir(unit_path(upper, sizeof(upper), "upper"), 0755), 0);
+	unit_path(work, sizeof(work), "w");
 	m = add(f, MOUNT_FILE, NULL, "/etc/motd", 10);
 	m->content = "a\0b";
 	m->content_len = 3;
@@ -307,7 +308,7 @@ static void test_strings_are_copied(void **state)
 	m->lower = lower;
 	m->n_lower = 1;
 	m->upper = upper;
-	m->work = "/var/tmp/w";
+	m->work = work;
 	assert_int_equal(compile(f), 0);
 
 	s = step(f, 3);
@@ -332,8 +333,7 @@ static void test_strings_are_copied(void **state)
 	assert_ptr_not_equal(s->mnt.upper, upper);
 	assert_true(strncmp(s->mnt.work, upper, strlen(upper)) == 0);
 	assert_string_equal(s->mnt.work + strlen(upper), ".work");
-	assert_string_equal(step(f, 7)->mnt.work, "/var/tmp/w");
-	assert_int_equal(rmdir(upper), 0);
+	assert_string_equal(step(f, 7)->mnt.work, work);
 }
 
 static void test_missing_sources_all_listed(void **state)
@@ -577,5 +577,5 @@ int main(void)
 	    cmocka_unit_test(test_fmt_uint),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, unit_tmp_setup, unit_tmp_teardown);
 }
