@@ -53,6 +53,23 @@ else
 	isnt "$OUT" "$(readlink /proc/self/ns/net)" 'network.mode = "none" gets a namespace of its own'
 fi
 
+# The netns helper holds no fd it does not need: a copy of the parent's end of another channel
+# (the report pipe's read end, say) would hide sbx's death from the child while it lives.
+# fdspy.so, preloaded into sbx, lists the fds of whoever calls unshare(CLONE_NEWNET), which the
+# helper does first thing after it closed the others.
+run "${MINI[@]}" --plan -- /probe ifaces
+like "$OUT" "parent +netns-create by=helper" "the netns helper makes the namespace"
+: >"$T/fds"
+run_env LD_PRELOAD="$FDSPY" SBXT_FDSPY="$T/fds" -- "${MINI[@]}" -- /probe ifaces
+is "$RC:$OUT" "0:lo UP" "a run with fdspy.so preloaded"
+is "$(grep -c '^end$' "$T/fds")" 1 "fdspy.so saw the helper's unshare(CLONE_NEWNET) once"
+# Its end of the net channel, and the child's pidfd (to enter its user namespace) if clone3()
+# gave one: nothing else, not even stdin, stdout or stderr.
+held=$(grep -v '^end$' "$T/fds" | sed -e 's/^[0-9]* //' -e 's/:\[[0-9]*\]$//' |
+	grep -vx 'anon_inode:\[pidfd\]' | sort | tr '\n' ' ')
+is "$held" "socket " "the netns helper holds only its socket to the child (and the pidfd)"
+[ "$held" = "socket " ] || diag "$(cat "$T/fds")"
+
 # The namespace is made beside the child (netns-create) and joined before sysfs is mounted:
 # sysfs shows the sandbox's namespace, not the caller's.
 run "${MINI[@]}" --profile "$PROFILES/fs-types.cfg" -- /probe ls /sys/class/net

@@ -8,8 +8,8 @@
 #   check_no_leftovers
 #   done_testing
 #
-# Environment: SBX and PROBE (default: the repo's ./sbx and build/probe), SBX_TEST_PASS
-# (root | user; default from the current uid).
+# Environment: SBX and PROBE (default: the repo's ./sbx and build/probe), FDSPY
+# (build/fdspy.so), SBX_TEST_PASS (root | user; default from the current uid).
 set -u
 
 TESTDIR=$(cd "$(dirname "$0")" && pwd)
@@ -17,6 +17,7 @@ PROFILES=$TESTDIR/profiles
 : "${SBX:=$TESTDIR/../../sbx}"
 : "${PROBE:=$TESTDIR/../../build/probe}"
 : "${ATTACKS:=$TESTDIR/../../build/attacks}" # static programs from tests/integration/attacks
+: "${FDSPY:=$TESTDIR/../../build/fdspy.so}"   # preloaded into sbx: lists the netns helper's fds
 
 # Run the whole script as a child subreaper (probe keeps the attribute across execve), so a
 # sandbox process that outlives sbx is reparented to this shell and check_no_leftovers sees it.
