@@ -391,6 +391,51 @@ static void test_upper_not_a_directory(void **state)
 	assert_diag(f, 0, 10, "overlay upper /etc/passwd: Not a directory");
 }
 
+/* sbx makes an overlay's missing work directory, but nothing above it: the plan shows every
+ * change to the host. A missing parent is an error at the mount's line, like a missing source,
+ * and so is a parent or a work that is not a directory; every one is listed. */
+static void test_work_parent_must_exist(void **state)
+{
+	static char *lower[] = {"/usr"};
+	const char *works[] = {"missing/w", "file/w", "file", "upper2", "new"};
+	char dir[PATH_MAX], upper[PATH_MAX + 8], file[PATH_MAX + 8], path[5][PATH_MAX + 16];
+	char want[3][3 * PATH_MAX];
+	struct fixture *f = *state;
+	struct mount_entry *m;
+	FILE *fp;
+
+	assert_int_equal(mkdir(unit_path(dir, sizeof(dir), "work-parent"), 0755), 0);
+	snprintf(upper, sizeof(upper), "%s/upper", dir);
+	snprintf(file, sizeof(file), "%s/file", dir);
+	assert_int_equal(mkdir(upper, 0755), 0);
+	fp = fopen(file, "w");
+	assert_non_null(fp);
+	fclose(fp);
+	for (size_t i = 0; i < 5; i++) {
+		m = add(f, MOUNT_OVERLAY, NULL, "/app", 10 * (unsigned)(i + 1));
+		m->lower = lower;
+		m->n_lower = 1;
+		m->upper = upper;
+		snprintf(path[i], sizeof(path[i]), "%s/%s", dir, works[i]);
+		m->work = path[i];
+	}
+	assert_int_equal(mkdir(path[3], 0755), 0); /* an existing work dir is fine */
+	assert_int_equal(compile(f), -ENOENT);
+	assert_int_equal(f->err.n, 3);
+	snprintf(want[0], sizeof(want[0]),
+		 "overlay work %s: parent directory %s/missing: No such file or directory", path[0],
+		 dir);
+	snprintf(want[1], sizeof(want[1]), "overlay work %s: parent directory %s: Not a directory",
+		 path[1], file);
+	snprintf(want[2], sizeof(want[2]), "overlay work %s: Not a directory", path[2]);
+	assert_diag(f, 0, 10, want[0]);
+	assert_diag(f, 1, 20, want[1]);
+	assert_diag(f, 2, 30, want[2]);
+	/* nothing was made on the host */
+	assert_int_equal(access(path[0], F_OK), -1);
+	assert_int_equal(access(path[4], F_OK), -1);
+}
+
 /* A scratch tree for the host symlink checks, removed by the test's end. */
 struct tree {
 	char dir[64];
@@ -571,6 +616,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_strings_are_copied, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_missing_sources_all_listed, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_upper_not_a_directory, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_work_parent_must_exist, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_dst_root_rejected, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_host_symlinks, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_host_symlink_base_of_lower, setup, teardown),
