@@ -264,9 +264,9 @@ sandbox_procs() {
 # What the test itself does to the host is never sbx's leftover. A script that changes the host
 # on purpose does it through by_test (below), which records what appeared meanwhile. What the
 # suite names is excused by name too, since another run of it (or of the unit tests) may work
-# at the same time: temp dirs /tmp/sbxt-* (this file's $T), /tmp/sbx-itest.* (run.sh's copy),
-# /tmp/sbx-unit-* (the unit tests'), and network namespaces sbxt-* (/run/netns/sbxt-*, which
-# ip netns add mounts). Nothing else is excused: every check compares with a snapshot taken at
+# at the same time: temp dirs /tmp/sbxt-* (this file's $T, and any other of the suite's
+# scripts), /tmp/sbx-itest.* (run.sh's copy), /tmp/sbx-unit-* (the unit tests'), and network
+# namespaces sbxt-* (/run/netns/sbxt-*, which ip netns add mounts). Nothing else is excused: every check compares with a snapshot taken at
 # the start, so it depends on nothing this machine had before.
 : >"$T/.own-mounts"
 : >"$T/.own-tmps"
