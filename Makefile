@@ -122,6 +122,11 @@ $(BUILD)/probe: tests/integration/probe.c | $(BUILD)/util
 	@echo "  CC      $@"
 	@$(CC) -std=gnu11 -D_GNU_SOURCE -O2 -Wall -Wextra -static -o $@ $<
 
+# Preloaded into sbx by the integration tests to list the netns helper's fds (fdspy.c).
+$(BUILD)/fdspy.so: tests/integration/fdspy.c | $(BUILD)/util
+	@echo "  CC      $@"
+	@$(CC) -std=gnu11 -D_GNU_SOURCE -O2 -Wall -Wextra -shared -fPIC -o $@ $< -ldl
+
 # Attack programs: each tests/integration/attacks/NAME.c is a small static program a hostile
 # command would run inside a sandbox (tests/integration/attacks/README).
 ATTACK_SRCS := $(wildcard tests/integration/attacks/*.c)
@@ -157,9 +162,9 @@ demo: deps
 unit: $(UNIT_BINS)
 	@fail=0; for t in $(UNIT_BINS); do echo "# $$t"; $$t || fail=1; done; exit $$fail
 
-integration: sbx $(BUILD)/probe $(BUILD)/bench $(ATTACK_BINS)
+integration: sbx $(BUILD)/probe $(BUILD)/bench $(BUILD)/fdspy.so $(ATTACK_BINS)
 	SBX=$(CURDIR)/sbx PROBE=$(CURDIR)/$(BUILD)/probe BENCH=$(CURDIR)/$(BUILD)/bench \
-		ATTACKS=$(CURDIR)/$(BUILD)/attacks tests/integration/run.sh
+		FDSPY=$(CURDIR)/$(BUILD)/fdspy.so ATTACKS=$(CURDIR)/$(BUILD)/attacks tests/integration/run.sh
 
 ifeq ($(SANITIZE),1)
 check: deps

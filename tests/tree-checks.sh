@@ -87,7 +87,7 @@ cs_names="malloc calloc realloc reallocarray free strdup strndup asprintf vaspri
 	exit atexit getpwnam getgrnam getpwuid getgrgid setenv putenv
 	fopen fputs puts opendir realpath posix_memalign mnl_socket_open seccomp_load assert
 	sbx_err_set sbx_err_errno freep _cleanup_free_"
-cs_dir=$(mktemp -d /tmp/sbx-tree-checks.XXXXXX) || exit 2
+cs_dir=$(mktemp -d /tmp/sbxt-tree-checks.XXXXXX) || exit 2 # sbxt-: the suite's own (lib.sh)
 cs_cc() { # FILE: compile it as sbx's sources are; stderr to $cs_dir/err
 	${CC:-cc} -std=gnu11 -D_GNU_SOURCE -Isrc -Wall -Wextra -Werror \
 		$(${PKG_CONFIG:-pkg-config} --cflags libmnl libseccomp 2>/dev/null) \

@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "util/fd.h"
 #include "util/child-safe.h"
 
 uint64_t child_now_usec(void)
@@ -71,28 +72,13 @@ static void close_foreign_fds(struct run_ctx *ctx)
 {
 	int keep[3 + _CH_MAX] = {0, 1, 2};
 	size_t n = 3;
-	unsigned next = 0;
 
 	ctx->side = SIDE_CHILD;
 	for (int c = 0; c < _CH_MAX; c++) {
 		keep[n++] = ctx->ch[c][SIDE_CHILD];
 		ctx->ch[c][SIDE_PARENT] = -1; /* closed below with everything else */
 	}
-	for (size_t i = 1; i < n; i++) /* insertion sort: a handful of ints */
-		for (size_t j = i; j > 0 && keep[j - 1] > keep[j]; j--) {
-			int t = keep[j];
-
-			keep[j] = keep[j - 1];
-			keep[j - 1] = t;
-		}
-	for (size_t i = 0; i < n; i++) {
-		if (keep[i] < 0 || (unsigned)keep[i] < next)
-			continue;
-		if ((unsigned)keep[i] > next)
-			(void)close_range(next, (unsigned)keep[i] - 1, 0);
-		next = (unsigned)keep[i] + 1;
-	}
-	(void)close_range(next, ~0u, 0);
+	fd_close_all_but(keep, n);
 }
 
 /* Wipe the caller's argument and environment strings from this copy of sbx's memory: pid 1

@@ -131,3 +131,24 @@ int fd_recv_code(int sock)
 		return 0;
 	return is_errno(code) ? code : -EIO;
 }
+
+void fd_close_all_but(int *keep, size_t n)
+{
+	unsigned next = 0;
+
+	for (size_t i = 1; i < n; i++) /* insertion sort: a handful of ints */
+		for (size_t j = i; j > 0 && keep[j - 1] > keep[j]; j--) {
+			int t = keep[j];
+
+			keep[j] = keep[j - 1];
+			keep[j - 1] = t;
+		}
+	for (size_t i = 0; i < n; i++) {
+		if (keep[i] < 0 || (unsigned)keep[i] < next)
+			continue;
+		if ((unsigned)keep[i] > next)
+			(void)close_range(next, (unsigned)keep[i] - 1, 0);
+		next = (unsigned)keep[i] + 1;
+	}
+	(void)close_range(next, ~0u, 0);
+}

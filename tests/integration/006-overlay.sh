@@ -64,5 +64,23 @@ run "${MINI[@]}" --profile "$T/nowork.cfg" -- /probe write /app/new x
 is "$RC:$OUT" "0:ok" "an overlay with upper but no work works"
 is "$(cat "$T/own/upper2/new" 2>/dev/null)" x "and persists into its upper"
 
+# sbx makes a missing work dir, but nothing above it on the host: a missing parent is a profile
+# error naming the mount's line, as a missing source is, and nothing is created. (Its would-be
+# grandparent is the sandbox's to write, so only sbx's rule can stop it.)
+mkdir -p "$T/open/upper3"
+chown -R "$SB_UID:$SB_GID" "$T/open"
+cat >"$T/workparent.cfg" <<CFG
+filesystem = { mounts = (
+  { type = "overlay"; dst = "/app"; lower = [ "$T/lower1" ];
+    upper = "$T/open/upper3"; work = "$T/open/absent/work"; }
+); };
+CFG
+run "${MINI[@]}" --profile "$T/workparent.cfg" --check
+is "$RC:$ERR" "1:$T/workparent.cfg:2: error: overlay work $T/open/absent/work: parent directory $T/open/absent: No such file or directory" \
+	"--check: a work dir whose parent is missing is an error at the mount's line"
+run "${MINI[@]}" --profile "$T/workparent.cfg" -- /probe write /app/new x
+is_error_line "a run with it fails before anything starts" "workparent\.cfg:2: .*parent directory"
+check "and makes no directory on the host" test ! -e "$T/open/absent"
+
 check_no_leftovers "the overlay runs"
 done_testing

@@ -25,10 +25,12 @@ else
 	is_error_line "--net host with a net namespace listed: a clear error" "net"
 fi
 
-# host mode inside a namespace made for the test (root only: ip netns needs it).
+# host mode inside a namespace made for the test (root only: ip netns needs it). by_test: the
+# namespace's mount, and /run/netns made a mount point on a machine where it was none, are the
+# test's own doing.
 if is_root; then
 	ns=sbxt-$$
-	if ip netns add "$ns" 2>"$T/netns.err"; then
+	if by_test ip netns add "$ns" 2>"$T/netns.err"; then
 		ip -n "$ns" link add sbxt0 type veth peer name sbxt1
 		ip -n "$ns" link set sbxt0 up
 		SBXT_MARK=$MARK ip netns exec "$ns" "$SBX" "${MINI[@]}" --profile "$PROFILES/hostnet.cfg" \
@@ -37,7 +39,7 @@ if is_root; then
 		is "$RC:$(sort <<<"$OUT" | tr '\n' ';')" "0:lo DOWN;sbxt0 UP;sbxt1 DOWN;" 'network.mode = "host" inside a test netns sees exactly its interfaces'
 		SBXT_MARK=$MARK ip netns exec "$ns" "$SBX" "${MINI[@]}" -- /probe ifaces >"$T/ns.out" 2>&1 </dev/null
 		is "$(tr '\n' ';' <"$T/ns.out")" "lo UP;" 'network.mode = "none" from inside a netns: a fresh one'
-		ip netns del "$ns"
+		by_test ip netns del "$ns"
 		is "$(ip netns list | grep -c "^$ns\b")" 0 "the test netns is gone"
 	else
 		not_ok "ip netns add works"
@@ -50,6 +52,23 @@ else
 	run "${MINI[@]}" -- /probe readlink /proc/self/ns/net
 	isnt "$OUT" "$(readlink /proc/self/ns/net)" 'network.mode = "none" gets a namespace of its own'
 fi
+
+# The netns helper holds no fd it does not need: a copy of the parent's end of another channel
+# (the report pipe's read end, say) would hide sbx's death from the child while it lives.
+# fdspy.so, preloaded into sbx, lists the fds of whoever calls unshare(CLONE_NEWNET), which the
+# helper does first thing after it closed the others.
+run "${MINI[@]}" --plan -- /probe ifaces
+like "$OUT" "parent +netns-create by=helper" "the netns helper makes the namespace"
+: >"$T/fds"
+run_env LD_PRELOAD="$FDSPY" SBXT_FDSPY="$T/fds" -- "${MINI[@]}" -- /probe ifaces
+is "$RC:$OUT" "0:lo UP" "a run with fdspy.so preloaded"
+is "$(grep -c '^end$' "$T/fds")" 1 "fdspy.so saw the helper's unshare(CLONE_NEWNET) once"
+# Its end of the net channel, and the child's pidfd (to enter its user namespace) if clone3()
+# gave one: nothing else, not even stdin, stdout or stderr.
+held=$(grep -v '^end$' "$T/fds" | sed -e 's/^[0-9]* //' -e 's/:\[[0-9]*\]$//' |
+	grep -vx 'anon_inode:\[pidfd\]' | sort | tr '\n' ' ')
+is "$held" "socket " "the netns helper holds only its socket to the child (and the pidfd)"
+[ "$held" = "socket " ] || diag "$(cat "$T/fds")"
 
 # The namespace is made beside the child (netns-create) and joined before sysfs is mounted:
 # sysfs shows the sandbox's namespace, not the caller's.

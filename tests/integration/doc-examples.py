@@ -859,7 +859,7 @@ def main():
     import tempfile
     made = args.work is None
     if made:
-        args.work = tempfile.mkdtemp(prefix="sbx-docex-")
+        args.work = tempfile.mkdtemp(prefix="sbxt-docex-")  # the suite's name: never a leftover
     os.makedirs(args.work, exist_ok=True)
     os.chmod(args.work, 0o755)
     try:

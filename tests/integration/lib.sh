@@ -8,8 +8,8 @@
 #   check_no_leftovers
 #   done_testing
 #
-# Environment: SBX and PROBE (default: the repo's ./sbx and build/probe), SBX_TEST_PASS
-# (root | user; default from the current uid).
+# Environment: SBX and PROBE (default: the repo's ./sbx and build/probe), FDSPY
+# (build/fdspy.so), SBX_TEST_PASS (root | user; default from the current uid).
 set -u
 
 TESTDIR=$(cd "$(dirname "$0")" && pwd)
@@ -17,6 +17,7 @@ PROFILES=$TESTDIR/profiles
 : "${SBX:=$TESTDIR/../../sbx}"
 : "${PROBE:=$TESTDIR/../../build/probe}"
 : "${ATTACKS:=$TESTDIR/../../build/attacks}" # static programs from tests/integration/attacks
+: "${FDSPY:=$TESTDIR/../../build/fdspy.so}"   # preloaded into sbx: lists the netns helper's fds
 
 # Run the whole script as a child subreaper (probe keeps the attribute across execve), so a
 # sandbox process that outlives sbx is reparented to this shell and check_no_leftovers sees it.
@@ -260,23 +261,58 @@ sandbox_procs() {
 	done
 }
 
-# Mounts of the host's mount namespace, without ids (ip netns juggles /run/netns itself).
+# What the test itself does to the host is never sbx's leftover. A script that changes the host
+# on purpose does it through by_test (below), which records what appeared meanwhile. What the
+# suite names is excused by name too, since another run of it (or of the unit tests) may work
+# at the same time: temp dirs /tmp/sbxt-* (this file's $T, and any other of the suite's
+# scripts), /tmp/sbx-itest.* (run.sh's copy), /tmp/sbx-unit-* (the unit tests'), and network
+# namespaces sbxt-* (/run/netns/sbxt-*, which ip netns add mounts). Nothing else is excused: every check compares with a snapshot taken at
+# the start, so it depends on nothing this machine had before.
+: >"$T/.own-mounts"
+: >"$T/.own-tmps"
+
+# The host the checks look at: the mount namespace and root of this script (self). Only
+# 022-leftover-checks.sh points it at a stand-in (a pid), to test these checks.
+HOST_PID=self
+
+# Mounts of the host's mount namespace, without ids: mount point, root, type and source; but
+# the suite's own network namespaces.
 mount_snapshot() {
-	awk '{ for (i = 7; $i != "-"; i++); print $5, $4, $(i + 1), $(i + 2) }' /proc/self/mountinfo |
-		grep -v '^/run/netns' | sort
+	awk '{ for (i = 7; $i != "-"; i++); print $5, $4, $(i + 1), $(i + 2) }' \
+		"/proc/$HOST_PID/mountinfo" | grep -v '^/run/netns/sbxt-' | sort
 }
 
-# Temp files or dirs sbx might create, but this harness's own.
+# Temp files or dirs sbx might create, but the suite's own.
 tmp_snapshot() {
-	local dirs=(/tmp /var/tmp /dev/shm /run)
-	[ -d "/run/user/$ME_UID" ] && dirs+=("/run/user/$ME_UID")
-	find "${dirs[@]}" -maxdepth 1 -iname '*sbx*' 2>/dev/null |
-		grep -v -e '^/tmp/sbxt-' -e '^/tmp/sbx-itest\.' | sort
+	local r="" dirs=(/tmp /var/tmp /dev/shm /run)
+	[ "$HOST_PID" = self ] || r=/proc/$HOST_PID/root
+	[ -d "$r/run/user/$ME_UID" ] && dirs+=("/run/user/$ME_UID")
+	find "${dirs[@]/#/$r}" -maxdepth 1 -iname '*sbx*' 2>/dev/null | sed "s|^$r/|/|" |
+		grep -v -e '^/tmp/sbxt-' -e '^/tmp/sbx-itest\.' -e '^/tmp/sbx-unit-' | sort
+}
+
+# by_test CMD...: run CMD, something this script does to the host itself (ip netns add, which
+# also makes /run/netns a mount point on a machine where it was none): the host mounts and temp
+# files that appear meanwhile are the test's, not sbx's. CMD's exit status.
+by_test() {
+	local rc
+	mount_snapshot >"$T/.by-mounts"
+	tmp_snapshot >"$T/.by-tmps"
+	"$@"
+	rc=$?
+	mount_snapshot | comm -13 "$T/.by-mounts" - >>"$T/.own-mounts"
+	tmp_snapshot | comm -13 "$T/.by-tmps" - >>"$T/.own-tmps"
+	return $rc
 }
 
 mount_snapshot >"$T/.mounts"
 tmp_snapshot >"$T/.tmps"
 : >"$T/.leaks"
+
+# new_since SNAPSHOT OWN: the lines of stdin (sorted) not in SNAPSHOT and not the test's own.
+new_since() {
+	comm -13 "$1" - | grep -vxF -f "$2"
+}
 
 # What is left now that wasn't at the start (or at the last reported leak); empty if nothing.
 # A sandbox process gets up to $1 tenths of a second to go.
@@ -287,8 +323,8 @@ leftovers() {
 		[ -z "$procs" ] && break
 		sleep 0.1
 	done
-	mounts=$(mount_snapshot | comm -13 "$T/.mounts" -)
-	tmps=$(tmp_snapshot | comm -13 "$T/.tmps" -)
+	mounts=$(mount_snapshot | new_since "$T/.mounts" "$T/.own-mounts")
+	tmps=$(tmp_snapshot | new_since "$T/.tmps" "$T/.own-tmps")
 	[ -n "$procs" ] && echo "processes still alive (pid comm cmdline):" && echo "$procs"
 	[ -n "$mounts" ] && echo "new host mounts:" && echo "$mounts"
 	[ -n "$tmps" ] && echo "new temp files:" && echo "$tmps"

@@ -15,6 +15,7 @@ SBX=$(realpath "${SBX:-$repo/sbx}")
 PROBE=$(realpath "${PROBE:-$repo/build/probe}")
 BENCH=$(realpath -m "${BENCH:-$repo/build/bench}") # the bench driver, for 015-bench-driver.sh
 ATTACKS=$(realpath -m "${ATTACKS:-$repo/build/attacks}") # tests/integration/attacks, built
+FDSPY=$(realpath -m "${FDSPY:-$repo/build/fdspy.so}") # tests/integration/fdspy.c, built
 TEST_USER=sbxtest
 SCRIPT_TIMEOUT=${SCRIPT_TIMEOUT:-240}
 CLEAN_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
@@ -79,7 +80,7 @@ run_pass() {
 		log=$(mktemp)
 		chmod 0644 "$log"
 		local envs=(env -i PATH="$CLEAN_PATH" LANG=C.UTF-8 SBX="$SBX_DIR/sbx" PROBE="$SBX_DIR/probe"
-			BENCH="$SBX_DIR/build/bench" ATTACKS="$SBX_DIR/attacks"
+			BENCH="$SBX_DIR/build/bench" ATTACKS="$SBX_DIR/attacks" FDSPY="$SBX_DIR/build/fdspy.so"
 			SBX_TEST_PASS="$pass" SCRIPT_TIMEOUT="$SCRIPT_TIMEOUT")
 		if [ -n "$user" ]; then
 			(cd "$dir" && timeout -k 5 "$SCRIPT_TIMEOUT" runuser -u "$user" -- \
@@ -110,6 +111,7 @@ cp "$SBX" "$work/sbx"
 cp "$PROBE" "$work/probe"
 cp "$PROBE" "$work/build/probe"
 [ -x "$BENCH" ] && cp "$BENCH" "$work/build/bench"
+[ -f "$FDSPY" ] && cp "$FDSPY" "$work/build/fdspy.so"
 [ -d "$ATTACKS" ] && cp -r "$ATTACKS" "$work/attacks"
 cp -r "$here" "$work/tests/integration"
 [ -d "$repo/profiles" ] && cp -r "$repo/profiles" "$work/profiles"

@@ -7,6 +7,7 @@
 #include "unit.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -152,11 +153,11 @@ static void test_host_root(void **state)
 static void test_dir_root(void **state)
 {
 	struct fixture *f = *state;
-	char dir[] = "/tmp/sbx-test-rootfs-XXXXXX";
+	char dir[PATH_MAX];
 	const struct step *s;
 	char buf[512];
 
-	assert_non_null(mkdtemp(dir));
+	assert_int_equal(mkdir(unit_path(dir, sizeof(dir), "rootfs"), 0755), 0);
 	f->p.fs.root = ROOT_DIR;
 	f->p.fs.root_path = dir;
 	assert_int_equal(compile(f), 0);
@@ -187,7 +188,6 @@ static void test_dir_root(void **state)
 	assert_true(step(f, 3)->mnt.rw);
 	plan_describe(s, buf, sizeof(buf));
 	assert_non_null(strstr(buf, " recursive=yes missing-dst=created-in-src flags=rw"));
-	assert_int_equal(rmdir(dir), 0);
 }
 
 static void test_dir_root_missing(void **state)
@@ -306,10 +306,11 @@ static void test_strings_are_copied(void **state)
 	static char *lower[] = {"/usr", "/etc"};
 	struct fixture *f = *state;
 	struct mount_entry *m;
-	char upper[] = "/tmp/sbx-test-upper-XXXXXX";
+	char upper[PATH_MAX], work[PATH_MAX];
 	const struct step *s;
 
-	assert_non_null(mkdtemp(upper));
+	assert_int_equal(mkdir(unit_path(upper, sizeof(upper), "upper"), 0755), 0);
+	unit_path(work, sizeof(work), "w");
 	m = add(f, MOUNT_FILE, NULL, "/etc/motd", 10);
 	m->content = "a\0b";
 	m->content_len = 3;
@@ -325,7 +326,7 @@ static void test_strings_are_copied(void **state)
 	m->lower = lower;
 	m->n_lower = 1;
 	m->upper = upper;
-	m->work = "/var/tmp/w";
+	m->work = work;
 	assert_int_equal(compile(f), 0);
 
 	s = step(f, 3);
@@ -350,8 +351,7 @@ static void test_strings_are_copied(void **state)
 	assert_ptr_not_equal(s->mnt.upper, upper);
 	assert_true(strncmp(s->mnt.work, upper, strlen(upper)) == 0);
 	assert_string_equal(s->mnt.work + strlen(upper), ".work");
-	assert_string_equal(step(f, 7)->mnt.work, "/var/tmp/w");
-	assert_int_equal(rmdir(upper), 0);
+	assert_string_equal(step(f, 7)->mnt.work, work);
 }
 
 static void test_missing_sources_all_listed(void **state)
@@ -407,6 +407,51 @@ static void test_upper_not_a_directory(void **state)
 	m->upper = "/etc/passwd";
 	assert_int_equal(compile(f), -ENOTDIR);
 	assert_diag(f, 0, 10, "overlay upper /etc/passwd: Not a directory");
+}
+
+/* sbx makes an overlay's missing work directory, but nothing above it: the plan shows every
+ * change to the host. A missing parent is an error at the mount's line, like a missing source,
+ * and so is a parent or a work that is not a directory; every one is listed. */
+static void test_work_parent_must_exist(void **state)
+{
+	static char *lower[] = {"/usr"};
+	const char *works[] = {"missing/w", "file/w", "file", "upper2", "new"};
+	char dir[PATH_MAX], upper[PATH_MAX + 8], file[PATH_MAX + 8], path[5][PATH_MAX + 16];
+	char want[3][3 * PATH_MAX];
+	struct fixture *f = *state;
+	struct mount_entry *m;
+	FILE *fp;
+
+	assert_int_equal(mkdir(unit_path(dir, sizeof(dir), "work-parent"), 0755), 0);
+	snprintf(upper, sizeof(upper), "%s/upper", dir);
+	snprintf(file, sizeof(file), "%s/file", dir);
+	assert_int_equal(mkdir(upper, 0755), 0);
+	fp = fopen(file, "w");
+	assert_non_null(fp);
+	fclose(fp);
+	for (size_t i = 0; i < 5; i++) {
+		m = add(f, MOUNT_OVERLAY, NULL, "/app", 10 * (unsigned)(i + 1));
+		m->lower = lower;
+		m->n_lower = 1;
+		m->upper = upper;
+		snprintf(path[i], sizeof(path[i]), "%s/%s", dir, works[i]);
+		m->work = path[i];
+	}
+	assert_int_equal(mkdir(path[3], 0755), 0); /* an existing work dir is fine */
+	assert_int_equal(compile(f), -ENOENT);
+	assert_int_equal(f->err.n, 3);
+	snprintf(want[0], sizeof(want[0]),
+		 "overlay work %s: parent directory %s/missing: No such file or directory", path[0],
+		 dir);
+	snprintf(want[1], sizeof(want[1]), "overlay work %s: parent directory %s: Not a directory",
+		 path[1], file);
+	snprintf(want[2], sizeof(want[2]), "overlay work %s: Not a directory", path[2]);
+	assert_diag(f, 0, 10, want[0]);
+	assert_diag(f, 1, 20, want[1]);
+	assert_diag(f, 2, 30, want[2]);
+	/* nothing was made on the host */
+	assert_int_equal(access(path[0], F_OK), -1);
+	assert_int_equal(access(path[4], F_OK), -1);
 }
 
 /* A scratch tree for the host symlink checks, removed by the test's end. */
@@ -642,6 +687,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_strings_are_copied, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_missing_sources_all_listed, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_upper_not_a_directory, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_work_parent_must_exist, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_dst_root_rejected, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_host_symlinks, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_host_symlink_base_of_lower, setup, teardown),
@@ -650,5 +696,5 @@ int main(void)
 	    cmocka_unit_test(test_fmt_uint),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, unit_tmp_setup, unit_tmp_teardown);
 }

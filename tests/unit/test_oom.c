@@ -258,7 +258,7 @@ static void test_every_subsystem(void **state)
  * directory as the root, read-write, and an overlay with a persistent upper layer. */
 static int make_upper(void **state)
 {
-	char *upper = strdup("/tmp/sbx-oom-upper-XXXXXX");
+	char tmpl[PATH_MAX], *upper = strdup(unit_path(tmpl, sizeof(tmpl), "oom-upper-XXXXXX"));
 
 	if (!upper || !mkdtemp(upper)) {
 		free(upper);
@@ -327,5 +327,5 @@ int main(void)
 					    remove_upper),
 	    cmocka_unit_test(test_root_without_userns),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, unit_tmp_setup, unit_tmp_teardown);
 }

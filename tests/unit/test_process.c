@@ -442,8 +442,9 @@ static int exec_status(const char *const *paths, size_t n)
 
 static void test_run_exec(void **state)
 {
-	char noexec[] = "/tmp/sbx-test-process-XXXXXX";
-	int fd = mkstemp(noexec);
+	char noexec[PATH_MAX];
+	int fd =
+	    open(unit_path(noexec, sizeof(noexec), "noexec"), O_WRONLY | O_CREAT | O_EXCL, 0644);
 
 	(void)state;
 	assert_true(fd >= 0);
@@ -458,7 +459,6 @@ static void test_run_exec(void **state)
 	assert_int_equal(exec_status((const char *const[]){noexec, "/nonexistent"}, 2),
 			 100 + EACCES);
 	assert_int_equal(exec_status((const char *const[]){noexec, "/bin/true"}, 2), 0);
-	unlink(noexec);
 }
 
 /* Run process_run_die_with_parent() in a child with @report as the report pipe's write end. */
@@ -849,20 +849,29 @@ static void test_run_init_reports_stops(void **state)
 	}
 }
 
+/* The marker file the scripts below make ("$READY"), in @path (PATH_MAX bytes), not there
+ * yet. */
+static const char *ready_file(char *path)
+{
+	unit_path(path, PATH_MAX, "ready");
+	unlink(path);
+	assert_int_equal(setenv("READY", path, 1), 0);
+	return path;
+}
+
 static void test_run_init_forwards_signals(void **state)
 {
+	char buf[PATH_MAX];
+	const char *ready = ready_file(buf);
 	pid_t pid;
 
 	(void)state;
 	/* the trap is set before the marker file appears, so the signal cannot come too early */
-	unlink("/tmp/sbx-test-process-ready");
-	pid = start_init("trap 'exit 3' TERM; : > /tmp/sbx-test-process-ready; "
-			 "while :; do sleep 0.05; done");
-	for (int i = 0; i < 200 && access("/tmp/sbx-test-process-ready", F_OK) < 0; i++)
+	pid = start_init("trap 'exit 3' TERM; : > \"$READY\"; while :; do sleep 0.05; done");
+	for (int i = 0; i < 200 && access(ready, F_OK) < 0; i++)
 		usleep(10000);
 	assert_int_equal(kill(pid, SIGTERM), 0);
 	assert_int_equal(wait_exit(pid), 3);
-	unlink("/tmp/sbx-test-process-ready");
 
 	/* a signal the command does not handle kills it: init reports 128+N */
 	pid = start_init("while :; do sleep 0.05; done");
@@ -962,6 +971,8 @@ static void test_run_supervise_takes_init_report(void **state)
 
 static void test_run_supervise_forwards_signals(void **state)
 {
+	char buf[PATH_MAX];
+	const char *ready = ready_file(buf);
 	sigset_t usr2, mask;
 	pid_t killer;
 	int status;
@@ -972,22 +983,20 @@ static void test_run_supervise_forwards_signals(void **state)
 	sigaddset(&usr2, SIGUSR2);
 	sigprocmask(SIG_BLOCK, &usr2, NULL);
 	/* a helper sends SIGUSR2 to the test process, which supervise passes to the command */
-	unlink("/tmp/sbx-test-process-ready");
 	killer = fork();
 	assert_true(killer >= 0);
 	if (killer == 0) {
-		for (int i = 0; i < 500 && access("/tmp/sbx-test-process-ready", F_OK) < 0; i++)
+		for (int i = 0; i < 500 && access(ready, F_OK) < 0; i++)
 			usleep(10000);
 		kill(getppid(), SIGUSR2);
 		_exit(0);
 	}
-	assert_int_equal(supervise("trap 'exit 9' USR2; : > /tmp/sbx-test-process-ready; "
-				   "while :; do sleep 0.05; done",
-				   10000, &status),
-			 0);
+	assert_int_equal(
+	    supervise("trap 'exit 9' USR2; : > \"$READY\"; while :; do sleep 0.05; done", 10000,
+		      &status),
+	    0);
 	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 9);
 	assert_int_equal(waitpid(killer, NULL, 0), killer);
-	unlink("/tmp/sbx-test-process-ready");
 	/* the mask is restored as it was */
 	sigprocmask(SIG_SETMASK, NULL, &mask);
 	assert_true(sigismember(&mask, SIGUSR2));
@@ -1064,5 +1073,5 @@ int main(void)
 	    cmocka_unit_test(test_run_supervise_ends_stopped_command),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, unit_tmp_setup, unit_tmp_teardown);
 }

@@ -48,7 +48,7 @@ static void expect_error(const char *text, unsigned line, const char *msg)
 
 static char *tmpdir_make(void)
 {
-	char *dir = strdup("/tmp/sbx-test-profile.XXXXXX");
+	char tmpl[PATH_MAX], *dir = strdup(unit_path(tmpl, sizeof(tmpl), "profile-XXXXXX"));
 
 	assert_non_null(dir);
 	assert_non_null(mkdtemp(dir));
@@ -1682,5 +1682,5 @@ int main(void)
 	    cmocka_unit_test(test_bad_profile_corpus),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, unit_tmp_setup, unit_tmp_teardown);
 }

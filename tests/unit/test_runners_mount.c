@@ -534,6 +534,63 @@ static void proc_setup(void)
 
 /* A fresh procfs: kernel-wide knobs made read-only (a missing one skipped), kernel memory,
  * addresses and timers covered (missing ones skipped). */
+/* A missing work directory is made (0700) in its parent, every component opened without
+ * following a symlink; a missing parent is an error, and nothing is made on the host (the
+ * compiler refuses such a profile; this is the runner if the parent goes meanwhile). */
+static void test_overlay_work_in_existing_parent(void **state)
+{
+	struct step s = {.kind = STEP_MOUNT_OVERLAY,
+			 .mnt = {.dst = "/usr",
+				 .lower = overlay_lower,
+				 .n_lower = 1,
+				 .upper = "/srv/up",
+				 .work = "/srv/w/work",
+				 .attr = NS}};
+	struct run_ctx ctx = child;
+	static const char *const calls[] = {
+	    OLDROOT(100),
+	    "openat2(100,srv/up,O_RDONLY|O_DIRECTORY|O_CLOEXEC,NO_MAGICLINKS|NO_SYMLINKS|IN_ROOT) "
+	    "= 101",
+	    "close(100)",
+	    OLDROOT(102),
+	    "openat2(102,srv/w/work,O_RDONLY|O_DIRECTORY|O_CLOEXEC,NO_MAGICLINKS|NO_SYMLINKS|"
+	    "IN_ROOT) = -1 ENOENT",
+	    "close(102)",
+	    OLDROOT(103),
+	    "openat2(103,srv,O_PATH|O_DIRECTORY|O_CLOEXEC,NO_SYMLINKS|BENEATH) = 104",
+	    "close(103)",
+	    "openat2(104,w,O_PATH|O_DIRECTORY|O_CLOEXEC,NO_SYMLINKS|BENEATH) = 105",
+	    "close(104)",
+	    "mkdirat(105,work,0700)",
+	    "openat(105,work,O_RDONLY|O_DIRECTORY|O_NOFOLLOW|O_CLOEXEC) = 106",
+	    "fchmod(106,0700)",
+	    "close(106)",
+	    "openat2(105,work,O_RDONLY|O_DIRECTORY|O_CLOEXEC,NO_SYMLINKS|BENEATH) = 107",
+	    "close(105)",
+	    "fsopen(overlay,FSOPEN_CLOEXEC) = 108",
+	};
+
+	(void)state;
+	fake_begin();
+	fake_fail("openat2(102,srv/w/work", ENOENT);
+	assert_int_equal(mount_run_overlay(&s, &ctx), 0);
+	assert_true(fake_count() > sizeof(calls) / sizeof(calls[0]));
+	for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++)
+		assert_string_equal(fake_call((unsigned)i), calls[i]);
+	fake_end();
+
+	fake_begin();
+	fake_fail("openat2(102,srv/w/work", ENOENT);
+	fake_fail("openat2(104,w,", ENOENT);
+	assert_int_equal(mount_run_overlay(&s, &ctx), -ENOENT);
+	fake_assert_calls(
+	    calls[0], calls[1], calls[2], calls[3], calls[4], calls[5], calls[6], calls[7],
+	    calls[8], "openat2(104,w,O_PATH|O_DIRECTORY|O_CLOEXEC,NO_SYMLINKS|BENEATH) = -1 ENOENT",
+	    "close(104)", "close(101)");
+	assert_int_equal(fake_open_fds(), 0);
+	fake_end();
+}
+
 static void test_proc(void **state)
 {
 	struct step s = {.kind = STEP_MOUNT_PROC,
@@ -858,6 +915,7 @@ int main(void)
 	    TEST(test_overlay_ephemeral),
 	    TEST(test_overlay_by_path),
 	    TEST(test_overlay_persistent_and_optional),
+	    TEST(test_overlay_work_in_existing_parent),
 	    TEST(test_proc),
 	    TEST(test_dev),
 	    TEST(test_sysfs),

@@ -44,7 +44,7 @@ static int setup(void **state)
 	struct fixture *fx = calloc(1, sizeof(*fx));
 
 	assert_non_null(fx);
-	strcpy(fx->dir, "/tmp/test_userns.XXXXXX");
+	unit_path(fx->dir, sizeof(fx->dir), "userns-XXXXXX");
 	assert_non_null(mkdtemp(fx->dir));
 	write_file(fx->dir, "subuid", "# comment\nother:1:2\nbad line\nsbxdev:100000:65536\n",
 		   0644);
@@ -526,5 +526,5 @@ int main(void)
 	    T(test_idmap_runner_reports_step),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, unit_tmp_setup, unit_tmp_teardown);
 }

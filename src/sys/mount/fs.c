@@ -410,7 +410,8 @@ int mount_run_symlink(const struct step *s, struct run_ctx *ctx)
 }
 
 /* The directory holding @path's last component (copied to @name), every component opened
- * without following a symlink inside MOUNT_OLDROOT, missing ones created (0755). */
+ * without following a symlink inside MOUNT_OLDROOT. A missing one is an error (-ENOENT): the
+ * compiler checked that they exist, and sbx makes no host directory the plan does not show. */
 static int open_host_parent_strict(const char *path, char name[static NAME_MAX + 1])
 {
 	const char *p = path, *last;
@@ -429,7 +430,7 @@ static int open_host_parent_strict(const char *path, char name[static NAME_MAX +
 	while (p < last) {
 		char comp[NAME_MAX + 1];
 		size_t k;
-		int fd, r;
+		int fd;
 
 		while (*p == '/')
 			p++;
@@ -442,12 +443,6 @@ static int open_host_parent_strict(const char *path, char name[static NAME_MAX +
 		comp[k] = '\0';
 		p += k;
 		fd = open_resolve(dfd, comp, O_PATH | O_DIRECTORY, resolve);
-		if (fd == -ENOENT) {
-			r = mount_mkdir(dfd, comp, 0755);
-			if (r < 0 && r != -EEXIST)
-				return r;
-			fd = open_resolve(dfd, comp, O_PATH | O_DIRECTORY, resolve);
-		}
 		if (fd < 0)
 			return fd;
 		close(dfd);
@@ -456,8 +451,8 @@ static int open_host_parent_strict(const char *path, char name[static NAME_MAX +
 	return TAKE_FD(dfd);
 }
 
-/* The work directory of a persistent upper, created (0700) when missing; like the upper, and
- * the directories sbx makes for it, never reached through a symlink. */
+/* The work directory of a persistent upper, created (0700) when missing, in its existing
+ * parent; like the upper, never reached through a symlink. */
 static int open_work(const char *path)
 {
 	char name[NAME_MAX + 1];

@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -128,6 +129,35 @@ static int check_host(const struct mount_writables *ws, struct plan *plan, const
 	return check_source(what, path, optional, want_dir, loc, err);
 }
 
+/* An overlay's work directory: missing is fine (the runner makes it, and only it), its parent
+ * is not, since sbx creates nothing else on the host that the plan does not show; present, it
+ * is a directory. 0, or the error recorded at @loc. */
+static int check_work(const char *work, const struct sbx_loc *loc, struct sbx_err *err)
+{
+	char parent[PATH_MAX];
+	size_t len = strlen(work);
+	struct stat st;
+	int r;
+
+	while (len > 1 && work[len - 1] == '/')
+		len--;
+	while (len > 0 && work[len - 1] != '/')
+		len--;
+	while (len > 1 && work[len - 1] == '/')
+		len--;
+	if (len == 0 || len >= sizeof(parent))
+		return check_source("overlay work", work, true, true, loc, err);
+	memcpy(parent, work, len);
+	parent[len] = '\0';
+	r = stat(parent, &st) < 0 ? -errno : S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
+	if (r < 0) {
+		errno = -r;
+		return sbx_err_errno(err, loc, "overlay work %s: parent directory %s", work,
+				     parent);
+	}
+	return check_source("overlay work", work, true, true, loc, err);
+}
+
 /* The host paths of a bind or overlay, recording every error; their bases go into @mnt. */
 static int check_entry(const struct mount_entry *m, const struct mount_writables *ws,
 		       struct plan *plan, struct step_mount *mnt, struct sbx_err *err)
@@ -158,8 +188,12 @@ static int check_entry(const struct mount_entry *m, const struct mount_writables
 			       NULL, err);
 		if (k < 0 && r == 0)
 			r = k;
+		if (k < 0 && !m->work)
+			return r; /* the default work is next to the upper: nothing more to say */
 		/* Missing is fine (the runner makes it), a symlink on the way is not. */
 		k = mount_host_check(ws, plan, "overlay work", mnt->work, true, &m->loc, NULL, err);
+		if (k == 0)
+			k = check_work(mnt->work, &m->loc, err);
 		if (k < 0 && r == 0)
 			r = k;
 	}
@@ -167,7 +201,8 @@ static int check_entry(const struct mount_entry *m, const struct mount_writables
 }
 
 /* The overlay part of a step: host paths as given; a persistent upper's work directory
- * defaults to its sibling "<upper>.work" (created by the runner when missing). */
+ * defaults to its sibling "<upper>.work" (created by the runner when missing, in a parent
+ * directory that must exist). */
 static int fill_overlay(struct plan *plan, const struct mount_entry *m, struct step_mount *mnt)
 {
 	mnt->n_lower = m->n_lower;

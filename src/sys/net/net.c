@@ -259,11 +259,17 @@ static int make_netns(const struct step *s, const struct run_ctx *ctx)
 }
 
 /* Helper (a fork of the parent): passes the namespace (or why there is none) to the child,
- * brings lo up there and passes that outcome too, then exits. It lives about a millisecond,
- * so the copies of sbx's fds it holds meanwhile are left for its exit to close. */
+ * brings lo up there and passes that outcome too, then exits. First it closes every fd but its
+ * end of the net channel and the child's pidfd (to enter its user namespace): however briefly
+ * it lives, a copy of the parent's end of another channel (the report pipe's read end, say)
+ * would hide the parent's death from the child, which watches for that end to close. */
 static _Noreturn void helper_main(const struct step *s, const struct run_ctx *ctx)
 {
-	int fd = make_netns(s, ctx);
+	int keep[] = {run_ch(ctx, CH_NET), s->netlink.enter_userns ? ctx->pidfd : -1};
+	int fd;
+
+	fd_close_all_but(keep, sizeof(keep) / sizeof(keep[0]));
+	fd = make_netns(s, ctx);
 
 	if (fd_send(run_ch(ctx, CH_NET), fd) < 0 || fd < 0)
 		_exit(1);
