@@ -1,8 +1,8 @@
-/* profile_schema.h — private to the profile loader (src/profile*.c).
+/* schema.h — private to the profile loader (src/profile/).
  *
- * profile.c reads files, resolves includes and --set; profile_schema.c and profile_mounts.c
- * apply one parsed libconfig tree onto a struct profile, checking the schema strictly;
- * profile_values.c holds the value parsers and name tables. */
+ * profile.c reads files, resolves includes and --set; prescan.c reads the text before libconfig
+ * does; sections.c and mounts.c apply one parsed libconfig tree onto a struct profile, on
+ * schema.c's strict checks; values.c holds the value parsers and name tables. */
 #pragma once
 
 #include <libconfig.h>
