@@ -24,6 +24,8 @@
 #include "profile/profile.h"
 #include "util/cleanup.h"
 
+#include "caller.h"
+
 /* The allocation counter: armed only around policy_compile(), so the profile loader and
  * cmocka allocate freely. */
 static struct {
@@ -125,16 +127,7 @@ static char *test_environ[] = {"PATH=/caller/bin", "TERM=xterm", "SECRET=1", "LA
 
 static struct sbx_caller caller(uid_t uid)
 {
-	return (struct sbx_caller){
-	    .uid = uid,
-	    .gid = uid,
-	    .user_name = uid ? "tester" : "root",
-	    .argv = test_argv,
-	    .environ = test_environ,
-	    .subuid_file = "tests/unit/data/subuid",
-	    .subgid_file = "tests/unit/data/subuid",
-	    .helper_dir = "/usr/bin",
-	};
+	return unit_caller(uid, test_argv, test_environ);
 }
 
 /* Every Nth allocation of compiling @p as @c fails in turn; each must give -ENOMEM and a

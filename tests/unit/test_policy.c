@@ -17,29 +17,14 @@
 #include "profile/profile.h"
 #include "util/cleanup.h"
 
+#include "caller.h"
+
 static char *test_argv[] = {"/bin/true", NULL};
 static char *test_environ[] = {"PATH=/caller/bin", "TERM=xterm", "SECRET=1", "LANG=C.UTF-8", NULL};
 
-/* The tests' caller has no hard limit, so no plan depends on the machine's. */
-static const struct sbx_limits no_limits = {
-    .hard = {[0 ... SBX_RLIMIT_N - 1] = UINT64_MAX},
-    .nr_open = UINT64_MAX,
-};
-
 static struct sbx_caller caller(uid_t uid)
 {
-	struct sbx_caller c = {
-	    .limits = &no_limits,
-	    .uid = uid,
-	    .gid = uid,
-	    .user_name = uid ? "tester" : "root",
-	    .argv = test_argv,
-	    .environ = test_environ,
-	    .subuid_file = "tests/unit/data/subuid",
-	    .subgid_file = "tests/unit/data/subuid",
-	    .helper_dir = "/usr/bin",
-	};
-	return c;
+	return unit_caller(uid, test_argv, test_environ);
 }
 
 static int compile(const char *text, uid_t uid, struct plan **ret, struct sbx_err *err)
