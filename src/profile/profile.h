@@ -103,6 +103,14 @@ struct rlimit_entry {
 	struct sbx_loc loc;
 };
 
+/* One entry of cgroup.io_limits: throttles on one block device. */
+struct cgroup_io_limit {
+	char *device; /* as written: a path to a block device, resolved by the compiler */
+	uint64_t read_bps, write_bps, read_iops, write_iops; /* 0 = no limit */
+	struct sbx_loc loc;				     /* the entry's group */
+	struct sbx_loc device_loc;			     /* line of `device` */
+};
+
 struct env_var {
 	char *name, *value;
 	struct sbx_loc loc;
@@ -154,6 +162,26 @@ struct profile {
 	} env;
 
 	struct rlimit_entry rlimits[_RLIM_MAX];
+
+	/* cgroup: 0 / NULL = unset. Each key's line, for the compiler's messages. The compiler
+	 * checks what depends on the machine or on other keys (memory_swap >= memory, cpus and
+	 * cpuset against the CPUs online, devices). */
+	struct {
+		uint64_t memory;      /* bytes */
+		bool memory_swap_set; /* memory_swap given: memory plus swap, 0 = no swap */
+		uint64_t memory_swap; /* bytes of memory + swap (v1's memsw), 0 = none */
+		uint64_t pids;
+		uint32_t cpus_milli; /* cpus x 1000 (0.5 -> 500) */
+		uint32_t cpu_weight; /* 1-10000 */
+		char *cpuset;	     /* a CPU list, "0-3,6" */
+		uint32_t io_weight;  /* 1-10000 */
+		struct cgroup_io_limit *io_limits; /* appended across files, like mounts */
+		size_t n_io_limits;
+		char *parent;  /* absolute cgroup path under each hierarchy, no ".." */
+		bool optional; /* default false */
+		struct sbx_loc memory_loc, memory_swap_loc, pids_loc, cpus_loc, cpu_weight_loc,
+		    cpuset_loc, io_weight_loc, parent_loc, optional_loc;
+	} cgroup;
 
 	struct {
 		enum net_mode mode; /* default NET_NONE */
