@@ -271,6 +271,12 @@ struct sbx_caller {
 	const struct sbx_limits *limits;
 };
 
+/* A directory of the sandbox's cgroup (cgroup_plan_add), for the `cgroup` mount type. */
+struct plan_cgroup_dir {
+	const char *dir;  /* host path */
+	const char *name; /* its name under the mount: v1 the hierarchy's ("memory"); v2 NULL */
+};
+
 struct plan {
 	struct step *steps;
 	size_t n_steps, cap_steps;
@@ -288,6 +294,11 @@ struct plan {
 	bool caller_unmapped;
 	/* userns_plan_add: setgroups(2) is denied in the namespace */
 	bool setgroups_denied;
+	/* cgroup_plan_add (first of the adders): the sandbox's cgroup directories, none when
+	 * it has no cgroup; the v2 one the clone goes into (NULL: none, attach after clone). */
+	const struct plan_cgroup_dir *cgroup_dirs;
+	size_t n_cgroup_dirs;
+	const char *clone_cgroup;
 	/* The end of each phase's bucket in steps[] (bucket p is [end[p-1], end[p])). */
 	size_t phase_end[_PHASE_MAX];
 };
