@@ -210,6 +210,21 @@ static void test_no_mount_shows_own(void **state)
 	cgroup_layout_free(&l);
 }
 
+/* A blank line ends nothing: what follows it counts. */
+static void test_blank_lines(void **state)
+{
+	_cleanup_free_ char *v2 = fixture("v2/mountinfo"), *mi = NULL;
+	struct cgroup_layout l;
+	struct sbx_err err = {0};
+
+	(void)state;
+	assert_true(asprintf(&mi, "\n\n%s\n", v2) > 0);
+	assert_int_equal(
+	    cgroup_layout_parse("\n1:name=systemd:/\n\n0::/a\n\n", mi, "pids", &l, &err), 0);
+	assert_hier(&l.ctrl[CG_PIDS], 2, "/sys/fs/cgroup", "/", "/a");
+	cgroup_layout_free(&l);
+}
+
 static void test_no_cgroup_mounts(void **state)
 {
 	struct cgroup_layout l;
@@ -445,6 +460,7 @@ int main(void)
 	    cmocka_unit_test(test_v2_container),
 	    cmocka_unit_test(test_v1_host),
 	    cmocka_unit_test(test_no_mount_shows_own),
+	    cmocka_unit_test(test_blank_lines),
 	    cmocka_unit_test(test_no_cgroup_mounts),
 	    cmocka_unit_test(test_escaped_paths),
 	    cmocka_unit_test(test_malformed),

@@ -151,13 +151,15 @@ static int split_proc_cgroup(char *text, struct cg_line *lines, size_t max, stru
 {
 	size_t n = 0, no = 0;
 
-	for (char *line = text, *next; line && *line; line = next) {
+	for (char *line = text, *next; line; line = next) {
 		char *c1, *c2;
 
 		next = strchr(line, '\n');
 		if (next)
 			*next++ = '\0';
 		no++;
+		if (*line == '\0')
+			continue;
 		c1 = strchr(line, ':');
 		c2 = c1 ? strchr(c1 + 1, ':') : NULL;
 		if (!c1 || c1 == line || strspn(line, "0123456789") != (size_t)(c1 - line) || !c2 ||
@@ -308,7 +310,7 @@ static int parse_mounts(const char *proc_cgroup, const char *mountinfo, struct c
 	n = split_proc_cgroup(cg, lines, ARRAY_SIZE(lines), err);
 	if (n < 0)
 		return n;
-	for (char *line = mi, *next; line && *line; line = next) {
+	for (char *line = mi, *next; line; line = next) {
 		struct mnt_line m;
 		int r;
 
@@ -316,6 +318,8 @@ static int parse_mounts(const char *proc_cgroup, const char *mountinfo, struct c
 		if (next)
 			*next++ = '\0';
 		no++;
+		if (*line == '\0')
+			continue;
 		if (split_mountinfo_line(line, &m) < 0)
 			return sbx_err_set(err, NULL, -EINVAL,
 					   "/proc/self/mountinfo: line %zu has not the fields of a "
