@@ -35,7 +35,7 @@ static struct {
 	size_t n_profiles;
 	struct override overrides[MAX_ITEMS];
 	size_t n_overrides;
-	bool check, plan, stats;
+	bool check, plan, stats, stats_json;
 	enum plan_format plan_format;
 	int verbose;
 	char **argv;		   /* the command */
@@ -183,6 +183,7 @@ static int parse_option(int c, const char *v)
 		return add_shortcut("--setup-timeout", "process.setup_timeout", v, false);
 	case OPT_STATS:
 		arg.stats = true;
+		arg.stats_json = v && strcmp(v, "json") == 0;
 		return 0;
 	case 'v':
 		arg.verbose = 1;
@@ -195,6 +196,7 @@ static int parse_option(int c, const char *v)
 }
 
 static const char *const plan_formats[] = {"text", "json", NULL};
+static const char *const stats_formats[] = {"text", "json", NULL};
 
 /* The options, in the order --help and sbx(1) list them. */
 static const struct opt_def opt_table[] = {
@@ -218,8 +220,8 @@ static const struct opt_def opt_table[] = {
      "give up when the setup takes longer (default 30)"},
     {"time-limit", 0, OPT_ARG_REQUIRED, OPT_TIME_LIMIT, NULL, " SECONDS",
      "kill the sandbox after SECONDS (exit 137)"},
-    {"stats", 0, OPT_ARG_NONE, OPT_STATS, NULL, "",
-     "print wall/CPU time and peak memory when done"},
+    {"stats", 0, OPT_ARG_OPTIONAL, OPT_STATS, stats_formats, "[=text|json]",
+     "print time, memory and limit hits when done"},
     {"verbose", 'v', OPT_ARG_NONE, 'v', NULL, "", "log each setup step with its duration"},
     {"quiet", 'q', OPT_ARG_NONE, 'q', NULL, "", "print only errors"},
     {"version", 0, OPT_ARG_NONE, OPT_VERSION, NULL, "", "print the version"},
@@ -585,8 +587,11 @@ static int run(void)
 	_cleanup_free_ char *names = NULL;
 	struct sbx_err err = {0};
 	struct sbx_caller caller = {0};
-	struct exec_opts opts = {
-	    .verbose = arg.verbose, .stats = arg.stats, .scrub = arg.scrub, .n_scrub = arg.n_scrub};
+	struct exec_opts opts = {.verbose = arg.verbose,
+				 .stats = arg.stats,
+				 .stats_json = arg.stats_json,
+				 .scrub = arg.scrub,
+				 .n_scrub = arg.n_scrub};
 	int r;
 
 	fill_caller(&caller, arg.argv[0] ? arg.argv : check_argv);

@@ -295,6 +295,11 @@ static void dump_text(const struct plan *plan, FILE *f)
 	text_comment(f, plan->profile_names ? plan->profile_names : "default");
 	fprintf(f, "; caller uid %u gid %u; %zu steps\n", (unsigned)plan->caller_uid,
 		(unsigned)plan->caller_gid, plan->n_steps);
+	for (size_t i = 0; i < plan->n_notes; i++) {
+		fputs("# note: ", f);
+		text_comment(f, plan->notes[i]);
+		fputc('\n', f);
+	}
 	for (size_t i = 0; i < plan->n_steps; i++) {
 		plan_print_step(plan, i, f);
 		fputc('\n', f);
@@ -320,8 +325,13 @@ static void dump_json(const struct plan *plan, FILE *f)
 {
 	fputs("{\"profile\": ", f);
 	json_str(f, plan->profile_names ? plan->profile_names : "default");
-	fprintf(f, ", \"caller\": {\"uid\": %u, \"gid\": %u},\n \"steps\": [",
+	fprintf(f, ", \"caller\": {\"uid\": %u, \"gid\": %u},\n \"notes\": [",
 		(unsigned)plan->caller_uid, (unsigned)plan->caller_gid);
+	for (size_t i = 0; i < plan->n_notes; i++) {
+		fputs(i ? ", " : "", f);
+		json_str(f, plan->notes[i]);
+	}
+	fputs("],\n \"steps\": [", f);
 	for (size_t i = 0; i < plan->n_steps; i++) {
 		const struct step *s = &plan->steps[i];
 		struct plan_kv k = {.f = f, .json = true, .first = true};

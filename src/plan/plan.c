@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "sys/caps.h"
+#include "sys/cgroup/cgroup.h"
 #include "sys/mount/mount.h"
 #include "sys/net/net.h"
 #include "sys/process.h"
@@ -216,4 +217,47 @@ const struct step *plan_first(const struct plan *plan, enum step_kind kind)
 		if (plan->steps[i].kind == kind)
 			return &plan->steps[i];
 	return NULL;
+}
+
+void plan_drop_kinds(struct plan *plan, const enum step_kind *kinds, size_t n)
+{
+	size_t old_end[_PHASE_MAX], out = 0;
+
+	memcpy(old_end, plan->phase_end, sizeof(old_end));
+	for (size_t i = 0, p = 0; i < plan->n_steps; i++) {
+		bool drop = false;
+
+		while (p < _PHASE_MAX && i >= old_end[p])
+			p++;
+		for (size_t k = 0; k < n; k++)
+			drop = drop || plan->steps[i].kind == kinds[k];
+		if (drop) {
+			for (size_t q = p; q < _PHASE_MAX; q++)
+				plan->phase_end[q]--;
+			continue;
+		}
+		plan->steps[out++] = plan->steps[i];
+	}
+	plan->n_steps = out;
+}
+
+const char *plan_note(struct plan *plan, const char *fmt, ...)
+{
+	char *s = NULL;
+	va_list ap;
+	int n;
+
+	if (plan->n_notes == ARRAY_SIZE(plan->notes))
+		return plan->notes[plan->n_notes - 1];
+	va_start(ap, fmt);
+	n = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return NULL;
+	if (own(plan, s) < 0) {
+		free(s);
+		return NULL;
+	}
+	plan->notes[plan->n_notes++] = s;
+	return s;
 }

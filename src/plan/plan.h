@@ -73,6 +73,22 @@ struct step_mount {
 	int root_kind;	/* STEP_MOUNT_ROOT: enum root_kind */
 };
 
+/* The cgroup steps (src/sys/cgroup/cgroup.c). */
+struct step_cgroup {
+	int version;	       /* 1 or 2 */
+	const char *hierarchy; /* for the plan: "memory", "cpu,cpuacct"; v2 "cgroup2" */
+	const char *dir;       /* the sandbox's cgroup directory (create, attach, kill) */
+	const char *file;      /* cgroup-set: the file's full path */
+	const char *value;     /* cgroup-set: what is written */
+	bool enter_self;       /* cgroup-create: sbx moves itself in (the v2 leaf) */
+	/* cgroup-end: the files its counters come from, NULL where absent. */
+	const char *oom_file;  /* v2 memory.events, v1 memory.oom_control: "oom_kill N" */
+	const char *peak_file; /* v2 memory.peak, v1 memory.max_usage_in_bytes */
+	const char *pids_file; /* pids.events: "max N" */
+	const char *cpu_file;  /* cpu.stat: v2 throttled_usec, v1 throttled_time (ns) */
+	uint64_t memory_limit; /* for the message when the limit kills the command */
+};
+
 struct step_exec {
 	const char *const *paths; /* candidates to execve, in order (PATH search done at compile) */
 	size_t n_paths;
@@ -90,7 +106,9 @@ struct step {
 		struct {
 			unsigned ns;	     /* NS_BIT() set */
 			unsigned long flags; /* CLONE_NEW* */
+			const char *cgroup;  /* v2 directory to clone into, NULL = none */
 		} clone;
+		struct step_cgroup cgroup;
 		struct {
 			const char *file; /* "uid_map" or "gid_map" */
 			const char *text; /* full map text, lines "inside outside count\n" */
@@ -183,6 +201,24 @@ enum run_side { SIDE_PARENT, SIDE_CHILD };
 		}                                                                                  \
 	}
 
+/* What --stats reports; the cgroup's counters only when the sandbox has a cgroup. */
+struct run_stats {
+	uint64_t wall_ms, user_ms, sys_ms, maxrss_kib;
+	bool has_cgroup;
+	bool has_peak, has_oom, has_pids, has_cpu; /* which cgroup counters were read */
+	uint64_t memory_peak, oom_kills, refused_forks, throttled_us;
+};
+
+struct run_ctx;
+
+/* Something a parent runner leaves for the end of the run, whatever way the run ends (a
+ * cgroup directory to empty and remove): the executor calls them last to first. */
+struct run_undo {
+	void (*fn)(const struct step *s, struct run_ctx *ctx);
+	const struct step *s;
+};
+#define RUN_UNDO_MAX 16
+
 /* The run context a step runner gets. The parent and the child each have their own copy;
  * the child's lives on its stack and only holds ints. */
 struct run_ctx {
@@ -195,6 +231,7 @@ struct run_ctx {
 	int verbose;	     /* -1 quiet, 0 normal, 1 verbose */
 	int status;	     /* parent: wait status of the command, set by STEP_SUPERVISE */
 	bool stats;	     /* parent: print --stats */
+	bool stats_json;     /* parent: --stats=json */
 	struct sbx_err *err; /* parent only: where parent-side runners record failures */
 	pid_t parent;	     /* sbx's pid, stored by the clone runner for the child's check */
 	int pidfd;	     /* parent: pidfd of the child from clone3(), -1 without one */
@@ -208,10 +245,16 @@ struct run_ctx {
 	/* Where the cloned child goes at once (the executor's child_main()): the clone runner
 	 * calls it, so no subsystem depends on the executor. */
 	void (*child_entry)(struct run_ctx *ctx); /* never returns */
-	/* Parent: the --stats line the supervise step leaves; the executor prints it once every
-	 * step is done, after the supervise step's -v line. */
-	char stats_line[160];
+	/* Parent: what --stats prints, filled by the supervise and cgroup-end steps; the
+	 * executor prints it once every step is done. */
+	struct run_stats stat;
+	struct run_undo undo[RUN_UNDO_MAX];
+	size_t n_undo;
 };
+
+/* Parent. Register @fn(@s, ctx) for the end of the run; -ENOSPC when the list is full. */
+int run_undo_push(struct run_ctx *ctx, void (*fn)(const struct step *s, struct run_ctx *ctx),
+		  const struct step *s);
 
 /* A step runner. Parent runners record a message in ctx->err; child runners return -errno
  * only (the parent turns the failing step into a message). */
@@ -254,6 +297,8 @@ struct sbx_limits {
 	bool raise_hard; /* may raise a hard limit: CAP_SYS_RESOURCE in the initial user ns */
 };
 
+struct cgroup_layout;
+
 /* Who runs sbx and on what: everything the compiler needs besides the profile. */
 struct sbx_caller {
 	uid_t uid;
@@ -269,6 +314,11 @@ struct sbx_caller {
 	const char *helper_dir;	 /* where newuidmap/newgidmap live; NULL = search PATH */
 	/* NULL: read with getrlimit() and /proc/sys/fs/nr_open (tests pass their own) */
 	const struct sbx_limits *limits;
+	/* The host's cgroup layout and CPUs online ("0-3"); NULL: read from /proc and /sys when
+	 * the profile sets a cgroup limit (tests pass their own). */
+	const struct cgroup_layout *cgroups;
+	const char *cpus_online;
+	pid_t pid; /* sbx's pid, naming its cgroup sbx-PID; 0: getpid() */
 };
 
 /* A directory of the sandbox's cgroup (cgroup_plan_add), for the `cgroup` mount type. */
@@ -299,6 +349,10 @@ struct plan {
 	const struct plan_cgroup_dir *cgroup_dirs;
 	size_t n_cgroup_dirs;
 	const char *clone_cgroup;
+	const struct step *cgroup_end; /* the cgroup-end step cgroup_plan_add_end() adds */
+	/* Lines --plan prints under its header: what the plan leaves out and why. */
+	const char *notes[4];
+	size_t n_notes;
 	/* The end of each phase's bucket in steps[] (bucket p is [end[p-1], end[p])). */
 	size_t phase_end[_PHASE_MAX];
 };
@@ -318,6 +372,14 @@ struct step *plan_add(struct plan *plan, enum step_kind kind, const struct sbx_l
  * on the kind's side (parent or child); NULL otherwise. */
 struct step *plan_add_to(struct plan *plan, enum step_phase phase, enum step_kind kind,
 			 const struct sbx_loc *loc);
+
+/* Parent. Remove every step of the @n kinds in @kinds: for an adder that finds, after adding
+ * its steps, that it must leave them all out (cgroup.optional). */
+void plan_drop_kinds(struct plan *plan, const enum step_kind *kinds, size_t n);
+
+/* Parent. Add a note line to the plan (printf); the note or NULL on out-of-memory. */
+const char *plan_note(struct plan *plan, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 /* Parent. The first step of @kind in @plan, or NULL: for the executor and tests, never for an
  * adder (no subsystem looks for another's steps). */

@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "sys/caps.h"
+#include "sys/cgroup/cgroup.h"
 #include "sys/env.h"
 #include "sys/mount/mount.h"
 #include "sys/net/net.h"
@@ -21,6 +22,7 @@ typedef int (*plan_add_fn)(struct plan *plan, const struct profile *p, const str
 /* Each adder appends its steps to the buckets of their phases (steps.def); within a phase, this
  * table's order is the order of setup (STYLE.md §6). */
 static const plan_add_fn plan_adders[] = {
+    cgroup_plan_add,	   /* the cgroup (PREPARE), attach (PARENT), cgroupns (ROOT), end */
     userns_plan_add,	   /* clone, id maps; enter-ids (ROOT) */
     net_plan_add,	   /* netns helper (BESIDE), join (SETUP or ROOT), wait for lo (COMMAND) */
     mount_plan_add,	   /* the root, ending in pivot_root (ROOT) */
@@ -30,6 +32,7 @@ static const plan_add_fn plan_adders[] = {
     caps_plan_add,	   /* ids, capabilities, no_new_privs (SETUP) */
     process_plan_add,	   /* umask, cwd, init (SETUP); session or terminal (COMMAND); supervise */
     process_plan_add_exec, /* exec: the last of COMMAND */
+    cgroup_plan_add_end,   /* attach (PARENT, after clone), cgroup-end (after supervise) */
 };
 
 static const struct mount_entry *first_mount(const struct profile *p, enum mount_type t)

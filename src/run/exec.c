@@ -332,6 +332,71 @@ static int exit_status(int status)
 	return 125;
 }
 
+int run_undo_push(struct run_ctx *ctx, void (*fn)(const struct step *s, struct run_ctx *ctx),
+		  const struct step *s)
+{
+	if (ctx->n_undo == RUN_UNDO_MAX)
+		return -ENOSPC;
+	ctx->undo[ctx->n_undo++] = (struct run_undo){fn, s};
+	return 0;
+}
+
+/* Last to first, once the child is gone, on every way out of the run. */
+static void run_undo_all(struct run_ctx *ctx)
+{
+	while (ctx->n_undo > 0) {
+		const struct run_undo *u = &ctx->undo[--ctx->n_undo];
+
+		u->fn(u->s, ctx);
+	}
+}
+
+static void print_ms(FILE *f, const char *name, uint64_t ms)
+{
+	fprintf(f, " %s %" PRIu64 ".%03" PRIu64 "s", name, ms / 1000, ms % 1000);
+}
+
+static void print_json_num(FILE *f, const char *name, bool has, uint64_t v)
+{
+	if (has)
+		fprintf(f, ",\"%s\":%" PRIu64, name, v);
+	else
+		fprintf(f, ",\"%s\":null", name);
+}
+
+/* --stats: one line on stderr, text or JSON. */
+static void print_stats(const struct run_ctx *ctx)
+{
+	const struct run_stats *st = &ctx->stat;
+
+	if (ctx->stats_json) {
+		fprintf(stderr,
+			"{\"wall_ms\":%" PRIu64 ",\"user_ms\":%" PRIu64 ",\"sys_ms\":%" PRIu64
+			",\"maxrss_kib\":%" PRIu64,
+			st->wall_ms, st->user_ms, st->sys_ms, st->maxrss_kib);
+		print_json_num(stderr, "memory_peak_bytes", st->has_peak, st->memory_peak);
+		print_json_num(stderr, "oom_kills", st->has_oom, st->oom_kills);
+		print_json_num(stderr, "refused_forks", st->has_pids, st->refused_forks);
+		print_json_num(stderr, "throttled_ms", st->has_cpu, st->throttled_us / 1000);
+		fputs("}\n", stderr);
+		return;
+	}
+	fputs("sbx: stats:", stderr);
+	print_ms(stderr, "wall", st->wall_ms);
+	print_ms(stderr, "user", st->user_ms);
+	print_ms(stderr, "sys", st->sys_ms);
+	fprintf(stderr, " maxrss %" PRIu64 " KiB", st->maxrss_kib);
+	if (st->has_peak)
+		fprintf(stderr, " memory-peak %.1fM", (double)st->memory_peak / (1024.0 * 1024.0));
+	if (st->has_oom)
+		fprintf(stderr, " oom-kills %" PRIu64, st->oom_kills);
+	if (st->has_pids)
+		fprintf(stderr, " refused-forks %" PRIu64, st->refused_forks);
+	if (st->has_cpu)
+		print_ms(stderr, "throttled", st->throttled_us / 1000);
+	fputc('\n', stderr);
+}
+
 /* After a successful execve(): supervision and whatever else the plan runs last. Without a
  * supervise step, a plain wait. */
 static int finish(struct run_ctx *ctx, const struct plan_shape *sh)
@@ -340,8 +405,8 @@ static int finish(struct run_ctx *ctx, const struct plan_shape *sh)
 
 	if (r < 0)
 		return r;
-	if (ctx->stats_line[0])
-		fprintf(stderr, "%s\n", ctx->stats_line);
+	if (ctx->stats)
+		print_stats(ctx);
 	if (child_alive(ctx->child)) {
 		r = wait_child(ctx->child, &ctx->status);
 		if (r < 0)
@@ -507,6 +572,7 @@ int exec_run(const struct plan *plan, const struct exec_opts *opts, struct sbx_e
 	    .root_fd = -1,
 	    .verbose = opts ? opts->verbose : 0,
 	    .stats = opts ? opts->stats : false,
+	    .stats_json = opts ? opts->stats_json : false,
 	    .err = err,
 	    .pidfd = -1,
 	    .net_helper = -1,
@@ -552,6 +618,7 @@ int exec_run(const struct plan *plan, const struct exec_opts *opts, struct sbx_e
 	if (r == 0)
 		r = run_clone_and_follow(&ctx, &sh);
 	channels_close(&ctx);
+	run_undo_all(&ctx);
 	if (ctx.pidfd >= 0)
 		close(ctx.pidfd);
 	if (ctx.time_limit_fd >= 0)

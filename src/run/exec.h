@@ -6,8 +6,9 @@
 #include "plan/plan.h"
 
 struct exec_opts {
-	int verbose; /* -1 quiet, 0 normal, 1 log each step with its duration */
-	bool stats;  /* print wall/user/sys time and peak memory after the command ends */
+	int verbose;	 /* -1 quiet, 0 normal, 1 log each step with its duration */
+	bool stats;	 /* print wall/user/sys time and peak memory after the command ends */
+	bool stats_json; /* --stats=json: as one JSON object */
 	const struct mem_span *scrub; /* the caller's argv/environ strings, wiped in pid 1 */
 	size_t n_scrub;
 };

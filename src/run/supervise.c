@@ -423,17 +423,15 @@ static void drain_signals(int sfd)
 		;
 }
 
-/* The executor prints it once every step is done, so it comes after the -v line of this one. */
-static void format_stats(const struct super *sv, uint64_t start_ms, char *buf, size_t size)
+/* The executor prints them once every step is done, so they come after the -v lines. */
+static void record_stats(const struct super *sv, uint64_t start_ms, struct run_stats *st)
 {
-	uint64_t wall = now_ms() - start_ms;
-
-	snprintf(buf, size,
-		 "sbx: stats: wall %" PRIu64 ".%03" PRIu64 "s user %ld.%03lds sys %ld.%03lds "
-		 "maxrss %ld KiB",
-		 wall / 1000, wall % 1000, (long)sv->ru.ru_utime.tv_sec,
-		 (long)sv->ru.ru_utime.tv_usec / 1000, (long)sv->ru.ru_stime.tv_sec,
-		 (long)sv->ru.ru_stime.tv_usec / 1000, sv->ru.ru_maxrss);
+	st->wall_ms = now_ms() - start_ms;
+	st->user_ms =
+	    (uint64_t)sv->ru.ru_utime.tv_sec * 1000u + (uint64_t)sv->ru.ru_utime.tv_usec / 1000u;
+	st->sys_ms =
+	    (uint64_t)sv->ru.ru_stime.tv_sec * 1000u + (uint64_t)sv->ru.ru_stime.tv_usec / 1000u;
+	st->maxrss_kib = (uint64_t)sv->ru.ru_maxrss;
 }
 
 static void print_time_limit(uint64_t ms)
@@ -479,7 +477,7 @@ static int supervise(const struct step *s, struct run_ctx *ctx, struct super *sv
 	if (sv->detached)
 		ctx->child = -1; /* ours no more to wait for or to kill */
 	if (ctx->stats)
-		format_stats(sv, start, ctx->stats_line, sizeof(ctx->stats_line));
+		record_stats(sv, start, &ctx->stat);
 	return 0;
 }
 

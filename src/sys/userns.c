@@ -560,8 +560,13 @@ int userns_plan_add(struct plan *plan, const struct profile *p, const struct sbx
 	s = plan_add(plan, STEP_CLONE, &p->namespaces_loc);
 	if (!s)
 		return oom(err, &p->namespaces_loc);
-	/* The network namespace is not clone()'s: net.c makes it beside the child. */
+	/* The network namespace is not clone()'s: net.c makes it beside the child. Nor is the
+	 * cgroup one when the sandbox has a cgroup: the child makes it once it is inside, so
+	 * that cgroup is the namespace's root (cgroupns-enter). */
 	s->clone.ns = p->namespaces & ~NS_BIT(NS_NET);
+	if (plan->n_cgroup_dirs)
+		s->clone.ns &= ~NS_BIT(NS_CGROUP);
+	s->clone.cgroup = plan->clone_cgroup;
 	s->clone.flags = 0;
 	for (unsigned i = 0; i < _NS_MAX; i++)
 		if (s->clone.ns & NS_BIT(i))
@@ -591,20 +596,40 @@ static pid_t clone_legacy(unsigned long flags)
 
 /* fork()-style: no CLONE_VM, the child gets a copy of our memory and stack. With clone3(),
  * *ret_pidfd gets a pidfd of the child (the netns helper enters its namespaces with it). */
-static pid_t clone_ns(unsigned long flags, int *ret_pidfd)
+static pid_t clone_ns(unsigned long flags, int cgroup_fd, int *ret_pidfd)
 {
 	*ret_pidfd = -1;
 #ifdef SYS_clone3
 	struct clone_args args = {.flags = flags | CLONE_PIDFD,
 				  .pidfd = (uint64_t)(uintptr_t)ret_pidfd,
 				  .exit_signal = SIGCHLD};
-	long pid = syscall(SYS_clone3, &args, sizeof(args));
+	long pid;
 
+	if (cgroup_fd >= 0) {
+		args.flags |= CLONE_INTO_CGROUP;
+		args.cgroup = (uint64_t)cgroup_fd;
+	}
+	pid = syscall(SYS_clone3, &args, sizeof(args));
 	if (pid >= 0 || errno != ENOSYS)
 		return (pid_t)pid;
 	*ret_pidfd = -1;
 #endif
 	return clone_legacy(flags);
+}
+
+/* Without clone3() (a kernel before 5.3), the child is moved in before it is released. */
+static int attach_child(const char *dir, pid_t pid)
+{
+	char path[PATH_MAX], text[32];
+	_cleanup_close_ int fd = -1;
+	int len;
+
+	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+	len = snprintf(text, sizeof(text), "%d", (int)pid);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, text, (size_t)len) != len)
+		return -errno;
+	return 0;
 }
 
 static const char *clone_hint(int e, unsigned long flags)
@@ -625,8 +650,16 @@ int userns_run_clone(const struct step *s, struct run_ctx *ctx)
 	char what[256];
 	pid_t pid;
 
+	_cleanup_close_ int cgroup_fd = -1;
+
 	ctx->parent = getpid();
-	pid = clone_ns(s->clone.flags, &ctx->pidfd);
+	if (s->clone.cgroup) {
+		cgroup_fd = open(s->clone.cgroup, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (cgroup_fd < 0)
+			return sbx_err_errno(ctx->err, &s->loc, "clone: opening the cgroup %s",
+					     s->clone.cgroup);
+	}
+	pid = clone_ns(s->clone.flags, cgroup_fd, &ctx->pidfd);
 	if (pid == 0) {
 		ctx->child_entry(ctx); /* at once: nothing of the parent's frames may run here */
 		_exit(125);	       /* not reached: the entry never returns */
@@ -639,6 +672,14 @@ int userns_run_clone(const struct step *s, struct run_ctx *ctx)
 				   clone_hint(e, s->clone.flags));
 	}
 	ctx->child = pid;
+	if (s->clone.cgroup && ctx->pidfd < 0) {
+		int r = attach_child(s->clone.cgroup, pid);
+
+		if (r < 0)
+			return sbx_err_set(ctx->err, &s->loc, r,
+					   "clone: moving the child into the cgroup %s: %s",
+					   s->clone.cgroup, strerror(-r));
+	}
 	return 0;
 }
 
@@ -775,6 +816,7 @@ void userns_describe(const struct step *s, struct plan_kv *k)
 	switch (s->kind) {
 	case STEP_CLONE:
 		describe_ns(k, s->clone.ns);
+		plan_kv_str(k, "cgroup", s->clone.cgroup);
 		break;
 	case STEP_SETGROUPS_DENY:
 		plan_kv_str(k, "file", "setgroups");

@@ -13,7 +13,8 @@
 #include "util/cleanup.h"
 
 /* Every line of steps.def is complete: a unique name, a runner, a describer (here run on a
- * zeroed step of its kind, which it must survive) and a phase a step can run in. */
+ * zeroed step of its kind, which it must survive) and a phase a step can run in (PREPARE: the
+ * cgroup, before clone). */
 static void test_every_row_has_name_and_runner(void **state)
 {
 	(void)state;
@@ -26,7 +27,7 @@ static void test_every_row_has_name_and_runner(void **state)
 		assert_true(t->name[0] != '\0');
 		assert_non_null(t->run);
 		assert_non_null(t->describe);
-		assert_true(t->phase > PHASE_PREPARE && t->phase < _PHASE_MAX);
+		assert_true(t->phase >= PHASE_PREPARE && t->phase < _PHASE_MAX);
 		plan_describe(&s, text, sizeof(text));
 		assert_memory_equal(text, t->name, strlen(t->name));
 		for (int j = 0; j < k; j++)

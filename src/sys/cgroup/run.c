@@ -1,0 +1,304 @@
+/* run.c — the cgroup steps at run time: make the directories (removing what a killed sbx left
+ * behind), write the limits, put the child in, read the counters at the end, and, whatever way
+ * the run ends, kill what is left inside and remove the directories. */
+#include "sys/cgroup/cgroup.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <libgen.h>
+#include <sched.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util/cleanup.h"
+
+static void fclosep(FILE **f)
+{
+	if (*f)
+		fclose(*f);
+}
+static void closedirp(DIR **d)
+{
+	if (*d)
+		closedir(*d);
+}
+#define _cleanup_fclose_ _cleanup_(fclosep)
+
+static int write_file(const char *path, const char *value)
+{
+	_cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC);
+	size_t len = strlen(value);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, value, len); /* cgroupfs takes a value in one write() */
+	if (n < 0)
+		return -errno;
+	return (size_t)n == len ? 0 : -EIO;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L};
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+/* "sbx-PID" or "sbx-PID-launcher": the pid of the sbx that made it, or 0. */
+static long owner_pid(const char *name)
+{
+	char *end;
+	long pid;
+
+	if (strncmp(name, "sbx-", 4) != 0 || name[4] < '1' || name[4] > '9')
+		return 0;
+	pid = strtol(name + 4, &end, 10);
+	if (*end && strcmp(end, "-launcher") != 0)
+		return 0;
+	return pid;
+}
+
+/* The cgroups of sbx processes that are gone (killed with SIGKILL, say): removed when empty.
+ * A non-empty one still holds a process and is left alone. */
+static void remove_stale(const char *parent_dir)
+{
+	_cleanup_(closedirp) DIR *d = opendir(parent_dir);
+	struct dirent *e;
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		long pid = owner_pid(e->d_name);
+
+		if (pid <= 0 || pid == (long)getpid() || e->d_type != DT_DIR)
+			continue;
+		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		(void)unlinkat(dirfd(d), e->d_name, AT_REMOVEDIR);
+	}
+}
+
+/* Kill every process in @dir until none is left (v1 has no cgroup.kill; a process forking
+ * meanwhile is caught by the next round). */
+static void kill_all(const struct step *s)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/cgroup.kill", s->cgroup.dir);
+	if (s->cgroup.version == 2 && write_file(path, "1") == 0)
+		return;
+	snprintf(path, sizeof(path), "%s/cgroup.procs", s->cgroup.dir);
+	for (int round = 0; round < 1000; round++) {
+		_cleanup_fclose_ FILE *f = fopen(path, "re");
+		long pid;
+		int n = 0;
+
+		if (!f)
+			return;
+		while (fscanf(f, "%ld", &pid) == 1) {
+			(void)kill((pid_t)pid, SIGKILL);
+			n++;
+		}
+		if (!n)
+			return;
+		sleep_ms(1);
+	}
+}
+
+/* The undo of cgroup-create: nothing outlives the sandbox in its cgroup, and the directory
+ * goes once the last process has exited. */
+static void undo_create(const struct step *s, struct run_ctx *ctx)
+{
+	(void)ctx;
+	kill_all(s);
+	/* The processes just killed leave the cgroup as they exit: a few ms at most. */
+	for (long waited = 0, ms = 1; waited < 5000; waited += ms, ms = ms < 64 ? ms * 2 : ms) {
+		if (rmdir(s->cgroup.dir) == 0 || errno != EBUSY)
+			return;
+		sleep_ms(ms);
+	}
+	fprintf(stderr, "sbx: warning: cgroup %s still holds processes: left in place\n",
+		s->cgroup.dir);
+}
+
+int cgroup_run_create(const struct step *s, struct run_ctx *ctx)
+{
+	char parent[PATH_MAX], pid[32];
+	int r;
+
+	snprintf(parent, sizeof(parent), "%s", s->cgroup.dir);
+	remove_stale(dirname(parent));
+	if (mkdir(s->cgroup.dir, 0755) < 0) {
+		/* One of ours from an earlier sbx with this pid that was killed. */
+		if (errno != EEXIST || rmdir(s->cgroup.dir) < 0 || mkdir(s->cgroup.dir, 0755) < 0)
+			return -errno;
+	}
+	if (s->cgroup.enter_self) {
+		/* sbx stays in this leaf until it exits: a later run removes it. */
+		snprintf(parent, sizeof(parent), "%s/cgroup.procs", s->cgroup.dir);
+		snprintf(pid, sizeof(pid), "%ld", (long)getpid());
+		return write_file(parent, pid);
+	}
+	r = run_undo_push(ctx, undo_create, s);
+	if (r < 0) {
+		(void)rmdir(s->cgroup.dir);
+		return r;
+	}
+	return 0;
+}
+
+int cgroup_run_set(const struct step *s, struct run_ctx *ctx)
+{
+	(void)ctx;
+	return write_file(s->cgroup.file, s->cgroup.value);
+}
+
+int cgroup_run_attach(const struct step *s, struct run_ctx *ctx)
+{
+	char path[PATH_MAX], pid[32];
+
+	snprintf(path, sizeof(path), "%s/cgroup.procs", s->cgroup.dir);
+	snprintf(pid, sizeof(pid), "%ld", (long)ctx->child);
+	return write_file(path, pid);
+}
+
+/* The number after @key at the start of a line of @path; false when there is none. */
+static bool read_counter(const char *path, const char *key, uint64_t *ret)
+{
+	_cleanup_fclose_ FILE *f = path ? fopen(path, "re") : NULL;
+	char line[256];
+	size_t len = key ? strlen(key) : 0;
+
+	while (f && fgets(line, sizeof(line), f)) {
+		if (len && (strncmp(line, key, len) != 0 || line[len] != ' '))
+			continue;
+		return sscanf(line + len, "%" SCNu64, ret) == 1;
+	}
+	return false;
+}
+
+/* "64M" for a limit given in whole units, else bytes. */
+static void format_size(uint64_t v, char *buf, size_t size)
+{
+	static const char units[] = "KMGT";
+	int u = -1;
+
+	while (u < 3 && v && v % 1024 == 0) {
+		v /= 1024;
+		u++;
+	}
+	if (u < 0)
+		snprintf(buf, size, "%" PRIu64 " bytes", v);
+	else
+		snprintf(buf, size, "%" PRIu64 "%c", v, units[u]);
+}
+
+int cgroup_run_end(const struct step *s, struct run_ctx *ctx)
+{
+	struct run_stats *st = &ctx->stat;
+	uint64_t throttled = 0;
+
+	st->has_cgroup = true;
+	st->has_oom = read_counter(s->cgroup.oom_file, "oom_kill", &st->oom_kills);
+	st->has_peak = read_counter(s->cgroup.peak_file, NULL, &st->memory_peak);
+	st->has_pids = read_counter(s->cgroup.pids_file, "max", &st->refused_forks);
+	if (s->cgroup.cpu_file && s->cgroup.version == 2)
+		st->has_cpu = read_counter(s->cgroup.cpu_file, "throttled_usec", &throttled);
+	else if (s->cgroup.cpu_file &&
+		 read_counter(s->cgroup.cpu_file, "throttled_time", &throttled)) {
+		st->has_cpu = true;
+		throttled /= 1000; /* v1 counts nanoseconds */
+	}
+	st->throttled_us = throttled;
+	/* Killed by SIGKILL, as the kernel's OOM killer does: seen directly, or through pid 1,
+	 * which ends with the command's status (128 + 9). */
+	if (st->oom_kills && ctx->verbose >= 0 &&
+	    ((WIFSIGNALED(ctx->status) && WTERMSIG(ctx->status) == SIGKILL) ||
+	     (WIFEXITED(ctx->status) && WEXITSTATUS(ctx->status) == 128 + SIGKILL))) {
+		char limit[32];
+
+		format_size(s->cgroup.memory_limit, limit, sizeof(limit));
+		fprintf(stderr, "sbx: memory limit %s reached: the command was killed\n", limit);
+	}
+	return 0;
+}
+
+const char *cgroup_hint(const struct step *s, int code)
+{
+	if (code == -EACCES || code == -EPERM)
+		return " (the cgroup is not writable by this user: see ROOTLESS in sbx.cfg(5) for "
+		       "how to delegate one)";
+	if (code == -EBUSY && s->kind == STEP_CGROUP_SET)
+		return " (a cgroup that holds processes can't hand controllers to its children: "
+		       "run sbx in a cgroup of its own, or name an empty one in cgroup.parent)";
+	if (code == -ENOSPC && s->kind == STEP_CGROUP_ATTACH)
+		return " (the cgroup has no CPUs or memory nodes: check cpuset.cpus and "
+		       "cpuset.mems)";
+	if ((code == -EINVAL || code == -ERANGE) && s->kind == STEP_CGROUP_SET)
+		return " (the kernel refused the value)";
+	if (code == -ENOENT && s->kind == STEP_CGROUP_SET)
+		return " (this kernel has no such file: the controller is not enabled or the "
+		       "feature is missing)";
+	return "";
+}
+
+void cgroup_describe(const struct step *s, struct plan_kv *k)
+{
+	switch (s->kind) {
+	case STEP_CGROUP_CREATE:
+	case STEP_CGROUP_SET:
+	case STEP_CGROUP_ATTACH:
+		plan_kv_str(k, "hierarchy", s->cgroup.hierarchy);
+		plan_kv_num(k, "version", (uint64_t)s->cgroup.version);
+		if (s->kind == STEP_CGROUP_SET) {
+			plan_kv_str(k, "file", s->cgroup.file);
+			plan_kv_str(k, "value", s->cgroup.value);
+		} else {
+			plan_kv_str(k, "dir", s->cgroup.dir);
+		}
+		if (s->cgroup.enter_self)
+			plan_kv_str(k, "move", "sbx");
+		break;
+	case STEP_CGROUP_END: {
+		const char *files[4];
+		size_t n = 0;
+
+		if (s->cgroup.oom_file)
+			files[n++] = s->cgroup.oom_file;
+		if (s->cgroup.peak_file)
+			files[n++] = s->cgroup.peak_file;
+		if (s->cgroup.pids_file)
+			files[n++] = s->cgroup.pids_file;
+		if (s->cgroup.cpu_file)
+			files[n++] = s->cgroup.cpu_file;
+		plan_kv_list(k, "read", files, n);
+		plan_kv_str(k, "then", "kill-all,remove");
+		break;
+	}
+	case STEP_CGROUPNS_ENTER:
+		plan_kv_str(k, "ns", "cgroup");
+		break;
+	default:
+		break;
+	}
+}
+
+#include "util/child-safe.h"
+
+int cgroup_run_ns_enter(const struct step *s, struct run_ctx *ctx)
+{
+	(void)s;
+	(void)ctx;
+	return unshare(CLONE_NEWCGROUP) < 0 ? -errno : 0;
+}
