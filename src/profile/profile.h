@@ -41,6 +41,7 @@ enum mount_type {
 	MOUNT_FILE,
 	MOUNT_DIR,
 	MOUNT_SYMLINK,
+	MOUNT_CGROUP, /* read-only: the sandbox's own cgroup (plan->cgroup_dirs) */
 	_MOUNT_TYPE_MAX,
 };
 
@@ -171,10 +172,10 @@ struct profile {
 		bool memory_swap_set; /* memory_swap given: memory plus swap, 0 = no swap */
 		uint64_t memory_swap; /* bytes of memory + swap (v1's memsw), 0 = none */
 		uint64_t pids;
-		uint32_t cpus_milli; /* cpus x 1000 (0.5 -> 500) */
-		uint32_t cpu_weight; /* 1-10000 */
-		char *cpuset;	     /* a CPU list, "0-3,6" */
-		uint32_t io_weight;  /* 1-10000 */
+		uint32_t cpus_milli;		   /* cpus x 1000 (0.5 -> 500) */
+		uint32_t cpu_weight;		   /* 1-10000 */
+		char *cpuset;			   /* a CPU list, "0-3,6" */
+		uint32_t io_weight;		   /* 1-10000 */
 		struct cgroup_io_limit *io_limits; /* appended across files, like mounts */
 		size_t n_io_limits;
 		char *parent;  /* absolute cgroup path under each hierarchy, no ".." */

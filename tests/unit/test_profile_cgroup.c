@@ -447,6 +447,36 @@ static void test_every_error_listed(void **state)
 	assert_null(p->cgroup.parent);
 }
 
+/* The `cgroup` mount type takes dst only (required, as for every type but bind). */
+static void test_cgroup_mount_type(void **state)
+{
+	_cleanup_(profile_freep) struct profile *p =
+	    parse_ok("filesystem = { mounts = (\n"
+		     "  { type = \"cgroup\";\n"
+		     "    dst = \"/sys/fs/cgroup/\"; } ); };\n");
+
+	(void)state;
+	assert_int_equal(p->fs.n_mounts, 1);
+	assert_int_equal(p->fs.mounts[0].type, MOUNT_CGROUP);
+	assert_string_equal(profile_mount_type_name(MOUNT_CGROUP), "cgroup");
+	assert_string_equal(p->fs.mounts[0].dst, "/sys/fs/cgroup");
+	assert_int_equal(p->fs.mounts[0].loc.line, 2);
+	assert_int_equal(p->fs.mounts[0].dst_loc.line, 3);
+	expect_error("filesystem = { mounts = (\n { type = \"cgroup\"; } ); };\n", 2,
+		     "filesystem.mounts[0]: a cgroup mount needs \"dst\"");
+	expect_error("filesystem = { mounts = ( { type = \"cgroup\"; dst = \"/c\";\n"
+		     "  options = [ \"noexec\" ]; } ); };\n",
+		     2, "filesystem.mounts[0].options: not valid for a cgroup mount");
+	expect_error("filesystem = { mounts = ( { type = \"cgroup\"; dst = \"/c\";\n"
+		     "  src = \"/sys/fs/cgroup\"; } ); };\n",
+		     2, "filesystem.mounts[0].src: not valid for a cgroup mount");
+	expect_error("filesystem = { mounts = ( { type = \"cgroup\";\n  dst = \"c\"; } ); };\n", 2,
+		     "filesystem.mounts[0].dst: \"c\" is not an absolute path");
+	expect_error("filesystem = { mounts = (\n { type = \"cgroups\"; dst = \"/c\"; } ); };\n", 2,
+		     "(known: bind, tmpfs, overlay, proc, dev, sysfs, mqueue, file, dir, "
+		     "symlink, cgroup)");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -458,6 +488,7 @@ int main(void)
 	    cmocka_unit_test(test_set_errors),
 	    cmocka_unit_test(test_errors),
 	    cmocka_unit_test(test_every_error_listed),
+	    cmocka_unit_test(test_cgroup_mount_type),
 	};
 
 	return cmocka_run_group_tests(tests, unit_tmp_setup, unit_tmp_teardown);
