@@ -90,9 +90,14 @@ static int apply_cpus(struct apply_ctx *ctx, config_setting_t *s)
 		return profile_err(ctx, s, -EINVAL,
 				   "%s: must be a number of CPUs, such as 2 or 0.5", PATH(s));
 	/* Written so that NaN fails too. */
-	if (!(v >= 0.001 && v <= CPUS_MILLI_MAX / 1000.0))
+	if (!(v >= 0.001 && v <= CPUS_MILLI_MAX / 1000.0)) {
+		if (profile_is_int(s))
+			return profile_err(ctx, s, -ERANGE,
+					   "%s: %lld is out of range (0.001 to %u)", PATH(s),
+					   config_setting_get_int64(s), CPUS_MILLI_MAX / 1000);
 		return profile_err(ctx, s, -ERANGE, "%s: %g is out of range (0.001 to %u)", PATH(s),
 				   v, CPUS_MILLI_MAX / 1000);
+	}
 	ctx->p->cgroup.cpus_milli = (uint32_t)(v * 1000.0 + 0.5);
 	ctx->p->cgroup.cpus_loc = profile_loc(ctx, s);
 	return 0;

@@ -334,7 +334,8 @@ static void test_errors(void **state)
 	    {"cgroup = {\n cpus = -2; };\n", 2, "cgroup.cpus: -2 is out of range"},
 	    {"cgroup = {\n cpus = 0.0009; };\n", 2, "cgroup.cpus: 0.0009 is out of range"},
 	    {"cgroup = {\n cpus = 1024.5; };\n", 2, "cgroup.cpus: 1024.5 is out of range"},
-	    {"cgroup = {\n cpus = 99999999999; };\n", 2, "is out of range (0.001 to 1024)"},
+	    {"cgroup = {\n cpus = 99999999999; };\n", 2,
+	     "cgroup.cpus: 99999999999 is out of range (0.001 to 1024)"},
 	    {"cgroup = {\n cpus = \"0.5\"; };\n", 2, "cgroup.cpus: must be a number of CPUs"},
 	    {"cgroup = {\n cpus = true; };\n", 2, "cgroup.cpus: must be a number of CPUs"},
 	    /* weights */
