@@ -181,7 +181,7 @@ static const struct {
 } mount_keys[] = {
     {"type", T_ALL},
     {"dst", T_ALL},
-    {"options", T_ALL & ~(T(MOUNT_DIR) | T(MOUNT_SYMLINK))},
+    {"options", T_ALL & ~(T(MOUNT_DIR) | T(MOUNT_SYMLINK) | T(MOUNT_CGROUP))},
     {"src", T(MOUNT_BIND)},
     {"rw", T(MOUNT_BIND)},
     {"recursive", T(MOUNT_BIND)},
@@ -210,7 +210,7 @@ static int mount_type(struct apply_ctx *ctx, config_setting_t *g, enum mount_typ
 	if (t == _MOUNT_TYPE_MAX)
 		return profile_err(ctx, s, -EINVAL,
 				   "%s: unknown mount type \"%.64s\" (known: bind, tmpfs, overlay, "
-				   "proc, dev, sysfs, mqueue, file, dir, symlink)",
+				   "proc, dev, sysfs, mqueue, file, dir, symlink, cgroup)",
 				   PATH(s), v);
 	*ret = (enum mount_type)t;
 	return 0;

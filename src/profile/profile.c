@@ -79,6 +79,11 @@ struct profile *profile_free(struct profile *p)
 		free(p->env.set[i].value);
 	}
 	free(p->env.set);
+	free(p->cgroup.cpuset);
+	free(p->cgroup.parent);
+	for (size_t i = 0; i < p->cgroup.n_io_limits; i++)
+		profile_io_limit_clear(&p->cgroup.io_limits[i]);
+	free(p->cgroup.io_limits);
 	free(p->process.cwd);
 	strv_free(p->search, p->n_search);
 	free(p->source_dir);

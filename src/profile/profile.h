@@ -41,6 +41,7 @@ enum mount_type {
 	MOUNT_FILE,
 	MOUNT_DIR,
 	MOUNT_SYMLINK,
+	MOUNT_CGROUP, /* read-only: the sandbox's own cgroup (plan->cgroup_dirs) */
 	_MOUNT_TYPE_MAX,
 };
 

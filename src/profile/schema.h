@@ -1,8 +1,8 @@
 /* schema.h — private to the profile loader (src/profile/).
  *
  * profile.c reads files, resolves includes and --set; prescan.c reads the text before libconfig
- * does; sections.c and mounts.c apply one parsed libconfig tree onto a struct profile, on
- * schema.c's strict checks; values.c holds the value parsers and name tables. */
+ * does; sections.c, mounts.c and cgroup.c apply one parsed libconfig tree onto a struct
+ * profile, on schema.c's strict checks; values.c holds the value parsers and name tables. */
 #pragma once
 
 #include <libconfig.h>
@@ -63,6 +63,10 @@ int profile_apply_root(struct apply_ctx *ctx, config_setting_t *root);
 int profile_apply_filesystem(struct apply_ctx *ctx, config_setting_t *s);
 void profile_mount_clear(struct mount_entry *m);
 int profile_append_mount(struct profile *p, struct mount_entry *m); /* moves *m in */
+
+/* cgroup.c */
+int profile_apply_cgroup(struct apply_ctx *ctx, config_setting_t *s);
+void profile_io_limit_clear(struct cgroup_io_limit *l);
 
 /* profile_values.c */
 int profile_normalize_path(const char *in, char **ret, const char **ret_why);

@@ -1,6 +1,7 @@
-/* profile_sections.c — the sections of a profile (SPEC.md §2) but `filesystem`: each key
- * applied onto the struct profile with the merge rules (scalars and arrays replace, lists
- * append, env.set replaces by name), and what is not supported yet said so, never ignored. */
+/* profile_sections.c — the sections of a profile (SPEC.md §2) but `filesystem` (mounts.c) and
+ * `cgroup` (cgroup.c): each key applied onto the struct profile with the merge rules (scalars
+ * and arrays replace, lists append, env.set replaces by name), and what is not supported yet
+ * said so, never ignored. */
 #include "profile/profile.h"
 #include "profile/schema.h"
 
@@ -420,7 +421,7 @@ static int apply_rlimits(struct apply_ctx *ctx, config_setting_t *g)
 	return 0;
 }
 
-/* --- network, security, cgroup: what is not supported yet says so --- */
+/* --- network, security: what is not supported yet says so --- */
 
 static int not_supported(struct apply_ctx *ctx, config_setting_t *s)
 {
@@ -494,19 +495,6 @@ static int apply_security(struct apply_ctx *ctx, config_setting_t *s)
 	    {"capabilities", apply_capabilities},
 	    {"seccomp", not_supported},
 	    {"landlock", not_supported},
-	};
-
-	return profile_apply_group(ctx, s, keys, ARRAY_SIZE(keys));
-}
-
-static int apply_cgroup(struct apply_ctx *ctx, config_setting_t *s)
-{
-	static const struct profile_key keys[] = {
-	    {"memory", not_supported},	   {"memory_swap", not_supported},
-	    {"pids", not_supported},	   {"cpus", not_supported},
-	    {"cpu_weight", not_supported}, {"cpuset", not_supported},
-	    {"io_weight", not_supported},  {"parent", not_supported},
-	    {"optional", not_supported},
 	};
 
 	return profile_apply_group(ctx, s, keys, ARRAY_SIZE(keys));
@@ -586,13 +574,20 @@ static int apply_process(struct apply_ctx *ctx, config_setting_t *s)
 int profile_apply_root(struct apply_ctx *ctx, config_setting_t *root)
 {
 	static const struct profile_key keys[] = {
-	    {"name", apply_name},	  {"description", apply_description},
-	    {"include", apply_include},	  {"namespaces", apply_namespaces},
-	    {"hostname", apply_hostname}, {"domainname", apply_domainname},
-	    {"user", apply_user},	  {"filesystem", profile_apply_filesystem},
-	    {"env", apply_env},		  {"rlimits", apply_rlimits},
-	    {"cgroup", apply_cgroup},	  {"network", apply_network},
-	    {"security", apply_security}, {"process", apply_process},
+	    {"name", apply_name},
+	    {"description", apply_description},
+	    {"include", apply_include},
+	    {"namespaces", apply_namespaces},
+	    {"hostname", apply_hostname},
+	    {"domainname", apply_domainname},
+	    {"user", apply_user},
+	    {"filesystem", profile_apply_filesystem},
+	    {"env", apply_env},
+	    {"rlimits", apply_rlimits},
+	    {"cgroup", profile_apply_cgroup},
+	    {"network", apply_network},
+	    {"security", apply_security},
+	    {"process", apply_process},
 	};
 
 	return profile_apply_group(ctx, root, keys, ARRAY_SIZE(keys));

@@ -19,10 +19,10 @@ static const char *const ns_names[_NS_MAX] = {
 };
 
 static const char *const mount_type_names[_MOUNT_TYPE_MAX] = {
-    [MOUNT_BIND] = "bind",	 [MOUNT_TMPFS] = "tmpfs", [MOUNT_OVERLAY] = "overlay",
-    [MOUNT_PROC] = "proc",	 [MOUNT_DEV] = "dev",	  [MOUNT_SYSFS] = "sysfs",
-    [MOUNT_MQUEUE] = "mqueue",	 [MOUNT_FILE] = "file",	  [MOUNT_DIR] = "dir",
-    [MOUNT_SYMLINK] = "symlink",
+    [MOUNT_BIND] = "bind",	 [MOUNT_TMPFS] = "tmpfs",   [MOUNT_OVERLAY] = "overlay",
+    [MOUNT_PROC] = "proc",	 [MOUNT_DEV] = "dev",	    [MOUNT_SYSFS] = "sysfs",
+    [MOUNT_MQUEUE] = "mqueue",	 [MOUNT_FILE] = "file",	    [MOUNT_DIR] = "dir",
+    [MOUNT_SYMLINK] = "symlink", [MOUNT_CGROUP] = "cgroup",
 };
 
 static const char *const rlimit_names[_RLIM_MAX] = {

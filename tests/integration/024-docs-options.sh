@@ -60,6 +60,7 @@ for f in "$DOCS/man/sbx.1" "$DOCS/man/sbx.cfg.5" "$DOCS/README.md"; do
 	for o in $(sed 's/\\-/-/g' "$f" | grep -oE -- '(^|[^a-zA-Z0-9-])--[a-z][a-z-]*' | grep -oE -- '--[a-z-]*[a-z]' | sort -u); do
 		case "$(basename "$f"):$o" in
 		sbx.1:--verb | README.md:--mount-proc) continue ;;
+		sbx.cfg.5:--user | sbx.cfg.5:--scope) continue ;; # systemd-run's, for delegation
 		esac
 		grep -qx -- "$o" <<<"$known" || unknown="$unknown $(basename "$f"):$o"
 	done

@@ -661,6 +661,117 @@ static void test_atime_on_host_sysfs(void **state)
 	assert_non_null(strstr(f->err.diag[0].msg, "\"nodiratime\": a bind (sysfs is the host's"));
 }
 
+/* Steps [@from, @from + @n) as plan_describe() writes them, one per line, against @want. */
+static void assert_steps(const struct fixture *f, size_t from, size_t n, const char *want)
+{
+	char got[2048] = "", line[512];
+
+	assert_int_equal(f->plan->n_steps, from + n + 1); /* then the pivot */
+	for (size_t i = from; i < from + n; i++) {
+		plan_describe(step(f, i), line, sizeof(line));
+		strcat(got, line);
+		strcat(got, "\n");
+		assert_int_equal(step(f, i)->loc.line, 12); /* the mount's dst */
+	}
+	assert_string_equal(got, want);
+}
+
+/* cgroup v2: the sandbox's one directory, bound read-only (and noexec) at dst. */
+static void test_cgroup_v2(void **state)
+{
+	struct fixture *f = *state;
+	static const struct plan_cgroup_dir dirs[] = {
+	    {"/sys/fs/cgroup/user.slice/sbx-42", NULL},
+	};
+
+	f->plan->cgroup_dirs = dirs;
+	f->plan->n_cgroup_dirs = 1;
+	add(f, MOUNT_CGROUP, NULL, "/sys/fs/cgroup", 10);
+	assert_int_equal(compile(f), 0);
+	assert_steps(f, 3, 1,
+		     "mount-bind src=/sys/fs/cgroup/user.slice/sbx-42 dst=/sys/fs/cgroup "
+		     "recursive=yes flags=ro,nosuid,nodev,noexec\n");
+	assert_ptr_not_equal(step(f, 3)->mnt.src, dirs[0].dir); /* the plan's own copy */
+	assert_null(step(f, 3)->mnt.src_base);
+}
+
+/* cgroup v1: a tmpfs at dst, each hierarchy's directory bound read-only under its name. */
+static void test_cgroup_v1(void **state)
+{
+	struct fixture *f = *state;
+	static const struct plan_cgroup_dir dirs[] = {
+	    {"/sys/fs/cgroup/memory/sbx-test/sbx-42", "memory"},
+	    {"/sys/fs/cgroup/cpu,cpuacct/sbx-test/sbx-42", "cpu,cpuacct"},
+	    {"/sys/fs/cgroup/pids/sbx-test/sbx-42", "pids"},
+	};
+
+	f->plan->cgroup_dirs = dirs;
+	f->plan->n_cgroup_dirs = ARRAY_SIZE(dirs);
+	add(f, MOUNT_CGROUP, NULL, "/sys/fs/cgroup", 10);
+	assert_int_equal(compile(f), 0);
+	assert_steps(
+	    f, 3, 4,
+	    "mount-tmpfs dst=/sys/fs/cgroup size=65536 mode=0755 "
+	    "flags=rw,nosuid,nodev,noexec\n"
+	    "mount-bind src=/sys/fs/cgroup/memory/sbx-test/sbx-42 "
+	    "dst=/sys/fs/cgroup/memory recursive=yes flags=ro,nosuid,nodev,noexec\n"
+	    "mount-bind src=\"/sys/fs/cgroup/cpu,cpuacct/sbx-test/sbx-42\" "
+	    "dst=\"/sys/fs/cgroup/cpu,cpuacct\" recursive=yes flags=ro,nosuid,nodev,noexec\n"
+	    "mount-bind src=/sys/fs/cgroup/pids/sbx-test/sbx-42 dst=/sys/fs/cgroup/pids "
+	    "recursive=yes flags=ro,nosuid,nodev,noexec\n");
+}
+
+/* A hybrid host's cgroup2 directory among v1 ones goes where systemd puts it: "unified". */
+static void test_cgroup_hybrid(void **state)
+{
+	struct fixture *f = *state;
+	static const struct plan_cgroup_dir dirs[] = {
+	    {"/sys/fs/cgroup/memory/sbx-42", "memory"},
+	    {"/sys/fs/cgroup/unified/sbx-42", NULL},
+	};
+
+	f->plan->cgroup_dirs = dirs;
+	f->plan->n_cgroup_dirs = ARRAY_SIZE(dirs);
+	add(f, MOUNT_CGROUP, NULL, "/cg", 10);
+	assert_int_equal(compile(f), 0);
+	assert_steps(f, 3, 3,
+		     "mount-tmpfs dst=/cg size=65536 mode=0755 flags=rw,nosuid,nodev,noexec\n"
+		     "mount-bind src=/sys/fs/cgroup/memory/sbx-42 dst=/cg/memory recursive=yes "
+		     "flags=ro,nosuid,nodev,noexec\n"
+		     "mount-bind src=/sys/fs/cgroup/unified/sbx-42 dst=/cg/unified recursive=yes "
+		     "flags=ro,nosuid,nodev,noexec\n");
+}
+
+/* No cgroup of its own (no limit set): an error at the mount's line that says why, and the
+ * other mounts are still checked. A name that is no path component is an internal error. */
+static void test_cgroup_without_cgroup(void **state)
+{
+	struct fixture *f = *state;
+	static const struct plan_cgroup_dir bad[] = {
+	    {"/sys/fs/cgroup/memory/sbx-42", "memory"},
+	    {"/sys/fs/cgroup/x/sbx-42", "../x"},
+	};
+
+	add(f, MOUNT_CGROUP, NULL, "/sys/fs/cgroup", 10);
+	add(f, MOUNT_BIND, MISSING, "/m", 20);
+	assert_int_equal(compile(f), -EINVAL);
+	assert_int_equal(f->err.n, 2);
+	assert_diag(f, 0, 10,
+		    "a cgroup mount shows the sandbox's own cgroup, and this sandbox has none: it "
+		    "gets one only when the cgroup section sets a limit (memory, pids, cpus, ...); "
+		    "set one, or leave the mount out");
+	assert_int_equal(f->err.diag[1].line, 21);
+
+	f->p.fs.n_mounts = 1;
+	f->err = (struct sbx_err){0};
+	f->plan = plan_free(f->plan);
+	f->plan = plan_new();
+	f->plan->cgroup_dirs = bad;
+	f->plan->n_cgroup_dirs = ARRAY_SIZE(bad);
+	assert_int_equal(compile(f), -EINVAL);
+	assert_diag(f, 0, 10, "cgroup mount: \"../x\" is no hierarchy name");
+}
+
 static void test_fmt_uint(void **state)
 {
 	char buf[24], small[3];
@@ -693,6 +804,10 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_host_symlink_base_of_lower, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_atime_on_bind_in_userns, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_atime_on_host_sysfs, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_cgroup_v2, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_cgroup_v1, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_cgroup_hybrid, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_cgroup_without_cgroup, setup, teardown),
 	    cmocka_unit_test(test_fmt_uint),
 	};
 

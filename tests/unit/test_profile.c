@@ -787,10 +787,11 @@ static void test_error_locations(void **state)
 	    {"rlimits = {\n stack = true; };\n", 2, "rlimits.stack: must be a size"},
 	    {"rlimits = {\n cpu = \"10x\"; };\n", 2, "is not a duration"},
 	    {"rlimits = {\n nproc = \"Unlimited\"; };\n", 2, "must be an integer"},
-	    /* cgroup, network, security: not yet supported, never ignored */
-	    {"cgroup = {\n memory = \"256M\"; };\n", 2, "cgroup.memory: not supported yet"},
+	    /* cgroup (every key in test_profile_cgroup.c) */
+	    {"cgroup = {\n memory = 0; };\n", 2, "cgroup.memory: must be above 0"},
 	    {"cgroup = {\n colour = 1; };\n", 2, "cgroup.colour: unknown setting"},
 	    {"cgroup = 1;\n", 1, "cgroup: must be a group"},
+	    /* network, security: not yet supported, never ignored */
 	    {"network = {\n mode = \"user\"; };\n", 2, "network.mode \"user\": not supported yet"},
 	    {"network = {\n mode = \"bridge\"; };\n", 2, "network.mode \"bridge\": not supported"},
 	    {"network = {\n mode = \"wifi\"; };\n", 2, "\"wifi\" is not one of none, host"},
@@ -864,8 +865,8 @@ static void test_check_collects_every_error(void **state)
 				 "  { type = \"bind\"; src = \"/ok\"; },\n" /* 9 */
 				 "  { type = \"bind\"; src = \"x\"; },\n"   /* 10 */
 				 "  { type = \"tmpfs\"; dst = \"/t\"; size = \"1Q\"; }\n"
-				 "); };\n"		      /* 12 */
-				 "cgroup = { pids = 10; };\n" /* 13 */
+				 "); };\n"		     /* 12 */
+				 "cgroup = { pids = 0; };\n" /* 13 */
 				 "process = { time_limit = 99999999999999999999; };\n",
 				 "many.cfg", &p, &err),
 	    -ERANGE); /* the first error found: the pre-scan's, at line 14 */
@@ -1474,7 +1475,7 @@ static void test_set_errors(void **state)
 	expect_set_error("user.uid=99999999999999999999", "integer 99999999999999999999 is out of");
 	expect_set_error("hostname=bad name", "hostname: \"bad name\" is not a valid name");
 	expect_set_error("hostname=", "is not a valid name");
-	expect_set_error("cgroup.memory=128M", "cgroup.memory: not supported yet");
+	expect_set_error("cgroup.memory=0", "cgroup.memory: must be above 0");
 	expect_set_error("network.mode=user", "network.mode \"user\": not supported yet");
 	expect_set_error("security.seccomp.preset=default", "security.seccomp: not supported yet");
 	expect_set_error("process.cwd=relative", "is not an absolute path");

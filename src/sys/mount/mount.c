@@ -40,6 +40,10 @@ static const char *const stage_dirs[] = {"/tmp", "/mnt", "/run", "/dev"};
 #define DEV_MODE 0755
 #define DEV_SIZE (4u << 20) /* without a size: nodes, links and /dev/shm (a directory in it) */
 #define ROOT_TMPFS_MODE 0755
+/* A v1 cgroup mount's tmpfs only holds one mount point per hierarchy. */
+#define CGROUP_TMPFS_SIZE (64u << 10)
+#define CGROUP_TMPFS_MODE 0755
+#define CGROUP_ATTR (STEP_ATTR_RDONLY | STEP_ATTR_NOSUID | STEP_ATTR_NODEV | STEP_ATTR_NOEXEC)
 
 static int oom(struct sbx_err *err)
 {
@@ -308,6 +312,71 @@ static int check_atime(const struct profile *p, const struct mount_entry *m, boo
 			   m->type == MOUNT_SYSFS ? " (sysfs is the host's /sys here)" : "");
 }
 
+/* A read-only bind of the sandbox's cgroup directory @dir at @dst. The directory is made by
+ * the cgroup steps before clone, so it is not checked here. */
+static int add_cgroup_bind(struct plan *plan, const char *dir, const char *dst,
+			   const struct sbx_loc *loc, struct sbx_err *err)
+{
+	struct step *s = plan_add(plan, STEP_MOUNT_BIND, loc);
+
+	if (!s)
+		return oom(err);
+	s->mnt.src = plan_strdup(plan, dir);
+	s->mnt.dst = plan_strdup(plan, dst);
+	if (!s->mnt.src || !s->mnt.dst)
+		return oom(err);
+	/* Nothing is mounted below a cgroup directory; recursive all the same, since a user
+	 * namespace refuses a plain bind of a tree with locked mounts under it. */
+	s->mnt.recursive = true;
+	s->mnt.attr = CGROUP_ATTR;
+	return 0;
+}
+
+/* The `cgroup` type in existing steps: on cgroup v2 the sandbox's one directory bound at dst;
+ * on v1 a tmpfs at dst holding each hierarchy's directory under its name, as the host's
+ * /sys/fs/cgroup does (a cgroup2 directory among them is "unified", as systemd names it). */
+static int add_cgroup(struct plan *plan, const struct mount_entry *m, const struct sbx_loc *loc,
+		      struct sbx_err *err)
+{
+	struct step *s;
+	int r;
+
+	if (plan->n_cgroup_dirs == 0)
+		return sbx_err_set(
+		    err, &m->loc, -EINVAL,
+		    "a cgroup mount shows the sandbox's own cgroup, and this sandbox "
+		    "has none: it gets one only when the cgroup section sets a limit "
+		    "(memory, pids, cpus, ...); set one, or leave the mount out");
+	if (plan->n_cgroup_dirs == 1 && !plan->cgroup_dirs[0].name)
+		return add_cgroup_bind(plan, plan->cgroup_dirs[0].dir, m->dst, loc, err);
+	s = plan_add(plan, STEP_MOUNT_TMPFS, loc);
+	if (!s)
+		return oom(err);
+	s->mnt.dst = plan_strdup(plan, m->dst);
+	if (!s->mnt.dst)
+		return oom(err);
+	s->mnt.size = CGROUP_TMPFS_SIZE;
+	s->mnt.mode = CGROUP_TMPFS_MODE;
+	s->mnt.attr = STEP_ATTR_NOSUID | STEP_ATTR_NODEV | STEP_ATTR_NOEXEC;
+	for (size_t i = 0; i < plan->n_cgroup_dirs; i++) {
+		const struct plan_cgroup_dir *d = &plan->cgroup_dirs[i];
+		const char *name = d->name ? d->name : "unified";
+		char *dst;
+
+		if (!*name || strchr(name, '/') || strcmp(name, ".") == 0 ||
+		    strcmp(name, "..") == 0)
+			return sbx_err_set(err, &m->loc, -EINVAL,
+					   "cgroup mount: \"%s\" is no hierarchy name", name);
+		dst = plan_printf(plan, "%s/%s", m->dst, name);
+		if (!dst)
+			return oom(err);
+		r = add_cgroup_bind(plan, d->dir, dst, loc, err);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
 static int add_entry(struct plan *plan, const struct profile *p, const struct mount_entry *m,
 		     const struct mount_writables *ws, struct sbx_err *err)
 {
@@ -334,6 +403,8 @@ static int add_entry(struct plan *plan, const struct profile *p, const struct mo
 				   "a %s mount on \"/\" would cover the new root; set "
 				   "filesystem.root instead",
 				   profile_mount_type_name(m->type));
+	if (m->type == MOUNT_CGROUP)
+		return add_cgroup(plan, m, loc, err);
 	if (fill_entry(plan, m, &mnt) < 0)
 		return oom(err);
 	host_bind = m->type == MOUNT_BIND || (m->type == MOUNT_SYSFS && sysfs_from_host(p));
