@@ -112,34 +112,6 @@ static int check_namespaces(const struct profile *p, const struct sbx_caller *c,
 	return r;
 }
 
-/* Until the cgroup compiler is in (issue 10), a cgroup limit is refused at its line rather than
- * silently left out. `parent` and `optional` alone ask for no cgroup. */
-static int check_cgroup_unsupported(const struct profile *p, struct sbx_err *err)
-{
-	const struct {
-		bool set;
-		const char *key;
-		const struct sbx_loc *loc;
-	} limits[] = {
-	    {p->cgroup.memory != 0, "memory", &p->cgroup.memory_loc},
-	    {p->cgroup.memory_swap_set, "memory_swap", &p->cgroup.memory_swap_loc},
-	    {p->cgroup.pids != 0, "pids", &p->cgroup.pids_loc},
-	    {p->cgroup.cpus_milli != 0, "cpus", &p->cgroup.cpus_loc},
-	    {p->cgroup.cpu_weight != 0, "cpu_weight", &p->cgroup.cpu_weight_loc},
-	    {p->cgroup.cpuset != NULL, "cpuset", &p->cgroup.cpuset_loc},
-	    {p->cgroup.io_weight != 0, "io_weight", &p->cgroup.io_weight_loc},
-	    {p->cgroup.n_io_limits != 0, "io_limits",
-	     p->cgroup.n_io_limits ? &p->cgroup.io_limits[0].loc : NULL},
-	};
-	int r = 0;
-
-	for (size_t i = 0; i < ARRAY_SIZE(limits); i++)
-		if (limits[i].set)
-			keep_first(&r, sbx_err_set(err, limits[i].loc, -EOPNOTSUPP,
-						   "cgroup.%s: not supported yet", limits[i].key));
-	return r;
-}
-
 /* A capability kept in a user namespace acts only on what that namespace owns: with the host's
  * network, the network ones are kept for nothing (binding port 80 still fails). Valid, so a
  * warning, at the capabilities' line. */
@@ -175,7 +147,6 @@ int policy_compile(const struct profile *p, const struct sbx_caller *c, struct p
 	if (eff.net.mode == NET_HOST)
 		eff.namespaces &= ~NS_BIT(NS_NET);
 	r = check_namespaces(&eff, c, eff.namespaces, err);
-	keep_first(&r, check_cgroup_unsupported(&eff, err));
 	warn_caps_without_effect(&eff, eff.namespaces, err);
 	plan = plan_new();
 	if (!plan)

@@ -76,8 +76,8 @@ static int apply_pids(struct apply_ctx *ctx, config_setting_t *s)
 	return 0;
 }
 
-/* CPUs, an integer or a fraction, kept in thousandths (the finest cpu.max quota is 1 ms per
- * 100 ms period, so nothing finer would mean anything). */
+/* CPUs, an integer or a fraction, kept in thousandths; at least 0.01, since the kernel's least
+ * CPU quota is 1 ms in sbx's 100 ms period. */
 static int apply_cpus(struct apply_ctx *ctx, config_setting_t *s)
 {
 	double v;
@@ -90,12 +90,12 @@ static int apply_cpus(struct apply_ctx *ctx, config_setting_t *s)
 		return profile_err(ctx, s, -EINVAL,
 				   "%s: must be a number of CPUs, such as 2 or 0.5", PATH(s));
 	/* Written so that NaN fails too. */
-	if (!(v >= 0.001 && v <= CPUS_MILLI_MAX / 1000.0)) {
+	if (!(v >= 0.01 && v <= CPUS_MILLI_MAX / 1000.0)) {
 		if (profile_is_int(s))
-			return profile_err(ctx, s, -ERANGE,
-					   "%s: %lld is out of range (0.001 to %u)", PATH(s),
-					   config_setting_get_int64(s), CPUS_MILLI_MAX / 1000);
-		return profile_err(ctx, s, -ERANGE, "%s: %g is out of range (0.001 to %u)", PATH(s),
+			return profile_err(ctx, s, -ERANGE, "%s: %lld is out of range (0.01 to %u)",
+					   PATH(s), config_setting_get_int64(s),
+					   CPUS_MILLI_MAX / 1000);
+		return profile_err(ctx, s, -ERANGE, "%s: %g is out of range (0.01 to %u)", PATH(s),
 				   v, CPUS_MILLI_MAX / 1000);
 	}
 	ctx->p->cgroup.cpus_milli = (uint32_t)(v * 1000.0 + 0.5);

@@ -645,44 +645,30 @@ static void test_proc_needs_pid_ns(void **state)
 	assert_int_equal(err.n, 0);
 }
 
-/* Until the cgroup compiler is in, every cgroup limit is an error at its own line, never
- * dropped; parent and optional alone compile. */
-static void test_cgroup_limits_refused_for_now(void **state)
+/* The cgroup compiler runs in policy_compile: a limit that depends on another is checked at
+ * its own line, and parent and optional alone ask for no cgroup. */
+static void test_cgroup_compiled(void **state)
 {
 	_cleanup_(plan_freep) struct plan *plan = NULL;
 	struct sbx_err err = {0};
-	static const char *const keys[] = {"memory",	 "memory_swap", "pids",	     "cpus",
-					   "cpu_weight", "cpuset",	"io_weight", "io_limits"};
 
 	(void)state;
 	assert_int_equal(compile("cgroup = {\n"
 				 "  memory = \"64M\";\n"
-				 "  memory_swap = 0;\n"
-				 "  pids = 8;\n"
-				 "  cpus = 0.5;\n"
-				 "  cpu_weight = 10;\n"
-				 "  cpuset = \"0\";\n"
-				 "  io_weight = 10;\n"
-				 "  io_limits = (\n"
-				 "    { device = \"/dev/vda\"; read_iops = 1; } );\n"
-				 "  parent = \"/sbx\"; optional = true;\n"
+				 "  memory_swap = \"32M\";\n"
 				 "};\n",
 				 1000, &plan, &err),
-			 -EOPNOTSUPP);
+			 -EINVAL);
 	assert_null(plan);
-	assert_int_equal(err.n, ARRAY_SIZE(keys));
-	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
-		char want[64];
-
-		snprintf(want, sizeof(want), "cgroup.%s: not supported yet", keys[i]);
-		assert_string_equal(err.diag[i].file, "t.cfg");
-		assert_int_equal(err.diag[i].line, i + 2 + (i == 7)); /* io_limits: its entry */
-		assert_string_equal(err.diag[i].msg, want);
-	}
+	assert_int_equal(err.n, 1);
+	assert_int_equal(err.diag[0].line, 3);
+	assert_non_null(strstr(err.diag[0].msg, "cgroup.memory_swap"));
 	err = (struct sbx_err){0};
 	assert_int_equal(
 	    compile("cgroup = { parent = \"/sbx\"; optional = true; };\n", 1000, &plan, &err), 0);
 	assert_int_equal(err.n, 0);
+	assert_null(plan_first(plan, STEP_CGROUP_CREATE));
+	assert_null(plan_first(plan, STEP_CGROUPNS_ENTER));
 }
 
 static int compile_as(const char *text, const struct sbx_caller *c, struct sbx_err *err)
@@ -781,7 +767,7 @@ int main(void)
 	    cmocka_unit_test(test_unmapped_caller_enters_ids_first),
 	    cmocka_unit_test(test_net_caps_on_host_network_warn),
 	    cmocka_unit_test(test_proc_needs_pid_ns),
-	    cmocka_unit_test(test_cgroup_limits_refused_for_now),
+	    cmocka_unit_test(test_cgroup_compiled),
 	    cmocka_unit_test(test_rlimit_above_hard_limit),
 	};
 

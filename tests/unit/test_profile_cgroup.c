@@ -138,9 +138,9 @@ static void test_values(void **state)
 		const char *text;
 		uint32_t cpus_milli;
 	} cpus[] = {
-	    {"cgroup = { cpus = 2; };", 2000},	     {"cgroup = { cpus = 0.001; };", 1},
+	    {"cgroup = { cpus = 2; };", 2000},	     {"cgroup = { cpus = 0.01; };", 10},
 	    {"cgroup = { cpus = 1024; };", 1024000}, {"cgroup = { cpus = 1.25; };", 1250},
-	    {"cgroup = { cpus = 0.0015; };", 2},     {"cgroup = { cpus = 3L; };", 3000},
+	    {"cgroup = { cpus = 0.0125; };", 13},    {"cgroup = { cpus = 3L; };", 3000},
 	};
 
 	(void)state;
@@ -292,7 +292,7 @@ static void test_set_errors(void **state)
 	(void)state;
 	expect_set_error("cgroup.memory=0", "cgroup.memory: must be above 0");
 	expect_set_error("cgroup.memory=lots", "cgroup.memory: \"lots\" is not a size");
-	expect_set_error("cgroup.cpus=0", "cgroup.cpus: 0 is out of range (0.001 to 1024)");
+	expect_set_error("cgroup.cpus=0", "cgroup.cpus: 0 is out of range (0.01 to 1024)");
 	expect_set_error("cgroup.cpus=half", "cgroup.cpus: must be a number of CPUs");
 	expect_set_error("cgroup.pids=-1", "cgroup.pids: -1 is out of range (1 to 4194304)");
 	expect_set_error("cgroup.cpuset=0-", "cgroup.cpuset: \"0-\" is not a CPU list");
@@ -328,14 +328,14 @@ static void test_errors(void **state)
 	    {"cgroup = {\n pids = \"32\"; };\n", 2, "cgroup.pids: must be an integer"},
 	    {"cgroup = {\n pids = 1.5; };\n", 2, "cgroup.pids: must be an integer"},
 	    /* cpus */
-	    {"cgroup = {\n cpus = 0; };\n", 2, "cgroup.cpus: 0 is out of range (0.001 to 1024)"},
+	    {"cgroup = {\n cpus = 0; };\n", 2, "cgroup.cpus: 0 is out of range (0.01 to 1024)"},
 	    {"cgroup = {\n cpus = 0.0; };\n", 2, "cgroup.cpus: 0 is out of range"},
 	    {"cgroup = {\n cpus = -0.5; };\n", 2, "cgroup.cpus: -0.5 is out of range"},
 	    {"cgroup = {\n cpus = -2; };\n", 2, "cgroup.cpus: -2 is out of range"},
 	    {"cgroup = {\n cpus = 0.0009; };\n", 2, "cgroup.cpus: 0.0009 is out of range"},
 	    {"cgroup = {\n cpus = 1024.5; };\n", 2, "cgroup.cpus: 1024.5 is out of range"},
 	    {"cgroup = {\n cpus = 99999999999; };\n", 2,
-	     "cgroup.cpus: 99999999999 is out of range (0.001 to 1024)"},
+	     "cgroup.cpus: 99999999999 is out of range (0.01 to 1024)"},
 	    {"cgroup = {\n cpus = \"0.5\"; };\n", 2, "cgroup.cpus: must be a number of CPUs"},
 	    {"cgroup = {\n cpus = true; };\n", 2, "cgroup.cpus: must be a number of CPUs"},
 	    /* weights */
