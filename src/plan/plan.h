@@ -350,6 +350,7 @@ struct plan {
 	size_t n_cgroup_dirs;
 	const char *clone_cgroup;
 	const struct step *cgroup_end; /* the cgroup-end step cgroup_plan_add_end() adds */
+	bool cgroup_left_out;	       /* cgroup.optional: the host can't, so no cgroup */
 	/* Lines --plan prints under its header: what the plan leaves out and why. */
 	const char *notes[4];
 	size_t n_notes;

@@ -711,7 +711,7 @@ static void test_cgroup_v1(void **state)
 	assert_int_equal(compile(f), 0);
 	assert_steps(
 	    f, 3, 4,
-	    "mount-tmpfs dst=/sys/fs/cgroup size=65536 mode=0755 "
+	    "mount-tmpfs dst=/sys/fs/cgroup size=65536 mode=0555 "
 	    "flags=rw,nosuid,nodev,noexec\n"
 	    "mount-bind src=/sys/fs/cgroup/memory/sbx-test/sbx-42 "
 	    "dst=/sys/fs/cgroup/memory recursive=yes flags=ro,nosuid,nodev,noexec\n"
@@ -735,7 +735,7 @@ static void test_cgroup_hybrid(void **state)
 	add(f, MOUNT_CGROUP, NULL, "/cg", 10);
 	assert_int_equal(compile(f), 0);
 	assert_steps(f, 3, 3,
-		     "mount-tmpfs dst=/cg size=65536 mode=0755 flags=rw,nosuid,nodev,noexec\n"
+		     "mount-tmpfs dst=/cg size=65536 mode=0555 flags=rw,nosuid,nodev,noexec\n"
 		     "mount-bind src=/sys/fs/cgroup/memory/sbx-42 dst=/cg/memory recursive=yes "
 		     "flags=ro,nosuid,nodev,noexec\n"
 		     "mount-bind src=/sys/fs/cgroup/unified/sbx-42 dst=/cg/unified recursive=yes "

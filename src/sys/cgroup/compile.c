@@ -670,6 +670,7 @@ int cgroup_plan_add(struct plan *plan, const struct profile *p, const struct sbx
 		plan->n_cgroup_dirs = 0;
 		plan->clone_cgroup = NULL;
 		plan->cgroup_end = NULL;
+		plan->cgroup_left_out = true;
 		return plan_note(plan, "%s",
 				 err->n_warn ? err->warn[err->n_warn - 1].msg
 					     : "running without cgroup limits (cgroup.optional)")

@@ -42,7 +42,7 @@ static const char *const stage_dirs[] = {"/tmp", "/mnt", "/run", "/dev"};
 #define ROOT_TMPFS_MODE 0755
 /* A v1 cgroup mount's tmpfs only holds one mount point per hierarchy. */
 #define CGROUP_TMPFS_SIZE (64u << 10)
-#define CGROUP_TMPFS_MODE 0755
+#define CGROUP_TMPFS_MODE 0555 /* the mount points are made with the setup's capabilities */
 #define CGROUP_ATTR (STEP_ATTR_RDONLY | STEP_ATTR_NOSUID | STEP_ATTR_NODEV | STEP_ATTR_NOEXEC)
 
 static int oom(struct sbx_err *err)
@@ -341,6 +341,8 @@ static int add_cgroup(struct plan *plan, const struct mount_entry *m, const stru
 	struct step *s;
 	int r;
 
+	if (plan->n_cgroup_dirs == 0 && plan->cgroup_left_out)
+		return 0; /* cgroup.optional left the cgroup out; the plan's note says why */
 	if (plan->n_cgroup_dirs == 0)
 		return sbx_err_set(
 		    err, &m->loc, -EINVAL,
