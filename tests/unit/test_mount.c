@@ -770,6 +770,15 @@ static void test_cgroup_without_cgroup(void **state)
 	f->plan->n_cgroup_dirs = ARRAY_SIZE(bad);
 	assert_int_equal(compile(f), -EINVAL);
 	assert_diag(f, 0, 10, "cgroup mount: \"../x\" is no hierarchy name");
+
+	/* cgroup.optional left the cgroup out: the mount goes with it, no error. */
+	f->err = (struct sbx_err){0};
+	f->plan = plan_free(f->plan);
+	f->plan = plan_new();
+	f->plan->cgroup_left_out = true;
+	assert_int_equal(compile(f), 0);
+	assert_int_equal(f->err.n, 0);
+	assert_int_equal(f->plan->n_steps, 3 + 1); /* the root's steps and the pivot only */
 }
 
 static void test_fmt_uint(void **state)
