@@ -171,9 +171,9 @@ integration: sbx $(BUILD)/probe $(BUILD)/bench $(BUILD)/fdspy.so $(ATTACK_BINS)
 # The cgroup tests on a cgroup2-only kernel under QEMU (tests/vm/README): this host's cgroups
 # are a v1/v2 hybrid. VM_TESTS picks the scripts; the kernel package is cached in build/vm.
 VM_TESTS ?= tests/vm/smoke.sh $(wildcard tests/integration/*cgroup*.sh)
+VM_DIR ?= $(CURDIR)/build/vm
 vm-check: sbx $(BUILD)/probe
-	SBX=$(CURDIR)/sbx PROBE=$(CURDIR)/$(BUILD)/probe VM_DIR=$(CURDIR)/build/vm \
-		tests/vm/run.sh $(VM_TESTS)
+	SBX=$(CURDIR)/sbx PROBE=$(CURDIR)/$(BUILD)/probe VM_DIR=$(VM_DIR) tests/vm/run.sh $(VM_TESTS)
 
 ifeq ($(SANITIZE),1)
 check: deps
