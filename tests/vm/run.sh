@@ -71,6 +71,8 @@ fetch() {
 	echo "vm-check: downloading $pkg"
 	(cd "$dl" && apt-get "${opts[@]}" download "$pkg") >"$dl/log" 2>&1 || return 1
 	dpkg-deb -x "$dl"/"$pkg"_*.deb "$VM_DIR/kernel/$pkg.tmp" || return 1
+	# Only the newest kernel is kept.
+	rm -rf "$VM_DIR"/kernel/linux-image-*-cloud-amd64
 	mv "$VM_DIR/kernel/$pkg.tmp" "$VM_DIR/kernel/$pkg"
 	rm -rf "$dl"
 }
@@ -244,7 +246,7 @@ end=$EPOCHREALTIME
 summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$LOG" | tail -1 || true)
 booted=$(cat "$VM_DIR/booted-at")
 t() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1fs", b - a }'; }
-echo "vm-check: initramfs built in $(t "$start" "$built")${booted:+, booted in $(t "$built" "$booted")}," \
+echo "vm-check: kernel and initramfs ready in $(t "$start" "$built")${booted:+, booted in $(t "$built" "$booted")}," \
 	"whole run $(t "$start" "$end"); console log in $LOG"
 [ "$rc" = 124 ] && die "the VM did not power off within ${VM_TIMEOUT}s (VM_TIMEOUT)"
 [ -n "$summary" ] || die "the VM ended (qemu exit status $rc) without its summary line"
