@@ -81,6 +81,7 @@ struct step_cgroup {
 	const char *file;      /* cgroup-set: the file's full path */
 	const char *value;     /* cgroup-set: what is written */
 	bool enter_self;       /* cgroup-create: sbx moves itself in (the v2 leaf) */
+	bool release;	       /* cgroup-attach: the last one; tell the child (cgroup-wait) */
 	/* cgroup-end: the files its counters come from, NULL where absent. */
 	const char *oom_file;  /* v2 memory.events, v1 memory.oom_control: "oom_kill N" */
 	const char *peak_file; /* v2 memory.peak, v1 memory.max_usage_in_bytes */
@@ -190,12 +191,13 @@ enum channel {
 	CH_TTY,	   /* socket pair: the child passes its pty master or pipe ends to the parent */
 	CH_NET,	   /* socket pair: the netns helper (parent side) passes the namespace */
 	CH_STATUS, /* pipe, pid 1 -> parent: the command's stops and status */
+	CH_CGROUP, /* pipe, parent -> child: one byte = the child is in its v1 cgroup */
 	_CH_MAX,
 };
 enum run_side { SIDE_PARENT, SIDE_CHILD };
 #define RUN_CHANNELS_NONE                                                                          \
 	{                                                                                          \
-		{-1, -1}, {-1, -1}, {-1, -1}, {-1, -1},                                            \
+		{-1, -1}, {-1, -1}, {-1, -1}, {-1, -1}, {-1, -1},                                  \
 		{                                                                                  \
 			-1, -1                                                                     \
 		}                                                                                  \

@@ -52,10 +52,14 @@ static int channels_open(struct run_ctx *ctx, const struct plan *plan, struct sb
 		bool child_reads; /* pipe: the child holds the read end */
 	} kinds[_CH_MAX] = {
 	    [CH_SYNC] = {false, true}, [CH_REPORT] = {false, false}, [CH_TTY] = {true, false},
-	    [CH_NET] = {true, false},  [CH_STATUS] = {false, false},
+	    [CH_NET] = {true, false},  [CH_STATUS] = {false, false}, [CH_CGROUP] = {false, true},
 	};
-	bool wanted[_CH_MAX] = {true, true, true, plan_first(plan, STEP_NETNS_CREATE) != NULL,
-				plan_first(plan, STEP_INIT) != NULL};
+	bool wanted[_CH_MAX] = {true,
+				true,
+				true,
+				plan_first(plan, STEP_NETNS_CREATE) != NULL,
+				plan_first(plan, STEP_INIT) != NULL,
+				plan_first(plan, STEP_CGROUP_WAIT) != NULL};
 
 	for (int c = 0; c < _CH_MAX; c++) {
 		int fds[2];
@@ -539,8 +543,10 @@ static int run_clone_and_follow(struct run_ctx *ctx, const struct plan_shape *sh
 	if (released)
 		r = run_parent_steps(ctx, sh->release, sh->first_child);
 	helper = ctx->net_helper;
-	/* Only the netns helper holds its end now: the child's read sees EOF if it dies. */
+	/* Only the netns helper holds its end now: the child's read sees EOF if it dies. The
+	 * cgroup's word was sent, or the child sees EOF and gives up. */
 	drop_fd(&ctx->ch[CH_NET][SIDE_PARENT]);
+	drop_fd(&ctx->ch[CH_CGROUP][SIDE_PARENT]);
 	if (r < 0)
 		return r;
 	if (fcntl(run_ch(ctx, CH_REPORT), F_SETFL, O_NONBLOCK) < 0)

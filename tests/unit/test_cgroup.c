@@ -185,7 +185,8 @@ static void test_v1_files(void **state)
 	    "cgroup-attach hierarchy=memory version=1 dir=R/memory/p/sbx-4242",
 	    "cgroup-attach hierarchy=pids version=1 dir=R/pids/p/sbx-4242",
 	    "cgroup-attach hierarchy=\"cpu,cpuacct\" version=1 dir=\"R/cpu,cpuacct/p/sbx-4242\"",
-	    "cgroup-attach hierarchy=cpuset version=1 dir=R/cpuset/p/sbx-4242",
+	    "cgroup-attach hierarchy=cpuset version=1 dir=R/cpuset/p/sbx-4242 then=tell-child",
+	    "cgroup-wait for=cgroup-attach",
 	    "cgroup-end read=R/memory/p/sbx-4242/memory.oom_control,"
 	    "R/memory/p/sbx-4242/memory.max_usage_in_bytes,R/pids/p/sbx-4242/pids.events,"
 	    "\"R/cpu,cpuacct/p/sbx-4242/cpu.stat\" then=\"kill-all,remove\"",
@@ -471,6 +472,36 @@ static void test_set_and_attach(void **state)
 	assert_string_equal(got, "777");
 }
 
+/* The last attach tells the child, whose wait returns; EOF (the parent failed or died) is an
+ * error, so the child never goes on outside its cgroup. */
+static void test_attach_releases_wait(void **state)
+{
+	char dir[256];
+	int fds[2];
+	struct run_ctx parent = {.child = 778, .side = SIDE_PARENT, .ch = RUN_CHANNELS_NONE};
+	struct run_ctx child = {.side = SIDE_CHILD, .ch = RUN_CHANNELS_NONE};
+	struct step s = {.kind = STEP_CGROUP_ATTACH};
+
+	(void)state;
+	unit_path(dir, sizeof(dir), "release");
+	mkdirs(dir);
+	put(dir, "cgroup.procs", "");
+	assert_int_equal(pipe(fds), 0);
+	child.ch[CH_CGROUP][SIDE_CHILD] = fds[0];
+	parent.ch[CH_CGROUP][SIDE_PARENT] = fds[1];
+	s.cgroup.dir = dir;
+	s.cgroup.release = true;
+	assert_int_equal(cgroup_run_attach(&s, &parent), 0);
+	close(fds[1]);
+	assert_int_equal(cgroup_run_wait(&s, &child), 0);
+	assert_int_equal(child.ch[CH_CGROUP][SIDE_CHILD], -1); /* closed */
+
+	assert_int_equal(pipe(fds), 0);
+	child.ch[CH_CGROUP][SIDE_CHILD] = fds[0];
+	close(fds[1]); /* the parent gave up without a word */
+	assert_int_equal(cgroup_run_wait(&s, &child), -ECANCELED);
+}
+
 static void test_end_reads_counters(void **state)
 {
 	char dir[256], oom[PATH_MAX], peak[PATH_MAX], pids[PATH_MAX], cpu[PATH_MAX];
@@ -518,6 +549,7 @@ int main(void)
 	    cmocka_unit_test(test_drop_kinds),
 	    cmocka_unit_test(test_create_sweeps_stale),
 	    cmocka_unit_test(test_set_and_attach),
+	    cmocka_unit_test(test_attach_releases_wait),
 	    cmocka_unit_test(test_end_reads_counters),
 	};
 

@@ -21,6 +21,7 @@ int cgroup_run_create(const struct step *s, struct run_ctx *ctx);   /* prepare *
 int cgroup_run_set(const struct step *s, struct run_ctx *ctx);	    /* prepare */
 int cgroup_run_attach(const struct step *s, struct run_ctx *ctx);   /* parent */
 int cgroup_run_end(const struct step *s, struct run_ctx *ctx);	    /* supervise */
+int cgroup_run_wait(const struct step *s, struct run_ctx *ctx);	    /* child */
 int cgroup_run_ns_enter(const struct step *s, struct run_ctx *ctx); /* child */
 
 /* Parent. The describer and the error hint of the cgroup steps (steps.def). */

@@ -655,9 +655,6 @@ int cgroup_plan_add(struct plan *plan, const struct profile *p, const struct sbx
 		r = publish_dirs(&b);
 	if (r == 0)
 		r = add_end(&b);
-	if (r == 0 && (p->namespaces & NS_BIT(NS_CGROUP)) &&
-	    !plan_add(plan, STEP_CGROUPNS_ENTER, &p->namespaces_loc))
-		r = oom(&b);
 	cgroup_layout_free(&own);
 	if (r < 0 && b.problem && p->cgroup.optional) {
 		/* Nothing of the cgroup runs: the steps made so far are dropped. */
@@ -683,23 +680,32 @@ int cgroup_plan_add(struct plan *plan, const struct profile *p, const struct sbx
 int cgroup_plan_add_end(struct plan *plan, const struct profile *p, const struct sbx_caller *c,
 			struct sbx_err *err)
 {
-	struct step *s;
+	struct step *s, *last = NULL;
 
-	(void)p;
 	(void)c;
 	if (!plan->cgroup_end)
 		return 0;
-	/* v1 has no clone into a cgroup: the parent moves the child in while it waits. */
+	/* v1 has no clone into a cgroup: the parent moves the child in while it builds the root,
+	 * and the child waits for that before anything it runs afterwards (pid 1, the command). */
 	for (size_t i = 0; i < plan->n_cgroup_dirs; i++) {
 		if (!plan->cgroup_dirs[i].name)
 			continue;
-		s = plan_add(plan, STEP_CGROUP_ATTACH, NULL);
+		s = last = plan_add(plan, STEP_CGROUP_ATTACH, NULL);
 		if (!s)
 			return sbx_err_set(err, NULL, -ENOMEM, "out of memory");
 		s->cgroup.version = 1;
 		s->cgroup.hierarchy = plan->cgroup_dirs[i].name;
 		s->cgroup.dir = plan->cgroup_dirs[i].dir;
 	}
+	if (last) {
+		last->cgroup.release = true;
+		if (!plan_add(plan, STEP_CGROUP_WAIT, NULL))
+			return sbx_err_set(err, NULL, -ENOMEM, "out of memory");
+	}
+	/* Once in its cgroup, so that cgroup is the namespace's root. */
+	if ((p->namespaces & NS_BIT(NS_CGROUP)) &&
+	    !plan_add(plan, STEP_CGROUPNS_ENTER, &p->namespaces_loc))
+		return sbx_err_set(err, NULL, -ENOMEM, "out of memory");
 	s = plan_add(plan, STEP_CGROUP_END, NULL);
 	if (!s)
 		return sbx_err_set(err, NULL, -ENOMEM, "out of memory");

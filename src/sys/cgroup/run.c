@@ -47,14 +47,6 @@ static int write_file(const char *path, const char *value)
 	return (size_t)n == len ? 0 : -EIO;
 }
 
-static void sleep_ms(long ms)
-{
-	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L};
-
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
-}
-
 /* "sbx-PID" or "sbx-PID-launcher": the pid of the sbx that made it, or 0. */
 static long owner_pid(const char *name)
 {
@@ -89,47 +81,60 @@ static void remove_stale(const char *parent_dir)
 	}
 }
 
-/* Kill every process in @dir until none is left (v1 has no cgroup.kill; a process forking
- * meanwhile is caught by the next round). */
-static void kill_all(const struct step *s)
+static uint64_t now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+/* SIGKILL to every process in the cgroup; how many there were. v2 kills them all at once,
+ * forks in flight included (cgroup.kill); v1 by the list, so a process forking meanwhile is
+ * caught by the caller's next round. */
+static int kill_all(const struct step *s, bool first)
 {
 	char path[PATH_MAX];
+	_cleanup_fclose_ FILE *f = NULL;
+	long pid;
+	int n = 0;
 
 	snprintf(path, sizeof(path), "%s/cgroup.kill", s->cgroup.dir);
-	if (s->cgroup.version == 2 && write_file(path, "1") == 0)
-		return;
+	if (first && s->cgroup.version == 2 && write_file(path, "1") == 0)
+		return 1;
 	snprintf(path, sizeof(path), "%s/cgroup.procs", s->cgroup.dir);
-	for (int round = 0; round < 1000; round++) {
-		_cleanup_fclose_ FILE *f = fopen(path, "re");
-		long pid;
-		int n = 0;
-
-		if (!f)
-			return;
-		while (fscanf(f, "%ld", &pid) == 1) {
-			(void)kill((pid_t)pid, SIGKILL);
-			n++;
-		}
-		if (!n)
-			return;
-		sleep_ms(1);
+	f = fopen(path, "re");
+	while (f && fscanf(f, "%ld", &pid) == 1) {
+		(void)kill((pid_t)pid, SIGKILL);
+		n++;
 	}
+	return n;
 }
 
 /* The undo of cgroup-create: nothing outlives the sandbox in its cgroup, and the directory
- * goes once the last process has exited. */
+ * goes once the last process has exited (rmdir fails with EBUSY until then). The killed
+ * processes take some microseconds to leave, pid 1 of a pid namespace a little longer. */
 static void undo_create(const struct step *s, struct run_ctx *ctx)
 {
-	(void)ctx;
-	kill_all(s);
-	/* The processes just killed leave the cgroup as they exit: a few ms at most. */
-	for (long waited = 0, ms = 1; waited < 5000; waited += ms, ms = ms < 64 ? ms * 2 : ms) {
-		if (rmdir(s->cgroup.dir) == 0 || errno != EBUSY)
-			return;
-		sleep_ms(ms);
+	uint64_t start = now_us(), pause = 20;
+	int killed = kill_all(s, true), e = 0;
+
+	for (int round = 0; now_us() - start < 5000000; round++) {
+		e = rmdir(s->cgroup.dir) < 0 ? errno : 0;
+		if (e != EBUSY)
+			break;
+		if (round % 8 == 7)
+			killed += kill_all(s, false); /* v1: whatever forked meanwhile */
+		usleep((useconds_t)pause);
+		pause = pause < 10000 ? pause * 2 : pause;
 	}
-	fprintf(stderr, "sbx: warning: cgroup %s still holds processes: left in place\n",
-		s->cgroup.dir);
+	if (ctx->verbose > 0)
+		fprintf(stderr, "sbx: [%7.3f ms]     end    cgroup-remove dir=%s killed=%d%s%s\n",
+			(double)(now_us() - start) / 1000.0, s->cgroup.dir, killed, e ? ": " : "",
+			e ? strerror(e) : "");
+	if (e == EBUSY)
+		fprintf(stderr, "sbx: warning: cgroup %s still holds processes: left in place\n",
+			s->cgroup.dir);
 }
 
 int cgroup_run_create(const struct step *s, struct run_ctx *ctx)
@@ -167,10 +172,18 @@ int cgroup_run_set(const struct step *s, struct run_ctx *ctx)
 int cgroup_run_attach(const struct step *s, struct run_ctx *ctx)
 {
 	char path[PATH_MAX], pid[32];
+	ssize_t n;
+	int r;
 
 	snprintf(path, sizeof(path), "%s/cgroup.procs", s->cgroup.dir);
 	snprintf(pid, sizeof(pid), "%ld", (long)ctx->child);
-	return write_file(path, pid);
+	r = write_file(path, pid);
+	if (r < 0 || !s->cgroup.release)
+		return r;
+	do
+		n = write(run_ch(ctx, CH_CGROUP), "c", 1);
+	while (n < 0 && errno == EINTR);
+	return n == 1 ? 0 : n < 0 ? -errno : -EIO;
 }
 
 /* The number after @key at the start of a line of @path; false when there is none. */
@@ -269,6 +282,8 @@ void cgroup_describe(const struct step *s, struct plan_kv *k)
 		}
 		if (s->cgroup.enter_self)
 			plan_kv_str(k, "move", "sbx");
+		if (s->cgroup.release)
+			plan_kv_str(k, "then", "tell-child");
 		break;
 	case STEP_CGROUP_END: {
 		const char *files[4];
@@ -289,12 +304,30 @@ void cgroup_describe(const struct step *s, struct plan_kv *k)
 	case STEP_CGROUPNS_ENTER:
 		plan_kv_str(k, "ns", "cgroup");
 		break;
+	case STEP_CGROUP_WAIT:
+		plan_kv_str(k, "for", "cgroup-attach");
+		break;
 	default:
 		break;
 	}
 }
 
 #include "util/child-safe.h"
+
+/* EOF instead of the byte: the parent failed to move the child (it says why) or died. */
+int cgroup_run_wait(const struct step *s, struct run_ctx *ctx)
+{
+	char c;
+	ssize_t n;
+
+	(void)s;
+	do
+		n = read(run_ch(ctx, CH_CGROUP), &c, 1);
+	while (n < 0 && errno == EINTR);
+	close(run_ch(ctx, CH_CGROUP));
+	ctx->ch[CH_CGROUP][ctx->side] = -1;
+	return n == 1 ? 0 : n < 0 ? -errno : -ECANCELED;
+}
 
 int cgroup_run_ns_enter(const struct step *s, struct run_ctx *ctx)
 {
