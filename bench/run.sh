@@ -273,7 +273,7 @@ cgroup_done() {
 	local left
 	[ ${#CG_DIRS[@]} -gt 0 ] || return 0
 	left=$(cg_sbx_dirs "$CG_PARENT")
-	[ -n "$left" ] && NOTES+=("root: cgroups left behind: $(tr '\n' ' ' <<<"$left")")
+	[ -n "$left" ] && NOTES+=("root: cgroups left behind: $(paste -sd' ' <<<"$left")")
 	cg_parent_remove "${CG_DIRS[@]}"
 	CG_DIRS=()
 }

@@ -144,7 +144,7 @@ cg_user_done() {
 	[ ${#CG_USER_DIRS[@]} -gt 0 ] || return 0
 	left=$(cg_sbx_dirs "$CG_USER")
 	if [ -n "$left" ]; then
-		echo "user  (cgroups)                FAIL (left behind: $(tr '\n' ' ' <<<"$left"))"
+		echo "user  (cgroups)                FAIL (left behind: $(paste -sd' ' <<<"$left"))"
 		failed=$((failed + 1))
 	fi
 	cg_parent_remove "${CG_USER_DIRS[@]}" "${CG_LOCKED_DIRS[@]}"
