@@ -123,14 +123,15 @@ filesystem = { root = "host"; mounts = ( { type = "dev"; dst = "/dev"; } ); };
 cgroup = { io_limits = ( { device = "$dev"; write_bps = "1M"; } ); };
 CFG
 	DD=(/bin/dd if=/dev/zero "of=$T/io/f" bs=64k count=48 oflag=direct)
+	QH=(--profile "$PROFILES/mini.cfg" "${CGP[@]}") # no /probe: the root is read-only
 	start=$(date +%s.%N)
-	run "${Q[@]}" --profile "$T/io.cfg" --bind "$T/io" -- "${DD[@]}"
+	run "${QH[@]}" --profile "$T/io.cfg" --bind "$T/io" -- "${DD[@]}"
 	took=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }')
 	is_rc 0 "io_limits write_bps = 1M on $dev: dd of 3 MiB succeeds"
 	check "... and takes about 3 s (${took}s)" in_range "$took" 1.5 10
 	sed -i '/io_limits/d' "$T/io.cfg"
 	start=$(date +%s.%N)
-	run "${Q[@]}" --profile "$T/io.cfg" --bind "$T/io" -- "${DD[@]}"
+	run "${QH[@]}" --profile "$T/io.cfg" --bind "$T/io" -- "${DD[@]}"
 	took=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }')
 	if [ "$RC" = 0 ] && in_range "$took" 0 1.5; then
 		ok "without io_limits the same dd takes under 1.5 s (${took}s)"
@@ -211,29 +212,48 @@ is_rc 0 "the next run"
 no_sbx_cgroups "... removes the stale cgroup of the killed sbx"
 
 # ---- the plan and -v ------------------------------------------------------------------------------
+# step_like TEXT DESC KIND ERE...: TEXT (a plan, or a -v log when KIND starts with "-v ") has a
+# KIND step with a field matching each ERE (whole fields, any order).
+step_like() {
+	local text=$1 desc=$2 kind=$3 pre='' re lines
+	shift 3
+	if [ "${kind#-v }" != "$kind" ]; then
+		kind=${kind#-v }
+		pre='sbx: \[ *[0-9.]+ ms\]'
+	fi
+	lines=$(grep -E "^$pre *[0-9]+ +[a-z]+ +$kind( |$)" <<<"$text")
+	for re in "$@"; do lines=$(grep -E " $re( |$)" <<<"$lines"); done
+	if [ -n "$lines" ]; then
+		ok "$desc"
+	else
+		not_ok "$desc"
+		diag "expected a $kind step with: $*"
+		diag "got: $(grep -E "$kind" <<<"$text")"
+		show_run
+	fi
+}
 V=$(cg_version memory)
-HM='hierarchy=[^ ]+'
-[ "$V" = 1 ] && HM=hierarchy=memory
 MEM_FILE=memory.max
 [ "$V" = 1 ] && MEM_FILE=memory.limit_in_bytes
 MD=$(cg_dir memory)
 PD=$(cg_dir pids)
+HM=hierarchy=memory
+HP=hierarchy=pids
+[ "$V" = 2 ] && HM='hierarchy=[^ ]+'
+[ "$(cg_version pids)" = 2 ] && HP='hierarchy=[^ ]+'
 run "${Q[@]}" --set 'cgroup.memory="64M"' --set cgroup.pids=32 --plan -- /probe uid
 is_rc 0 "--plan with memory and pids"
-like "$OUT" "^ *[0-9]+ parent +cgroup-create version=$V $HM dir=$MD/sbx-[0-9]+( |$)" \
-	"the plan creates the memory cgroup under the parent, naming its hierarchy"
-like "$OUT" "^ *[0-9]+ parent +cgroup-create version=$(cg_version pids) .*dir=$PD/sbx-[0-9]+( |$)" \
-	"... and the pids one"
-like "$OUT" "^ *[0-9]+ parent +cgroup-set version=$V $HM file=$MD/sbx-[0-9]+/$MEM_FILE value=67108864( |$)" \
-	"the plan writes the memory limit: file and value"
-like "$OUT" "^ *[0-9]+ parent +cgroup-set version=$(cg_version pids) .*file=$PD/sbx-[0-9]+/pids\.max value=32( |$)" \
-	"... and pids.max"
+step_like "$OUT" "the plan creates the memory cgroup under the parent, naming its hierarchy" \
+	cgroup-create "version=$V" "$HM" "dir=$MD/sbx-[0-9]+"
+step_like "$OUT" "... and the pids one" cgroup-create "version=$(cg_version pids)" "$HP" "dir=$PD/sbx-[0-9]+"
+step_like "$OUT" "the plan writes the memory limit: hierarchy, file and value" \
+	cgroup-set "version=$V" "$HM" "file=$MD/sbx-[0-9]+/$MEM_FILE" value=67108864
+step_like "$OUT" "... and pids.max" cgroup-set "$HP" "file=$PD/sbx-[0-9]+/pids\.max" value=32
 run -v "${Q[@]}" --set 'cgroup.memory="64M"' --set cgroup.pids=32 -- /probe uid
 is_rc 0 "-v run with memory and pids"
-like "$ERR" "^sbx: \[ *[0-9.]+ ms\] +[0-9]+ parent +cgroup-create version=$V $HM dir=$MD/sbx-[0-9]+" \
-	"-v logs cgroup-create with its duration"
-like "$ERR" "^sbx: \[ *[0-9.]+ ms\] +[0-9]+ parent +cgroup-set .*file=$MD/sbx-[0-9]+/$MEM_FILE value=67108864" \
-	"-v logs cgroup-set with its duration"
+step_like "$ERR" "-v logs cgroup-create with its duration" "-v cgroup-create" "$HM" "dir=$MD/sbx-[0-9]+"
+step_like "$ERR" "-v logs cgroup-set with its duration" "-v cgroup-set" "file=$MD/sbx-[0-9]+/$MEM_FILE" \
+	value=67108864
 
 # ---- the sandbox's view: its own cgroup as the root; a cgroup mount --------------------------------
 run "${Q[@]}" --set 'cgroup.memory="64M"' -- /probe cat /proc/self/cgroup
