@@ -113,25 +113,35 @@ if [ "$NCPU" -ge 2 ]; then
 fi
 
 # ---- io_limits: a direct-I/O dd at 1 MB/s -------------------------------------------------------
-# On the host's root (read-only, for dd), with a dev mount and the test dir bound read-write.
-dev=$(findmnt -no SOURCE -T "$T" | sed 's/\[.*//')
+# On the host's root (read-only, for dd), with a dev mount and a dir on a disk bound read-write:
+# in $T, or in /var/tmp where /tmp is in memory (tests/vm has a scratch disk there).
+# block_dev DIR: the source of the mount holding DIR (the last one mounted there).
+block_dev() {
+	awk -v mp="$(stat -c %m "$1")" '{ for (i = 7; $i != "-"; i++); if ($5 == mp) src = $(i + 2) }
+		END { print src }' /proc/self/mountinfo
+}
+IO=$T/io
+dev=$(block_dev "$T")
+if [ ! -b "$dev" ] && [ -b "$(block_dev /var/tmp)" ]; then
+	IO=$(by_test mktemp -d /var/tmp/sbxt-io-XXXXXX) && dev=$(block_dev "$IO")
+fi
 if [ -b "$dev" ]; then
-	mkdir "$T/io"
-	chmod 0777 "$T/io"
+	mkdir -p "$IO"
+	chmod 0777 "$IO"
 	cat >"$T/io.cfg" <<CFG
 filesystem = { root = "host"; mounts = ( { type = "dev"; dst = "/dev"; } ); };
 cgroup = { io_limits = ( { device = "$dev"; write_bps = "1M"; } ); };
 CFG
-	DD=(/bin/dd if=/dev/zero "of=$T/io/f" bs=64k count=48 oflag=direct)
+	DD=(/bin/dd if=/dev/zero "of=$IO/f" bs=64k count=48 oflag=direct)
 	QH=(--profile "$PROFILES/mini.cfg" "${CGP[@]}") # no /probe: the root is read-only
 	start=$(date +%s.%N)
-	run "${QH[@]}" --profile "$T/io.cfg" --bind "$T/io" -- "${DD[@]}"
+	run "${QH[@]}" --profile "$T/io.cfg" --bind "$IO" -- "${DD[@]}"
 	took=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }')
 	is_rc 0 "io_limits write_bps = 1M on $dev: dd of 3 MiB succeeds"
 	check "... and takes about 3 s (${took}s)" in_range "$took" 1.5 10
 	sed -i '/io_limits/d' "$T/io.cfg"
 	start=$(date +%s.%N)
-	run "${QH[@]}" --profile "$T/io.cfg" --bind "$T/io" -- "${DD[@]}"
+	run "${QH[@]}" --profile "$T/io.cfg" --bind "$IO" -- "${DD[@]}"
 	took=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }')
 	if [ "$RC" = 0 ] && in_range "$took" 0 1.5; then
 		ok "without io_limits the same dd takes under 1.5 s (${took}s)"
@@ -140,9 +150,9 @@ CFG
 		diag "took ${took}s"
 		show_run
 	fi
+	[ "$IO" = "$T/io" ] || rm -rf "$IO"
 else
-	# Only in tests/vm, whose /tmp is in memory.
-	skip "io_limits: a direct-I/O dd at 1 MB/s" "$T is on $dev, not a block device"
+	skip "io_limits: a direct-I/O dd at 1 MB/s" "neither $T nor /var/tmp is on a block device"
 fi
 
 # ---- a double-forked daemon does not outlive the sandbox ----------------------------------------
@@ -179,10 +189,20 @@ no_sbx_cgroups "no cgroup left after it"
 run "${Q[@]}" --set cgroup.pids=32 --set 'cgroup.memory="64M"' --cwd /nonexistent -- /probe uid
 is_error_line "a setup step failing in the sandbox (cwd): 125" "chdir"
 no_sbx_cgroups "no cgroup left after it"
-# cfs_quota_us below 1 ms: the kernel refuses it, after the memory limit was written.
-run "${Q[@]}" --set 'cgroup.memory="64M"' --set cgroup.cpus=0.001 -- /probe uid
-is_error_line "cpus = 0.001, which the kernel refuses: 125" "cpu"
-no_sbx_cgroups "no cgroup left after it"
+# A block device node with no driver behind it (root makes one): the kernel refuses its I/O
+# limit, after the memory cgroup was made and filled.
+if is_root; then
+	for maj in $(seq 240 254); do
+		awk -v m="$maj" '/^Block devices:/ { b = 1 } b && $1 == m { f = 1 } END { exit !f }' \
+			/proc/devices || break
+	done
+	mknod "$T/nodisk" b "$maj" 0
+	run "${Q[@]}" --set 'cgroup.memory="64M"' \
+		--set "cgroup.io_limits=({ device = \"$T/nodisk\"; write_bps = \"1M\"; })" -- /probe uid
+	is_error_line "an I/O limit on a device without a driver ($maj:0), which the kernel refuses: 125" \
+		"$maj:0|No such device"
+	no_sbx_cgroups "no cgroup left after it"
+fi
 
 # sbx killed with SIGKILL while the command runs: its cgroup may stay (die_with_parent ends the
 # sandbox, so it is empty); the next run removes it.
@@ -280,8 +300,11 @@ is "$RC:$(stat_of refused_forks):$(stat_of oom_kills)" "0:null:null" \
 	"--stats=json without a cgroup: no cgroup counts (null)"
 
 # ---- a caller without a delegated cgroup --------------------------------------------------------
-if ! is_root && [ -n "${SBX_TEST_CGROUP_LOCKED:-}" ]; then
-	LOCKED=$SBX_TEST_CGROUP_LOCKED
+# The cgroup run.sh made and left root's, else the hierarchies' roots (tests/vm makes none).
+if ! is_root; then
+	LOCKED=${SBX_TEST_CGROUP_LOCKED:-/}
+	LOCKED_DIR=$(cg_dir memory "$LOCKED")
+	LOCKED_DIR=${LOCKED_DIR%/}
 	cat >"$T/locked.cfg" <<CFG
 # a parent that is root's
 cgroup = { memory = "64M";
@@ -289,7 +312,7 @@ cgroup = { memory = "64M";
 CFG
 	run "${MINI[@]}" --profile "$T/locked.cfg" -- /probe uid
 	is "$RC:$(grep -c . <<<"$ERR")" "125:1" "a parent this user may not write: exit 125, one line"
-	like "$ERR" "^sbx: .*$T/locked.cfg:[23]: .*$(cg_dir memory "$LOCKED") is not writable by uid $ME_UID: delegate" \
+	like "$ERR" "^sbx: .*$T/locked.cfg:[23]: .*$LOCKED_DIR is not writable by uid $ME_UID: delegate" \
 		"... naming FILE:LINE, the cgroup, the uid and how to delegate one"
 	sed -i 's/parent =/optional = true; parent =/' "$T/locked.cfg"
 	run "${MINI[@]}" --profile "$T/locked.cfg" -- /probe pid

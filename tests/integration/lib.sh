@@ -108,7 +108,7 @@ require_root() {
 }
 
 # ---- cgroups ----------------------------------------------------------------------------------
-. "$TESTDIR/cgroup-setup.sh"
+. "$TESTDIR/cg-setup.sh"
 
 # The parent cgroup of this script's sandboxes (absolute from each hierarchy's root, for
 # --set cgroup.parent), and the directories this script made for it (removed at exit).

@@ -111,7 +111,7 @@ run_pass() {
 
 # ensure_user comes from tests/test-user.sh, shared with bench/run.sh.
 . "$repo/tests/test-user.sh"
-. "$here/cgroup-setup.sh"
+. "$here/cg-setup.sh"
 
 # The user pass's cgroups (root makes them): CG_USER delegated to the test user, CG_LOCKED not,
 # each at the root of every hierarchy that has one of sbx's controllers. On cgroup v2 the pass

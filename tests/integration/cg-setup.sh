@@ -1,4 +1,4 @@
-# cgroup-setup.sh — sourced by lib.sh, run.sh and bench/run.sh (bash): where this host keeps
+# cg-setup.sh — sourced by lib.sh, run.sh and bench/run.sh (bash): where this host keeps
 # each cgroup controller sbx sets limits with, and the test parents: a cgroup of the tests' own
 # at the root of each hierarchy, never inside one that other software holds.
 #
