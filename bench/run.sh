@@ -68,9 +68,9 @@ install_peers() {
 }
 
 # ensure_user comes from tests/test-user.sh, shared with the integration tests; the cgroup
-# layout and parents from the integration tests' cgroup-setup.sh.
+# layout and parents from the integration tests' cg-setup.sh.
 . "$repo/tests/test-user.sh"
-. "$repo/tests/integration/cgroup-setup.sh"
+. "$repo/tests/integration/cg-setup.sh"
 
 # The parent of the sandboxes' cgroups in the root pass: made by cgroup_parent, removed at exit.
 CG_PARENT=/sbx-bench-$$
