@@ -11,8 +11,14 @@
 # sbxtest (created like tests/integration/run.sh does) from a world-readable temp copy of sbx,
 # the driver and the profile. Without root, only the second pass runs, as the caller.
 #
+# The cost of a quota: in the root pass, sbx with bench/profiles/bench-cgroup.cfg on top (memory
+# and pids limits, in a parent cgroup made at the root of each hierarchy for the run and removed
+# after it) is one more launcher of the same interleaved driver run, so it pairs with plain sbx;
+# the difference of their medians is cgroup_startup_overhead_ms. A user has no cgroup to use
+# without delegation: then that figure is skipped(REASON).
+#
 # Prints a report, writes it to bench/results/latest.md, and ends with the one line
-#   bench: startup_ratio_vs_bwrap=X startup_seccomp_ratio_vs_bwrap=n/a rss_ratio_vs_bwrap=X seccomp_ns_per_syscall=n/a concurrent_failures=N
+#   bench: startup_ratio_vs_bwrap=X startup_seccomp_ratio_vs_bwrap=n/a rss_ratio_vs_bwrap=X seccomp_ns_per_syscall=n/a concurrent_failures=N cgroup_startup_overhead_ms=X
 # Environment: BENCH_ROUNDS (100), BENCH_WARMUP (5), BENCH_COPIES (100), BENCH_PASSES
 # ("root user"), BENCH_RESULTS (the report file). No timing is asserted anywhere.
 set -u
@@ -22,6 +28,7 @@ repo=$(cd "$here/.." && pwd)
 SBX=$(realpath "${SBX:-$repo/sbx}")
 BENCH=$(realpath "${BENCH:-$repo/build/bench}")
 PROFILE=$here/profiles/bench.cfg
+CG_PROFILE=$here/profiles/bench-cgroup.cfg
 ROUNDS=${BENCH_ROUNDS:-100}
 WARMUP=${BENCH_WARMUP:-5}
 COPIES=${BENCH_COPIES:-100}
@@ -34,7 +41,7 @@ BWRAP_ARGS=(--unshare-all --unshare-user --cap-drop ALL --ro-bind /usr /usr
 	--symlink usr/lib /lib --symlink usr/lib64 /lib64 --symlink usr/bin /bin
 	--symlink usr/sbin /sbin --proc /proc --dev /dev --tmpfs /tmp --die-with-parent --new-session)
 
-for f in "$SBX" "$BENCH" "$PROFILE"; do
+for f in "$SBX" "$BENCH" "$PROFILE" "$CG_PROFILE"; do
 	[ -r "$f" ] || { echo "bench: $f is missing; run 'make sbx build/bench'" >&2; exit 2; }
 done
 
@@ -60,8 +67,15 @@ install_peers() {
 	done
 }
 
-# ensure_user comes from tests/test-user.sh, shared with the integration tests.
+# ensure_user comes from tests/test-user.sh, shared with the integration tests; the cgroup
+# layout and parents from the integration tests' cg-setup.sh.
 . "$repo/tests/test-user.sh"
+. "$repo/tests/integration/cg-setup.sh"
+
+# The parent of the sandboxes' cgroups in the root pass: made by cgroup_parent, removed at exit.
+CG_PARENT=/sbx-bench-$$
+CG_DIRS=()
+CG_SKIP="" # why cgroup_startup_overhead_ms is not measured
 
 # A copy of sbx, the driver and the profile that any user can read, and the passes' files.
 work=$(mktemp -d /tmp/bench-run.XXXXXX) || exit 2
@@ -75,6 +89,7 @@ cleanup() {
 			as_pass "$pass" crun --root "$state" delete -f "$id" >/dev/null 2>&1
 		done
 	done
+	[ ${#CG_DIRS[@]} -gt 0 ] && cg_parent_remove "${CG_DIRS[@]}"
 	rm -rf "$work"
 }
 trap cleanup EXIT
@@ -82,6 +97,7 @@ trap 'exit 130' INT TERM
 cp "$SBX" "$work/sbx"
 cp "$BENCH" "$work/bench"
 cp "$PROFILE" "$work/bench.cfg"
+cp "$CG_PROFILE" "$work/bench-cgroup.cfg"
 chmod a+rX "$work"/*
 
 # as_pass PASS CMD...: run CMD with a clean environment, from $work, as the pass's user.
@@ -167,10 +183,30 @@ crun_bundle() {
 	chmod a+r "$dir/config.json"
 }
 
+# cgroup_parent: as root, CG_PARENT in the memory and pids hierarchies; else CG_SKIP says why not.
+cgroup_parent() {
+	local out
+	if ! is_root; then
+		CG_SKIP="no-cgroup-delegated-to-$(id -un)"
+		return 1
+	fi
+	if ! out=$(cg_parent_make "$CG_PARENT" "" memory pids 2>&1); then
+		CG_SKIP="no-memory-and-pids-controllers"
+		NOTES+=("root sbx-cgroup: skipped (could not make the parent cgroup: $(tail -1 <<<"$out"))")
+		return 1
+	fi
+	mapfile -t CG_DIRS <<<"$out"
+}
+
 # startup_launchers PASS FILE: the start-up set of one pass, the ones that run here.
 startup_launchers() {
 	local pass=$1 file=$2
 	add_launcher "$pass" "$file" sbx "$work/sbx" --profile "$work/bench.cfg" -- /bin/true
+	if [ "$pass" = root ] && cgroup_parent; then
+		add_launcher "$pass" "$file" sbx-cgroup "$work/sbx" --profile "$work/bench.cfg" \
+			--profile "$work/bench-cgroup.cfg" --set "cgroup.parent=\"$CG_PARENT\"" -- /bin/true ||
+			CG_SKIP="sbx-with-a-cgroup-failed"
+	fi
 	if command -v bwrap >/dev/null; then
 		add_launcher "$pass" "$file" bwrap bwrap "${BWRAP_ARGS[@]}" /bin/true
 	else
@@ -229,6 +265,25 @@ run_pass() {
 		echo "$pass $COPIES - $COPIES driver-failed" >>"$work/concurrent.tsv"
 	fi
 	leftover_check "$pass"
+	cgroup_done
+}
+
+# cgroup_done: sbx left no cgroup under CG_PARENT (a note otherwise); remove it.
+cgroup_done() {
+	local left
+	[ ${#CG_DIRS[@]} -gt 0 ] || return 0
+	left=$(cg_sbx_dirs "$CG_PARENT")
+	[ -n "$left" ] && NOTES+=("root: cgroups left behind: $(paste -sd' ' <<<"$left")")
+	cg_parent_remove "${CG_DIRS[@]}"
+	CG_DIRS=()
+}
+
+# cgroup_overhead: median of sbx-cgroup minus sbx's in the root pass, or skipped(REASON).
+cgroup_overhead() {
+	awk -v why="${CG_SKIP:-not-measured}" '$1 == "root" && $2 == "sbx" { s = $5 }
+		$1 == "root" && $2 == "sbx-cgroup" { c = $5 }
+		END { if (s == "" || c == "" || s == "-" || c == "-") print "skipped(" why ")";
+		      else printf "%.2f\n", c - s }' "$work/rows.tsv"
 }
 
 # leftover_check PASS: nothing may still run from $work (sbx, the driver); a sandbox gets up
@@ -306,6 +361,12 @@ report() {
 		echo "The ratios of the last line come from the $hp pass."
 	fi
 	echo
+	echo "## The cost of a quota"
+	echo
+	echo "sbx-cgroup is sbx with bench-cgroup.cfg on top of bench.cfg: memory = 256M and pids = 256,"
+	echo "in a parent cgroup made for the run at the root of each hierarchy (root pass only). Its"
+	echo "median minus sbx's, from the same interleaved runs: $(cgroup_overhead) ms."
+	echo
 	echo "## $COPIES sandboxes at once"
 	echo
 	echo "All started at once by the driver, each running \`sleep 1\` in sbx's bench profile;"
@@ -320,7 +381,6 @@ report() {
 	echo "## Not measured yet"
 	echo
 	echo "- Seccomp cost and start-up with the default seccomp preset: n/a (sbx has no seccomp yet)."
-	echo "- Cgroup cost (start-up with a memory+pids quota): n/a (sbx has no cgroup support yet)."
 	echo
 	echo "## Commands"
 	echo
@@ -357,6 +417,7 @@ rss=$(ratio "$hp" 8)
 conc=$(awk '{ n += $4 } END { print NR ? n : "n/a" }' "$work/concurrent.tsv")
 line="bench: startup_ratio_vs_bwrap=$startup startup_seccomp_ratio_vs_bwrap=n/a"
 line="$line rss_ratio_vs_bwrap=$rss seccomp_ns_per_syscall=n/a concurrent_failures=$conc"
+line="$line cgroup_startup_overhead_ms=$(cgroup_overhead)"
 {
 	cat "$work/report.md"
 	echo

@@ -1,7 +1,7 @@
 #!/bin/bash
 # 022-leftover-checks.sh — the leftover checks of lib.sh themselves: what the test suite does to
 # the host is never blamed on sbx, whatever the machine had before, and what sbx would leave
-# behind (a mount, a temp file, a process) is always found.
+# behind (a mount, a temp file, a process, a cgroup) is always found.
 #
 # The mounts and temp files are checked on a stand-in for the host: a process in mount, network
 # and user namespaces of its own (the same in both passes) with fresh tmpfs on /run, /tmp,
@@ -114,6 +114,22 @@ kill "$host"
 wait "$host" 2>/dev/null
 HOST_PID=self
 forget_leftovers
+
+# A cgroup left under the test parent (the one this script makes as root, or the user pass's
+# delegated one), in each hierarchy: sbx removes its sbx-PID cgroups when the sandbox ends.
+if cg_parent_setup memory pids; then
+	for d in $(cg_mounts memory pids); do
+		mkdir "$d$CG_PARENT/sbx-leak-$$"
+		found "$d$CG_PARENT/sbx-leak-$$" "a cgroup left under the test parent in $d is found"
+		rmdir "$d$CG_PARENT/sbx-leak-$$"
+		forget_leftovers
+	done
+	mkdir "$(cg_dir memory)/other-$$"
+	clean "a cgroup under the test parent not named sbx-* is not sbx's"
+	rmdir "$(cg_dir memory)/other-$$"
+else
+	skip "a cgroup left under the test parent is found" "$CG_WHY"
+fi
 
 # And on the real host: an ordinary run leaves nothing, and nothing of the above remains.
 run "${MINI[@]}" -- /probe uid

@@ -9,7 +9,9 @@
 #   done_testing
 #
 # Environment: SBX and PROBE (default: the repo's ./sbx and build/probe), FDSPY
-# (build/fdspy.so), SBX_TEST_PASS (root | user; default from the current uid).
+# (build/fdspy.so), SBX_TEST_PASS (root | user; default from the current uid),
+# SBX_TEST_CGROUP_PARENT (a cgroup delegated to this user at the root of each hierarchy, which
+# run.sh makes for the user pass) and SBX_TEST_CGROUP_LOCKED (one this user may not write).
 set -u
 
 TESTDIR=$(cd "$(dirname "$0")" && pwd)
@@ -88,6 +90,7 @@ done_testing() {
 }
 
 cleanup() {
+	[ -n "${CG_MADE[*]:-}" ] && cg_parent_remove "${CG_MADE[@]}"
 	chmod -R u+rwX "$T" 2>/dev/null
 	rm -rf "$T"
 }
@@ -102,6 +105,45 @@ require_userns() {
 
 require_root() {
 	is_root || skip_all "needs root: $*"
+}
+
+# ---- cgroups ----------------------------------------------------------------------------------
+. "$TESTDIR/cg-setup.sh"
+
+# The parent cgroup of this script's sandboxes (absolute from each hierarchy's root, for
+# --set cgroup.parent), and the directories this script made for it (removed at exit).
+CG_PARENT=${SBX_TEST_CGROUP_PARENT:-}
+CG_MADE=()
+CG_WHY=""
+
+# cg_parent_setup CTRL...: a parent in each CTRL's hierarchy (memory, pids, cpu, cpuset, io)
+# in CG_PARENT: the delegated one run.sh made for the user pass, or as root one this script
+# makes now (/sbx-test-PID at the root of each hierarchy) and removes at exit. Returns 1 with
+# the reason in CG_WHY when there is none.
+cg_parent_setup() {
+	local c d out
+	if [ -n "${SBX_TEST_CGROUP_PARENT:-}" ]; then
+		CG_PARENT=$SBX_TEST_CGROUP_PARENT
+		for c in "$@"; do
+			d=$(cg_dir "$c") && [ -d "$d" ] && [ -w "$d" ] ||
+				{ CG_WHY="the delegated parent $CG_PARENT is not writable in the $c hierarchy"; return 1; }
+		done
+	elif is_root; then
+		CG_PARENT=/sbx-test-$$
+		out=$(cg_parent_make "$CG_PARENT" "" "$@") ||
+			{ CG_WHY="could not make $CG_PARENT in the hierarchies of $*"; return 1; }
+		mapfile -t CG_MADE <<<"$out"
+	else
+		CG_WHY="not root, and no delegated cgroup in SBX_TEST_CGROUP_PARENT"
+		return 1
+	fi
+	cgroup_snapshot >"$T/.cgroups"
+}
+
+# The sbx-* cgroups under the test parent: sbx removes its own when the sandbox ends.
+cgroup_snapshot() {
+	[ -n "$CG_PARENT" ] && cg_sbx_dirs "$CG_PARENT"
+	return 0
 }
 
 # ---- running sbx ----------------------------------------------------------------------------
@@ -266,10 +308,13 @@ sandbox_procs() {
 # suite names is excused by name too, since another run of it (or of the unit tests) may work
 # at the same time: temp dirs /tmp/sbxt-* (this file's $T, and any other of the suite's
 # scripts), /tmp/sbx-itest.* (run.sh's copy), /tmp/sbx-unit-* (the unit tests'), and network
-# namespaces sbxt-* (/run/netns/sbxt-*, which ip netns add mounts). Nothing else is excused: every check compares with a snapshot taken at
-# the start, so it depends on nothing this machine had before.
+# namespaces sbxt-* (/run/netns/sbxt-*, which ip netns add mounts). Nothing else is excused:
+# every check compares with a snapshot taken at the start, so it depends on nothing this machine
+# had before. Cgroups are looked for only under the test parent (CG_PARENT): elsewhere other
+# software makes and removes its own at any time.
 : >"$T/.own-mounts"
 : >"$T/.own-tmps"
+: >"$T/.own-cgroups"
 
 # The host the checks look at: the mount namespace and root of this script (self). Only
 # 022-leftover-checks.sh points it at a stand-in (a pid), to test these checks.
@@ -307,6 +352,7 @@ by_test() {
 
 mount_snapshot >"$T/.mounts"
 tmp_snapshot >"$T/.tmps"
+cgroup_snapshot >"$T/.cgroups"
 : >"$T/.leaks"
 
 # new_since SNAPSHOT OWN: the lines of stdin (sorted) not in SNAPSHOT and not the test's own.
@@ -317,7 +363,7 @@ new_since() {
 # What is left now that wasn't at the start (or at the last reported leak); empty if nothing.
 # A sandbox process gets up to $1 tenths of a second to go.
 leftovers() {
-	local procs mounts tmps i
+	local procs mounts tmps cgroups i
 	for i in $(seq "${1:-1}"); do
 		procs=$(sandbox_procs)
 		[ -z "$procs" ] && break
@@ -325,9 +371,11 @@ leftovers() {
 	done
 	mounts=$(mount_snapshot | new_since "$T/.mounts" "$T/.own-mounts")
 	tmps=$(tmp_snapshot | new_since "$T/.tmps" "$T/.own-tmps")
+	cgroups=$(cgroup_snapshot | new_since "$T/.cgroups" "$T/.own-cgroups")
 	[ -n "$procs" ] && echo "processes still alive (pid comm cmdline):" && echo "$procs"
 	[ -n "$mounts" ] && echo "new host mounts:" && echo "$mounts"
 	[ -n "$tmps" ] && echo "new temp files:" && echo "$tmps"
+	[ -n "$cgroups" ] && echo "cgroups left under the test parent $CG_PARENT:" && echo "$cgroups"
 	return 0
 }
 
@@ -338,6 +386,7 @@ forget_leftovers() {
 	for pid in $(sandbox_procs | awk '{ print $1 }'); do kill -KILL "$pid" 2>/dev/null; done
 	mount_snapshot >"$T/.mounts"
 	tmp_snapshot >"$T/.tmps"
+	cgroup_snapshot >"$T/.cgroups"
 }
 
 # After each run(): sbx has exited, so nothing of its sandbox may remain. Leaks are collected
@@ -351,7 +400,7 @@ leak_check() {
 }
 
 # check_no_leftovers [WHAT]: one test point: no run since the last check left anything behind
-# (process, host mount, temp file), and nothing is left now.
+# (process, host mount, temp file, cgroup under the test parent), and nothing is left now.
 check_no_leftovers() {
 	local what=${1:-previous runs} left
 	left=$(leftovers 20)

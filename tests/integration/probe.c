@@ -11,6 +11,7 @@
  *   process:     status FIELD  limits  rlimit NAME  env  getenv NAME  procs
  *   ipc, net:    msgq-exists KEY  ifaces  loopback  bind-tcp PORT
  *   ending:      exit N  kill-self SIG  crash  sleep SECS [TAG]  trap SIG  trap-term
+ *   quotas:      alloc SIZE  forks N [FILE]  spin SECS
  *   terminal:    tiocsti [TEXT]
  *   host side:   subreaper CMD...  sigdfl CMD... */
 #include <dirent.h>
@@ -24,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/msg.h>
 #include <sys/prctl.h>
@@ -34,6 +36,7 @@
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 extern char **environ;
@@ -427,6 +430,92 @@ static int loopback(void)
 	return 0;
 }
 
+/* Map @size bytes ("256M"; K, M, G suffixes) and write to every page, so all of it is charged
+ * to the memory cgroup; "ok" once done. */
+static int alloc_touch(const char *size)
+{
+	char *end;
+	unsigned long long n = strtoull(size, &end, 10);
+	long page = sysconf(_SC_PAGESIZE);
+
+	switch (*end) {
+	case 'G':
+		n <<= 10; /* fall through */
+	case 'M':
+		n <<= 10; /* fall through */
+	case 'K':
+		n <<= 10;
+	}
+	char *p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return fail();
+	for (unsigned long long i = 0; i < n; i += (unsigned long long)page)
+		p[i] = 1;
+	printf("ok\n");
+	return 0;
+}
+
+/* Fork @count children that wait, then (while they all live) print FILE when given, and
+ * "forked N refused N other N": how many forks worked, failed with EAGAIN (a pids limit), or
+ * failed otherwise. The children are killed and reaped before it returns. */
+static int forks(const char *count, const char *file)
+{
+	int n = atoi(count), ok = 0, refused = 0, other = 0;
+	pid_t *kids = calloc((size_t)(n > 0 ? n : 1), sizeof(*kids));
+
+	if (!kids)
+		return fail();
+	for (int i = 0; i < n; i++) {
+		pid_t pid = fork();
+
+		if (pid == 0) {
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
+			for (;;)
+				pause();
+		}
+		if (pid > 0)
+			kids[ok++] = pid;
+		else if (errno == EAGAIN)
+			refused++;
+		else
+			other++;
+	}
+	if (file)
+		cat_file(file);
+	printf("forked %d refused %d other %d\n", ok, refused, other);
+	for (int i = 0; i < ok; i++)
+		kill(kids[i], SIGKILL);
+	for (int i = 0; i < ok; i++)
+		waitpid(kids[i], NULL, 0);
+	free(kids);
+	return 0;
+}
+
+static long long now_ms(clockid_t clock)
+{
+	struct timespec ts;
+
+	clock_gettime(clock, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Keep one CPU busy for @secs of wall time, then print "cpu_ms N wall_ms N": the CPU time this
+ * process got meanwhile (a CPU quota shows as cpu well below wall). */
+static int spin(const char *secs)
+{
+	long long start = now_ms(CLOCK_MONOTONIC), cpu0 = now_ms(CLOCK_PROCESS_CPUTIME_ID);
+	long long stop = start + (long long)(atof(secs) * 1000);
+	volatile unsigned long x = 0;
+
+	while (now_ms(CLOCK_MONOTONIC) < stop)
+		for (int i = 0; i < 10000; i++)
+			x++;
+	printf("cpu_ms %lld wall_ms %lld\n", now_ms(CLOCK_PROCESS_CPUTIME_ID) - cpu0,
+	       now_ms(CLOCK_MONOTONIC) - start);
+	return 0;
+}
+
 /* Host side: run CMD with every signal at its default and none blocked, whatever the caller
  * (a non-interactive shell ignores SIGINT and SIGQUIT in background jobs). */
 static int sigdfl(char **argv)
@@ -570,6 +659,12 @@ static int run_with_arg(const char *cmd, char *arg, char *arg2)
 		return open_dev(arg);
 	if (!strcmp(cmd, "tiocsti"))
 		return tiocsti(arg);
+	if (!strcmp(cmd, "alloc"))
+		return alloc_touch(arg);
+	if (!strcmp(cmd, "forks"))
+		return forks(arg, arg2);
+	if (!strcmp(cmd, "spin"))
+		return spin(arg);
 	return -1;
 }
 

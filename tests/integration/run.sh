@@ -6,7 +6,11 @@
 #   SBX=$PWD/sbx PROBE=$PWD/build/probe tests/integration/run.sh [PATTERN...]
 #
 # PATTERN selects scripts by substring (e.g. 005 mounts). SBX_TEST_PASSES=root|user limits
-# the passes. Ends with one line "N passed, N failed[, N skipped]"; exits 1 if anything failed.
+# the passes. For the user pass, root makes a cgroup delegated to sbxtest at the root of each
+# hierarchy (SBX_TEST_CGROUP_PARENT), and one it may not write (SBX_TEST_CGROUP_LOCKED), and
+# removes both after it; sbx must leave no sbx-* cgroup in the first. Run by a user, those two
+# are passed on from the environment. Ends with one line "N passed, N failed[, N skipped]";
+# exits 1 if anything failed.
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -82,8 +86,15 @@ run_pass() {
 		local envs=(env -i PATH="$CLEAN_PATH" LANG=C.UTF-8 SBX="$SBX_DIR/sbx" PROBE="$SBX_DIR/probe"
 			BENCH="$SBX_DIR/build/bench" ATTACKS="$SBX_DIR/attacks" FDSPY="$SBX_DIR/build/fdspy.so"
 			SBX_TEST_PASS="$pass" SCRIPT_TIMEOUT="$SCRIPT_TIMEOUT")
+		if [ -n "$user" ] && [ ${#CG_USER_DIRS[@]} -gt 0 ]; then
+			envs+=(SBX_TEST_CGROUP_PARENT="$CG_USER" SBX_TEST_CGROUP_LOCKED="$CG_LOCKED")
+		elif [ "$pass" = user ] && [ -z "$user" ]; then
+			envs+=(${SBX_TEST_CGROUP_PARENT:+SBX_TEST_CGROUP_PARENT="$SBX_TEST_CGROUP_PARENT"}
+				${SBX_TEST_CGROUP_LOCKED:+SBX_TEST_CGROUP_LOCKED="$SBX_TEST_CGROUP_LOCKED"})
+		fi
 		if [ -n "$user" ]; then
-			(cd "$dir" && timeout -k 5 "$SCRIPT_TIMEOUT" runuser -u "$user" -- \
+			(cd "$dir" && { [ -z "$CG_RUNNER" ] || echo "$BASHPID" >"$CG_RUNNER/cgroup.procs"; } &&
+				timeout -k 5 "$SCRIPT_TIMEOUT" runuser -u "$user" -- \
 				"${envs[@]}" HOME="$(getent passwd "$user" | cut -d: -f6)" USER="$user" \
 				LOGNAME="$user" /bin/bash "$dir/tests/integration/$name") >"$log" 2>&1 </dev/null
 		else
@@ -100,11 +111,51 @@ run_pass() {
 
 # ensure_user comes from tests/test-user.sh, shared with bench/run.sh.
 . "$repo/tests/test-user.sh"
+. "$here/cg-setup.sh"
+
+# The user pass's cgroups (root makes them): CG_USER delegated to the test user, CG_LOCKED not,
+# each at the root of every hierarchy that has one of sbx's controllers. On cgroup v2 the pass
+# itself runs in CG_USER/runner, so that the common ancestor of its sbx and the sandboxes
+# (CG_USER/sbx-PID) is the delegated cgroup: moving a process needs write access there.
+CG_USER=/sbx-itest-user-$$
+CG_LOCKED=/sbx-itest-locked-$$
+CG_USER_DIRS=()
+CG_LOCKED_DIRS=()
+CG_RUNNER=""
+
+cg_user_setup() {
+	local c ctrls=() out m
+	for c in "${CG_CTRLS[@]}"; do [ -n "$(cg_hier "$c")" ] && ctrls+=("$c"); done
+	[ ${#ctrls[@]} -gt 0 ] || return 0 # no cgroups here: the scripts say what they miss
+	out=$(cg_parent_make "$CG_USER" "$TEST_USER" "${ctrls[@]}") || return 1
+	mapfile -t CG_USER_DIRS <<<"$out"
+	out=$(cg_parent_make "$CG_LOCKED" "" "${ctrls[@]}") || return 1
+	mapfile -t CG_LOCKED_DIRS <<<"$out"
+	m=$(cg2_mount)
+	if [ -n "$m" ] && [ -d "$m$CG_USER" ]; then
+		mkdir "$m$CG_USER/runner" || return 1
+		CG_RUNNER=$m$CG_USER/runner
+	fi
+}
+
+# cg_user_done: sbx left no cgroup in CG_USER (a failure otherwise); remove both.
+cg_user_done() {
+	local left
+	[ ${#CG_USER_DIRS[@]} -gt 0 ] || return 0
+	left=$(cg_sbx_dirs "$CG_USER")
+	if [ -n "$left" ]; then
+		echo "user  (cgroups)                FAIL (left behind: $(paste -sd' ' <<<"$left"))"
+		failed=$((failed + 1))
+	fi
+	cg_parent_remove "${CG_USER_DIRS[@]}" "${CG_LOCKED_DIRS[@]}"
+	CG_USER_DIRS=()
+	CG_LOCKED_DIRS=()
+}
 
 # A copy laid out like the repo (sbx, build/probe, tests/integration, profiles, docs) that any
 # user can read, wherever the repo is.
 work=$(mktemp -d /tmp/sbx-itest.XXXXXX)
-trap 'rm -rf "$work"' EXIT
+trap 'rm -rf "$work"; cg_user_done >/dev/null' EXIT
 chmod 0755 "$work"
 mkdir -p "$work/build" "$work/tests"
 cp "$SBX" "$work/sbx"
@@ -126,11 +177,16 @@ passes=${SBX_TEST_PASSES:-root user}
 if [ "$(id -u)" = 0 ]; then
 	[[ $passes == *root* ]] && run_pass root "$work"
 	if [[ $passes == *user* ]]; then
-		if ensure_user; then
-			run_pass user "$work" "$TEST_USER"
-		else
+		if ! ensure_user; then
 			echo "user  (setup)                  FAIL (could not create $TEST_USER)"
 			failed=$((failed + 1))
+		elif ! cg_user_setup; then
+			echo "user  (setup)                  FAIL (could not delegate a cgroup to $TEST_USER)"
+			failed=$((failed + 1))
+			cg_user_done
+		else
+			run_pass user "$work" "$TEST_USER"
+			cg_user_done
 		fi
 	fi
 else

@@ -178,7 +178,7 @@ O=$R/opt/sbx
 mkdir -p "$O/build" "$O/tests/integration"
 cp "$PROBE" "$O/probe"
 cp "$PROBE" "$O/build/probe"
-cp "$repo/tests/integration/lib.sh" "$O/tests/integration/"
+cp "$repo/tests/integration/lib.sh" "$repo/tests/integration/cg-setup.sh" "$O/tests/integration/"
 cp -r "$repo/tests/integration/profiles" "$O/tests/integration/profiles"
 cp -r "$repo/profiles" "$O/profiles"
 : >"$O/tests.list"
