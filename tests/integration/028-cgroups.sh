@@ -323,6 +323,49 @@ CFG
 	unlike "$OUT" 'cgroup-(create|set)' "... with no cgroup step"
 fi
 
+# ---- no cgroup.parent: sbx's own cgroup is the parent -----------------------------------------
+# sbx alone in a cgroup of its own (own-PID under the test parent, made here) runs without
+# cgroup.parent: the sandbox's cgroup goes under that one. On v2 sbx moves itself to a leaf
+# first (a cgroup holding a process can't hand controllers down), and gives the controllers
+# back and leaves the leaf at the end, so nothing is left.
+OWN=$CG_PARENT/own-$$
+own_dirs=()
+for m in $(cg_mounts memory pids); do mkdir "$m$OWN" && own_dirs+=("$m$OWN"); done
+# v2: the test parent hands the controllers down to own-PID, as a delegated cgroup would.
+[ "$(cg_version memory)" = 2 ] && echo "+memory +pids" >"$(cg_dir memory)/cgroup.subtree_control"
+# own_run ARGS...: sbx ARGS from a shell that moved itself into $OWN in each hierarchy, then
+# exec'd sbx (so sbx is the only process there), under a time guard outside.
+own_run() {
+	local procs=() d
+	for d in "${own_dirs[@]}"; do procs+=("$d/cgroup.procs"); done
+	CMD="(in $OWN) sbx $*"
+	timeout -k 3 20 bash -c 'n=$1; shift; for ((i = 0; i < n; i++)); do echo $$ >"$1" || exit 99; shift; done; exec "$@"' \
+		own "${#procs[@]}" "${procs[@]}" "$SBX" "$@" >"$T/.out" 2>"$T/.err" </dev/null
+	RC=$?
+	OUT=$(cat "$T/.out")
+	ERR=$(cat "$T/.err")
+}
+cat >"$T/own.cfg" <<'CFG'
+cgroup = { memory = "64M"; memory_swap = 0; pids = 16; };
+CFG
+own_run "${MINI[@]}" --profile "$T/own.cfg" --plan -- /probe uid
+like "$OUT" "cgroup-create .*dir=[^ ]*$OWN/sbx-[0-9]+( |$)" "without cgroup.parent, the plan makes the sandbox's cgroup in sbx's own"
+if [ "$(cg_version memory)" = 2 ]; then
+	like "$OUT" "cgroup-create .*dir=[^ ]*$OWN/sbx-[0-9]+-launcher .*move=sbx" "v2: sbx moves itself to a leaf of its own cgroup first"
+else
+	unlike "$OUT" "launcher" "v1: no leaf needed (no rule against processes in inner cgroups)"
+fi
+own_run "${MINI[@]}" --profile "$T/own.cfg" -- /probe alloc 256M
+is_rc 137 "the limit holds in sbx's own cgroup: touching 256M under 64M is killed"
+like "$ERR" 'memory limit 64M reached' "... and sbx says so"
+own_run "${MINI[@]}" --profile "$T/own.cfg" -- /probe uid
+is_rc 0 "a good run in sbx's own cgroup"
+is "$(cg_sbx_dirs "$OWN")" "" "nothing is left in sbx's own cgroup: no sandbox cgroup, no leaf"
+if [ "$(cg_version memory)" = 2 ]; then
+	is "$(cat "${own_dirs[0]}/cgroup.subtree_control")" "" "v2: the controllers sbx handed down are taken back"
+fi
+for d in "${own_dirs[@]}"; do rmdir "$d" 2>/dev/null || { cg_kill_dir "$d"; rmdir "$d"; }; done
+
 # ---- bad values: FILE:LINE ------------------------------------------------------------------------
 # bad NAME LINE ERE DESC: $T/NAME.cfg fails --check at LINE with a message matching ERE, which
 # gives the reason (not "not supported"). The test parent is given on the command line, but

@@ -269,6 +269,9 @@ static void test_v2_own_cgroup_leaf(void **state)
 	assert_int_equal(x.plan->steps[0].kind, STEP_CGROUP_CREATE);
 	assert_true(x.plan->steps[0].cgroup.enter_self);
 	assert_non_null(strstr(x.plan->steps[0].cgroup.dir, "/p/sbx-4242-launcher"));
+	/* Its undo takes back what was handed down, then sbx goes back to /p. */
+	assert_string_equal(x.plan->steps[0].cgroup.value, "-memory");
+	assert_non_null(strstr(x.plan->steps[0].cgroup.file, "/v2own/p"));
 	assert_int_equal(x.plan->steps[1].kind, STEP_CGROUP_SET);
 	assert_string_equal(x.plan->steps[1].cgroup.value, "+memory");
 	assert_false(x.plan->steps[2].cgroup.enter_self);

@@ -502,8 +502,14 @@ static int add_v2_subtree(struct cg_build *b, struct cg_dir *d)
 		s->cgroup.hierarchy = d->name;
 		s->cgroup.dir = plan_printf(b->plan, "%s/sbx-%ld-launcher", d->parent_dir, b->pid);
 		s->cgroup.enter_self = true;
-		if (!s->cgroup.dir)
+		/* What the undo writes before sbx moves back: the controllers handed down. */
+		s->cgroup.file = d->parent_dir;
+		s->cgroup.value = plan_strdup(b->plan, want);
+		if (!s->cgroup.dir || !s->cgroup.value)
 			return oom(b);
+		for (char *c = (char *)s->cgroup.value; *c; c++)
+			if (*c == '+')
+				*c = '-';
 	}
 	return add_set(b, d, d->parent_dir, "cgroup.subtree_control", parent_loc(b, first), "%s",
 		       want);

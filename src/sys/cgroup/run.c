@@ -137,6 +137,24 @@ static void undo_create(const struct step *s, struct run_ctx *ctx)
 			s->cgroup.dir);
 }
 
+/* The undo of the v2 leaf sbx moved itself to: once the sandbox's cgroup is gone, take back
+ * the controllers it handed down and go back to the cgroup it came from, so the leaf can go.
+ * When another sandbox still uses them the controllers stay, and so do sbx and its leaf,
+ * which the next run removes as a stale one. */
+static void undo_leave(const struct step *s, struct run_ctx *ctx)
+{
+	char path[PATH_MAX], pid[32];
+
+	(void)ctx;
+	snprintf(path, sizeof(path), "%s/cgroup.subtree_control", s->cgroup.file);
+	if (write_file(path, s->cgroup.value) < 0)
+		return;
+	snprintf(path, sizeof(path), "%s/cgroup.procs", s->cgroup.file);
+	snprintf(pid, sizeof(pid), "%ld", (long)getpid());
+	if (write_file(path, pid) == 0)
+		(void)rmdir(s->cgroup.dir);
+}
+
 int cgroup_run_create(const struct step *s, struct run_ctx *ctx)
 {
 	char parent[PATH_MAX], pid[32];
@@ -150,12 +168,15 @@ int cgroup_run_create(const struct step *s, struct run_ctx *ctx)
 			return -errno;
 	}
 	if (s->cgroup.enter_self) {
-		/* sbx stays in this leaf until it exits: a later run removes it. */
 		snprintf(parent, sizeof(parent), "%s/cgroup.procs", s->cgroup.dir);
 		snprintf(pid, sizeof(pid), "%ld", (long)getpid());
-		return write_file(parent, pid);
+		r = write_file(parent, pid);
+		if (r < 0) {
+			(void)rmdir(s->cgroup.dir);
+			return r;
+		}
 	}
-	r = run_undo_push(ctx, undo_create, s);
+	r = run_undo_push(ctx, s->cgroup.enter_self ? undo_leave : undo_create, s);
 	if (r < 0) {
 		(void)rmdir(s->cgroup.dir);
 		return r;
@@ -282,6 +303,8 @@ void cgroup_describe(const struct step *s, struct plan_kv *k)
 		}
 		if (s->cgroup.enter_self)
 			plan_kv_str(k, "move", "sbx");
+		if (s->cgroup.enter_self)
+			plan_kv_str(k, "undo", s->cgroup.value);
 		if (s->cgroup.release)
 			plan_kv_str(k, "then", "tell-child");
 		break;
