@@ -195,7 +195,7 @@ static int check_parent(struct cg_build *b, const struct cg_dir *d, enum cgroup_
 		return problem(b, parent_loc(b, c), -EACCES,
 			       "cgroup: %s is not writable by uid %u: delegate a cgroup (systemd's "
 			       "Delegate=yes, or a directory root made and chowned, named in "
-			       "cgroup.parent; see ROOTLESS in sbx.cfg(5))",
+			       "cgroup.parent; see Rootless in sbx.cfg(5))",
 			       d->parent_dir, (unsigned)b->c->uid);
 	return 0;
 }

@@ -271,7 +271,7 @@ int cgroup_run_end(const struct step *s, struct run_ctx *ctx)
 const char *cgroup_hint(const struct step *s, int code)
 {
 	if (code == -EACCES || code == -EPERM)
-		return " (the cgroup is not writable by this user: see ROOTLESS in sbx.cfg(5) for "
+		return " (the cgroup is not writable by this user: see Rootless in sbx.cfg(5) for "
 		       "how to delegate one)";
 	if (code == -EBUSY && s->kind == STEP_CGROUP_SET)
 		return " (a cgroup that holds processes can't hand controllers to its children: "
