@@ -112,6 +112,51 @@ struct cgroup_io_limit {
 	struct sbx_loc device_loc;			     /* line of `device` */
 };
 
+/* security.seccomp: what a syscall matching an entry gets. */
+enum seccomp_action {
+	SECCOMP_ACT_UNSET,
+	SECCOMP_ACT_ALLOW,
+	SECCOMP_ACT_ERRNO,	  /* with the errno of the entry, else seccomp.errno */
+	SECCOMP_ACT_KILL,	  /* the thread (SCMP_ACT_KILL_THREAD) */
+	SECCOMP_ACT_KILL_PROCESS, /* the whole process */
+	SECCOMP_ACT_TRAP,	  /* SIGSYS the process can catch */
+	SECCOMP_ACT_LOG,	  /* allowed, and logged by the kernel */
+	_SECCOMP_ACT_MAX,
+};
+
+/* A syscall name or an @group, as written in allow or deny (resolved by the compiler). */
+struct seccomp_name {
+	char *name;
+	struct sbx_loc loc; /* the array element's line */
+};
+
+enum seccomp_op {
+	SCMP_OP_EQ,
+	SCMP_OP_NE,
+	SCMP_OP_LT,
+	SCMP_OP_LE,
+	SCMP_OP_GT,
+	SCMP_OP_GE,
+	SCMP_OP_MASKED_EQ
+};
+
+/* "a1 & 0x3 == 2": argument @arg, op, value (and mask for MASKED_EQ). */
+struct seccomp_cond {
+	unsigned arg; /* 0-5 */
+	enum seccomp_op op;
+	uint64_t value, mask;
+};
+
+/* One entry of security.seccomp.rules. */
+struct seccomp_rule {
+	char *syscall;		    /* a syscall name (no groups) */
+	enum seccomp_action action; /* UNSET: deny_action */
+	int errno_value;	    /* 0: seccomp.errno */
+	struct seccomp_cond conds[6];
+	size_t n_conds;
+	struct sbx_loc loc; /* the rule's group */
+};
+
 struct env_var {
 	char *name, *value;
 	struct sbx_loc loc;
@@ -193,6 +238,27 @@ struct profile {
 		bool no_new_privs; /* default true */
 		uint64_t caps;	   /* bit = CAP_* number; default none */
 		struct sbx_loc caps_loc;
+		struct {
+			bool preset_default; /* preset = "default" (default "none") */
+			enum seccomp_action default_action; /* UNSET: allow */
+			enum seccomp_action deny_action;    /* UNSET: errno */
+			int errno_value;		    /* 0: EPERM */
+			struct seccomp_name *allow, *deny;  /* arrays: a later file replaces */
+			size_t n_allow, n_deny;
+			struct seccomp_rule *rules; /* a list: appended across files */
+			size_t n_rules;
+			struct sbx_loc preset_loc, default_action_loc, deny_action_loc, errno_loc;
+		} seccomp;
+		struct {
+			bool set; /* any landlock key given: the sandbox gets a ruleset */
+			char **read, **write, **execute; /* absolute paths inside the sandbox */
+			size_t n_read, n_write, n_execute;
+			uint16_t *bind_tcp, *connect_tcp;
+			size_t n_bind_tcp, n_connect_tcp;
+			bool required; /* default false: best effort */
+			struct sbx_loc loc, read_loc, write_loc, execute_loc, bind_tcp_loc,
+			    connect_tcp_loc, required_loc;
+		} landlock;
 	} security;
 
 	struct {
