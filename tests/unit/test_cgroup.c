@@ -189,7 +189,7 @@ static void test_v1_files(void **state)
 	    "cgroup-wait for=cgroup-attach",
 	    "cgroup-end read=R/memory/p/sbx-4242/memory.oom_control,"
 	    "R/memory/p/sbx-4242/memory.max_usage_in_bytes,R/pids/p/sbx-4242/pids.events,"
-	    "\"R/cpu,cpuacct/p/sbx-4242/cpu.stat\" then=\"kill-all,remove\"",
+	    "\"R/cpu,cpuacct/p/sbx-4242/cpu.stat\" when=stats-or-sigkill then=\"kill-all,remove\"",
 	};
 	struct host h;
 	struct run x = {.p = profile_new()};
@@ -230,7 +230,8 @@ static void test_v2_files(void **state)
 	    "value=\"default 300\"",
 	    "cgroupns-enter ns=cgroup",
 	    "cgroup-end read=R/p/sbx-4242/memory.events,R/p/sbx-4242/memory.peak,"
-	    "R/p/sbx-4242/pids.events,R/p/sbx-4242/cpu.stat then=\"kill-all,remove\"",
+	    "R/p/sbx-4242/pids.events,R/p/sbx-4242/cpu.stat when=stats-or-sigkill "
+	    "then=\"kill-all,remove\"",
 	};
 	struct host h;
 	struct run x = {.p = profile_new()};
@@ -508,7 +509,7 @@ static void test_attach_releases_wait(void **state)
 static void test_end_reads_counters(void **state)
 {
 	char dir[256], oom[PATH_MAX], peak[PATH_MAX], pids[PATH_MAX], cpu[PATH_MAX];
-	struct run_ctx ctx = {.verbose = -1};
+	struct run_ctx ctx = {.verbose = -1, .stats = true};
 	struct step s = {.kind = STEP_CGROUP_END};
 
 	(void)state;
@@ -538,6 +539,17 @@ static void test_end_reads_counters(void **state)
 	assert_int_equal(cgroup_run_end(&s, &ctx), 0);
 	assert_int_equal(ctx.stat.throttled_us, 1234);
 	assert_false(ctx.stat.has_pids);
+	/* Without --stats and a command that was not SIGKILLed, nothing is read. */
+	ctx.stats = false;
+	ctx.stat = (struct run_stats){0};
+	assert_int_equal(cgroup_run_end(&s, &ctx), 0);
+	assert_false(ctx.stat.has_cgroup);
+	assert_false(ctx.stat.has_cpu);
+	/* ... but a SIGKILL is looked at: was it the memory limit? */
+	ctx.status = SIGKILL; /* the wait status of "killed by SIGKILL" */
+	assert_int_equal(cgroup_run_end(&s, &ctx), 0);
+	assert_true(ctx.stat.has_oom);
+	assert_int_equal(ctx.stat.oom_kills, 2);
 }
 
 int main(void)

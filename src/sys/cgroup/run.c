@@ -242,7 +242,15 @@ int cgroup_run_end(const struct step *s, struct run_ctx *ctx)
 {
 	struct run_stats *st = &ctx->stat;
 	uint64_t throttled = 0;
+	/* Killed by SIGKILL, as the kernel's OOM killer does: seen directly, or through pid 1,
+	 * which ends with the command's status (128 + 9). */
+	bool sigkill = (WIFSIGNALED(ctx->status) && WTERMSIG(ctx->status) == SIGKILL) ||
+		       (WIFEXITED(ctx->status) && WEXITSTATUS(ctx->status) == 128 + SIGKILL);
 
+	/* Without --stats only a SIGKILL needs a look (was it the memory limit?): the files cost
+	 * a few syscalls each on every run. */
+	if (!ctx->stats && !sigkill)
+		return 0;
 	st->has_cgroup = true;
 	st->has_oom = read_counter(s->cgroup.oom_file, "oom_kill", &st->oom_kills);
 	st->has_peak = read_counter(s->cgroup.peak_file, NULL, &st->memory_peak);
@@ -255,11 +263,7 @@ int cgroup_run_end(const struct step *s, struct run_ctx *ctx)
 		throttled /= 1000; /* v1 counts nanoseconds */
 	}
 	st->throttled_us = throttled;
-	/* Killed by SIGKILL, as the kernel's OOM killer does: seen directly, or through pid 1,
-	 * which ends with the command's status (128 + 9). */
-	if (st->oom_kills && ctx->verbose >= 0 &&
-	    ((WIFSIGNALED(ctx->status) && WTERMSIG(ctx->status) == SIGKILL) ||
-	     (WIFEXITED(ctx->status) && WEXITSTATUS(ctx->status) == 128 + SIGKILL))) {
+	if (st->oom_kills && ctx->verbose >= 0 && sigkill) {
 		char limit[32];
 
 		format_size(s->cgroup.memory_limit, limit, sizeof(limit));
@@ -321,6 +325,7 @@ void cgroup_describe(const struct step *s, struct plan_kv *k)
 		if (s->cgroup.cpu_file)
 			files[n++] = s->cgroup.cpu_file;
 		plan_kv_list(k, "read", files, n);
+		plan_kv_str(k, "when", "stats-or-sigkill");
 		plan_kv_str(k, "then", "kill-all,remove");
 		break;
 	}
