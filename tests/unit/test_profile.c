@@ -1335,6 +1335,54 @@ static void test_include_errors_keep_checking(void **state)
 	assert_int_equal(err.diag[2].line, 3);
 }
 
+/* A string keeps its own line, though libconfig reads on to the next token before it makes the
+ * setting: the prescan moves the `,` `;` `]` `)` or `}` after it up behind it, across blanks
+ * and comments, and every other line stays where it was. */
+static void test_string_keeps_its_line(void **state)
+{
+	(void)state;
+	{
+		_cleanup_(profile_freep) struct profile *p = NULL;
+		struct sbx_err err = {0};
+
+		assert_int_equal(profile_parse_string("env = { keep = [\n"	    /* 1 */
+						      "  \"1A\"\n"		    /* 2 */
+						      "  , \"2B\" # \"quoted\" ]\n" /* 3 */
+						      "  /* ] */\n"		    /* 4 */
+						      "]; };\n"			    /* 5 */
+						      "hostname = \"bad name\"\n"   /* 6 */
+						      "\n"			    /* 7 */
+						      ";\n"			    /* 8 */
+						      "process = { cwd = \"rel\"\n" /* 9 */
+						      "}; user = { uid = -1; };\n", /* 10 */
+						      "t.cfg", &p, &err),
+				 -EINVAL);
+		assert_int_equal(err.n, 5);
+		assert_int_equal(err.diag[0].line, 2);
+		assert_int_equal(err.diag[1].line, 3);
+		assert_int_equal(err.diag[2].line, 6);
+		assert_int_equal(err.diag[3].line, 9);
+		assert_int_equal(err.diag[4].line, 10);
+	}
+	{
+		/* Adjacent strings are still joined; the lines after them don't move. */
+		_cleanup_(profile_freep) struct profile *p = NULL;
+		struct sbx_err err = {0};
+
+		assert_int_equal(profile_parse_string("hostname = \"a\"\n"		    /* 1 */
+						      "  \"b\"\n"			    /* 2 */
+						      ";\n"				    /* 3 */
+						      "env = { set = { X = \"x\" /* c */\n" /* 4 */
+						      "}; };\n"				    /* 5 */
+						      "user = { uid = 5; };\n",		    /* 6 */
+						      "t.cfg", &p, &err),
+				 0);
+		assert_string_equal(p->hostname, "ab");
+		assert_int_equal(p->env.set[0].loc.line, 4);
+		assert_int_equal(p->user.uid_loc.line, 6);
+	}
+}
+
 /* --- @include: libconfig must never open a file a profile names that way --- */
 
 /* The prescan reads an @include line the way libconfig then does, as a comment to the end of
@@ -1675,6 +1723,7 @@ int main(void)
 	    cmocka_unit_test(test_include_cycles),
 	    cmocka_unit_test(test_include_depth_limit),
 	    cmocka_unit_test(test_include_errors_keep_checking),
+	    cmocka_unit_test(test_string_keeps_its_line),
 	    cmocka_unit_test(test_at_include_rest_of_line),
 	    cmocka_unit_test(test_libconfig_opens_no_include),
 	    cmocka_unit_test(test_set_values),

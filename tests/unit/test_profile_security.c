@@ -91,8 +91,8 @@ static void test_every_seccomp_key(void **state)
 		     "  allow = [ \"@io-uring\",\n"				    /* 6 */
 		     "            \"read\" ];\n"				    /* 7 */
 		     "  deny = [ \"@mount\", \"ptrace\",\n"			    /* 8 */
-		     "    \"process_vm_readv\" ];\n"				    /* 9 */
-		     "  rules = (\n"						    /* 10 */
+		     "    \"process_vm_readv\"\n"				    /* 9 */
+		     "  ]; rules = (\n"						    /* 10 */
 		     "    { syscall = \"socket\"; action = \"errno\";\n"	    /* 11 */
 		     "      errno = \"EAFNOSUPPORT\";\n"			    /* 12 */
 		     "      args = [ \"a0 != 1\", \"a1 & 0x3 == 2\" ]; },\n"	    /* 13 */
@@ -130,7 +130,7 @@ static void test_every_seccomp_key(void **state)
 	assert_string_equal(p->security.seccomp.deny[1].name, "ptrace");
 	assert_int_equal(p->security.seccomp.deny[1].loc.line, 8);
 	assert_string_equal(p->security.seccomp.deny[2].name, "process_vm_readv");
-	assert_int_equal(p->security.seccomp.deny[2].loc.line, 9);
+	assert_int_equal(p->security.seccomp.deny[2].loc.line, 9); /* not the line of `]` */
 
 	assert_int_equal(p->security.seccomp.n_rules, 3);
 	r = &p->security.seccomp.rules[0];
