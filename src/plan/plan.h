@@ -96,11 +96,11 @@ struct sock_filter;
 struct step_seccomp {
 	const struct sock_filter *insns;
 	size_t n_insns;
-	unsigned flags;			     /* seccomp(2)'s SECCOMP_FILTER_FLAG_* */
+	unsigned flags;				  /* seccomp(2)'s SECCOMP_FILTER_FLAG_* */
 	const char *default_action, *deny_action; /* "allow", "errno(EPERM)", "kill", ... */
-	const char *preset;			     /* "default" or "none" */
-	const char *const *allow, *const *deny;	     /* "name@FILE:LINE", as written */
-	const char *const *rules;		     /* "socket(a0==2)=errno(EPERM)@FILE:LINE" */
+	const char *preset;			  /* "default" or "none" */
+	const char *const *allow, *const *deny;	  /* "name@FILE:LINE", as written */
+	const char *const *rules;		  /* "socket(a0==2)=errno(EPERM)@FILE:LINE" */
 	size_t n_allow, n_deny, n_rules;
 };
 

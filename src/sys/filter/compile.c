@@ -18,9 +18,9 @@
 #include "sys/filter/tables.h"
 #include "util/cleanup.h"
 
-#define MAX_NR 1024   /* syscall numbers of the native arch are below this (x86_64: ~470) */
-#define MAX_DEPTH 4   /* groups naming groups */
-#define BPF_MAX 4096  /* BPF_MAXINSNS: the most the kernel loads */
+#define MAX_NR 1024  /* syscall numbers of the native arch are below this (x86_64: ~470) */
+#define MAX_DEPTH 4  /* groups naming groups */
+#define BPF_MAX 4096 /* BPF_MAXINSNS: the most the kernel loads */
 
 enum level { LVL_NONE, LVL_GROUP, LVL_NAME };
 
@@ -34,7 +34,7 @@ struct build {
 	const struct profile *p;
 	const struct filter_opts *o;
 	scmp_filter_ctx ctx;
-	struct listed *allow, *deny; /* [MAX_NR] */
+	struct listed *allow, *deny;		   /* [MAX_NR] */
 	const struct filter_preset_entry **preset; /* [MAX_NR]: NULL = not in the preset */
 	uint32_t def, deny_act;
 	struct sbx_err *err;
@@ -65,7 +65,8 @@ const struct filter_group *filter_find_group(const char *name)
 
 /* Call @fn for each member of @g the running architecture has. */
 static void each_member(const struct filter_group *g, int depth,
-			void (*fn)(struct build *b, int nr, void *data), struct build *b, void *data)
+			void (*fn)(struct build *b, int nr, void *data), struct build *b,
+			void *data)
 {
 	for (size_t i = 0; i < g->n_members; i++) {
 		const char *m = g->members[i];
@@ -144,19 +145,20 @@ static int mark_list(struct build *b, const struct seccomp_name *v, size_t n, st
 
 			if (!g) {
 				int k = sbx_err_set(b->err, &v[i].loc, -EINVAL,
-						    "security.seccomp.%s: unknown group '%s' (sbx "
-						    "--list-seccomp lists them)",
-						    key, v[i].name);
+						    "security.seccomp.%s[%zu]: \"%s\" is no group "
+						    "(sbx --list-seccomp lists them)",
+						    key, i, v[i].name);
 				r = r ? r : k;
 				continue;
 			}
 			m.what.level = LVL_GROUP;
 			each_member(g, 0, mark_one, b, &m);
 		} else if ((nr = resolve(v[i].name)) < 0) {
-			int k = sbx_err_set(b->err, &v[i].loc, -EINVAL,
-					    "security.seccomp.%s: unknown syscall '%s' on this "
-					    "architecture",
-					    key, v[i].name);
+			int k =
+			    sbx_err_set(b->err, &v[i].loc, -EINVAL,
+					"security.seccomp.%s[%zu]: \"%s\" is no syscall of this "
+					"architecture",
+					key, i, v[i].name);
 			r = r ? r : k;
 		} else {
 			mark_one(b, nr, &m);
@@ -196,8 +198,8 @@ static int check_conflicts(struct build *b)
 		k = sbx_err_set(b->err, &d->entry->loc, -EINVAL,
 				"security.seccomp.deny: conflicting actions: %s is also allowed at "
 				"%s:%u (%s); name it in one list only",
-				what, a->entry->loc.file ? a->entry->loc.file : "?", a->entry->loc.line,
-				a->entry->name);
+				what, a->entry->loc.file ? a->entry->loc.file : "?",
+				a->entry->loc.line, a->entry->name);
 		r = r ? r : k;
 	}
 	return r;
@@ -216,7 +218,8 @@ static void load_preset(struct build *b)
 		return;
 	for (size_t i = 0; i < filter_n_preset_default; i++) {
 		const struct filter_preset_entry *e = &filter_preset_default[i];
-		const struct filter_group *g = e->name[0] == '@' ? filter_find_group(e->name) : NULL;
+		const struct filter_group *g =
+		    e->name[0] == '@' ? filter_find_group(e->name) : NULL;
 		int nr;
 
 		if (g)
@@ -229,8 +232,12 @@ static void load_preset(struct build *b)
 /* ---- rules -------------------------------------------------------------------------------- */
 
 static const enum scmp_compare cmp_of[] = {
-    [SCMP_OP_EQ] = SCMP_CMP_EQ, [SCMP_OP_NE] = SCMP_CMP_NE,	    [SCMP_OP_LT] = SCMP_CMP_LT,
-    [SCMP_OP_LE] = SCMP_CMP_LE, [SCMP_OP_GT] = SCMP_CMP_GT,	    [SCMP_OP_GE] = SCMP_CMP_GE,
+    [SCMP_OP_EQ] = SCMP_CMP_EQ,
+    [SCMP_OP_NE] = SCMP_CMP_NE,
+    [SCMP_OP_LT] = SCMP_CMP_LT,
+    [SCMP_OP_LE] = SCMP_CMP_LE,
+    [SCMP_OP_GT] = SCMP_CMP_GT,
+    [SCMP_OP_GE] = SCMP_CMP_GE,
     [SCMP_OP_MASKED_EQ] = SCMP_CMP_MASKED_EQ,
 };
 
@@ -268,7 +275,7 @@ static int check_rule(struct build *b, const struct seccomp_rule *rule, int *ret
 	*ret_nr = resolve(rule->syscall);
 	if (*ret_nr < 0)
 		return sbx_err_set(b->err, &rule->loc, -EINVAL,
-				   "security.seccomp.rules: unknown syscall '%s' on this "
+				   "security.seccomp.rules: \"%s\" is no syscall of this "
 				   "architecture",
 				   rule->syscall);
 	for (size_t i = 0; i < rule->n_conds; i++) {
@@ -280,17 +287,18 @@ static int check_rule(struct build *b, const struct seccomp_rule *rule, int *ret
 					   "(a0..a5)",
 					   a);
 		if (seen & (1u << a))
-			return sbx_err_set(b->err, &rule->loc, -EINVAL,
-					   "security.seccomp.rules: a%u is compared twice; a filter "
-					   "compares each argument once per rule: write two rules",
-					   a);
+			return sbx_err_set(
+			    b->err, &rule->loc, -EINVAL,
+			    "security.seccomp.rules: a%u is compared twice; a filter "
+			    "compares each argument once per rule: write two rules",
+			    a);
 		seen |= 1u << a;
 	}
 	return 0;
 }
 
-static int add(struct build *b, uint32_t action, int nr, unsigned n,
-	       const struct scmp_arg_cmp *cmp, const struct sbx_loc *loc)
+static int add(struct build *b, uint32_t action, int nr, unsigned n, const struct scmp_arg_cmp *cmp,
+	       const struct sbx_loc *loc)
 {
 	int r;
 
@@ -300,8 +308,10 @@ static int add(struct build *b, uint32_t action, int nr, unsigned n,
 	if (r < 0) {
 		_cleanup_free_ char *sys = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, nr);
 
-		return sbx_err_set(b->err, loc, r, "security.seccomp: libseccomp refused the rule for "
-				   "'%s': %s", sys ? sys : "?", strerror(-r));
+		return sbx_err_set(b->err, loc, r,
+				   "security.seccomp: libseccomp refused the rule for "
+				   "'%s': %s",
+				   sys ? sys : "?", strerror(-r));
 	}
 	return 0;
 }
@@ -393,11 +403,12 @@ static int add_around(struct build *b, int nr, const struct seccomp_rule *rule, 
 		struct scmp_arg_cmp c;
 
 		if (!negate(&rule->conds[i], &c))
-			return sbx_err_set(b->err, &rule->loc, -EINVAL,
-					   "security.seccomp.rules: '%s' is also in allow, deny or "
-					   "the preset; a filter can give its other calls that action "
-					   "only around a rule without '&'",
-					   rule->syscall);
+			return sbx_err_set(
+			    b->err, &rule->loc, -EINVAL,
+			    "security.seccomp.rules: '%s' is also in allow, deny or "
+			    "the preset; a filter can give its other calls that action "
+			    "only around a rule without '&'",
+			    rule->syscall);
 		r = add(b, base, nr, 1, &c, &rule->loc);
 		if (r < 0)
 			return r;
@@ -438,11 +449,12 @@ static int emit_syscall(struct build *b, int nr, const struct seccomp_rule **rul
 			if (!rules[i]->n_conds)
 				continue;
 			if (rule_action(b, rules[i]) == b->def)
-				return sbx_err_set(b->err, &rules[i]->loc, -EINVAL,
-						   "security.seccomp.rules: '%s' gets that action "
-						   "for every call already (default_action); to lift "
-						   "the preset's argument checks, put it in allow",
-						   rules[i]->syscall);
+				return sbx_err_set(
+				    b->err, &rules[i]->loc, -EINVAL,
+				    "security.seccomp.rules: '%s' gets that action "
+				    "for every call already (default_action); to lift "
+				    "the preset's argument checks, put it in allow",
+				    rules[i]->syscall);
 			r = add_rule(b, nr, rules[i], rule_action(b, rules[i]));
 		}
 		if (r == 0 && preset_conds)
@@ -558,7 +570,8 @@ int filter_compile(const struct profile *p, const struct filter_opts *o, struct 
 	b.deny_act = act(&b, scmp_action(sc->deny_action, sc->errno_value));
 	ctx = b.ctx = seccomp_init(b.def);
 	if (!ctx)
-		return sbx_err_set(err, NULL, -ENOMEM, "seccomp: libseccomp could not start a filter");
+		return sbx_err_set(err, NULL, -ENOMEM,
+				   "seccomp: libseccomp could not start a filter");
 	r = mark_list(&b, sc->allow, sc->n_allow, allow, "allow");
 	k = mark_list(&b, sc->deny, sc->n_deny, deny, "deny");
 	r = r ? r : k;
@@ -578,6 +591,7 @@ bool filter_wanted(const struct profile *p)
 {
 	const typeof(p->security.seccomp) *sc = &p->security.seccomp;
 
-	return sc->preset_default || (sc->default_action && sc->default_action != SECCOMP_ACT_ALLOW) ||
-	       sc->n_deny || sc->n_rules;
+	return sc->preset_default ||
+	       (sc->default_action && sc->default_action != SECCOMP_ACT_ALLOW) || sc->n_deny ||
+	       sc->n_rules;
 }

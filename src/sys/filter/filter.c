@@ -11,21 +11,14 @@
 #include "sys/filter/tables.h"
 #include "util/cleanup.h"
 
-static const char *const action_names[] = {
-    [SECCOMP_ACT_ALLOW] = "allow",	 [SECCOMP_ACT_ERRNO] = "errno",
-    [SECCOMP_ACT_KILL] = "kill",	 [SECCOMP_ACT_KILL_PROCESS] = "kill_process",
-    [SECCOMP_ACT_TRAP] = "trap",	 [SECCOMP_ACT_LOG] = "log",
-};
-
 /* "errno(EPERM)", "kill", ...; @a UNSET is @unset. */
-static char *action_text(struct plan *plan, enum seccomp_action a, enum seccomp_action unset,
-			 int e)
+static char *action_text(struct plan *plan, enum seccomp_action a, enum seccomp_action unset, int e)
 {
 	const char *name;
 
 	a = a ? a : unset;
 	if (a != SECCOMP_ACT_ERRNO)
-		return plan_strdup(plan, action_names[a]);
+		return plan_strdup(plan, profile_seccomp_action_name(a));
 	e = e > 0 ? e : EPERM;
 	name = strerrorname_np(e);
 	return name ? plan_printf(plan, "errno(%s)", name) : plan_printf(plan, "errno(%d)", e);
@@ -82,8 +75,10 @@ static char *rule_text(struct plan *plan, const struct profile *p, const struct 
 static const struct sbx_loc *step_loc(const struct profile *p)
 {
 	const typeof(p->security.seccomp) *sc = &p->security.seccomp;
-	const struct sbx_loc *locs[] = {&sc->preset_loc,    &sc->default_action_loc,
-					&sc->deny_action_loc, &sc->errno_loc,
+	const struct sbx_loc *locs[] = {&sc->preset_loc,
+					&sc->default_action_loc,
+					&sc->deny_action_loc,
+					&sc->errno_loc,
 					sc->n_deny ? &sc->deny[0].loc : NULL,
 					sc->n_rules ? &sc->rules[0].loc : NULL};
 
@@ -98,8 +93,8 @@ static int describe_into(struct plan *plan, const struct profile *p, struct step
 	const typeof(p->security.seccomp) *sc = &p->security.seccomp;
 	char **rules = plan_alloc(plan, (sc->n_rules + 1) * sizeof(char *));
 
-	s->default_action = action_text(plan, sc->default_action, SECCOMP_ACT_ALLOW,
-					sc->errno_value);
+	s->default_action =
+	    action_text(plan, sc->default_action, SECCOMP_ACT_ALLOW, sc->errno_value);
 	s->deny_action = action_text(plan, sc->deny_action, SECCOMP_ACT_ERRNO, sc->errno_value);
 	s->preset = sc->preset_default ? "default" : "none";
 	s->allow = names_text(plan, sc->allow, sc->n_allow);
@@ -139,8 +134,8 @@ int filter_plan_add(struct plan *plan, const struct profile *p, const struct sbx
 		return r;
 	s = plan_add(plan, STEP_SECCOMP, loc);
 	if (s)
-		s->seccomp.insns = plan_memdup(plan, prog.insns,
-					       prog.n_insns * sizeof(struct sock_filter));
+		s->seccomp.insns =
+		    plan_memdup(plan, prog.insns, prog.n_insns * sizeof(struct sock_filter));
 	free(prog.insns);
 	if (!s || !s->seccomp.insns || describe_into(plan, p, &s->seccomp) < 0)
 		return sbx_err_set(err, loc, -ENOMEM, "out of memory");

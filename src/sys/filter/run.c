@@ -19,5 +19,5 @@ int filter_run_load(const struct step *s, struct run_ctx *ctx)
 
 	(void)ctx;
 	return syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, s->seccomp.flags, &prog) < 0 ? -errno
-											    : 0;
+											  : 0;
 }

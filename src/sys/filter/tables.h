@@ -14,8 +14,8 @@
 #endif
 
 struct filter_group {
-	const char *name;   /* "@mount" */
-	const char *reason; /* one line */
+	const char *name;	    /* "@mount" */
+	const char *reason;	    /* one line */
 	const char *const *members; /* syscall names of any architecture, or "@group" */
 	size_t n_members;
 };
