@@ -120,18 +120,21 @@ int filter_plan_add(struct plan *plan, const struct profile *p, const struct sbx
 	int r;
 
 	(void)c;
-	if (!filter_wanted(p))
+	if (!filter_wanted(p) && !p->security.seccomp.n_allow)
 		return 0;
 	/* Without no_new_privs the kernel loads a filter only for CAP_SYS_ADMIN in the
 	 * command's user namespace, which the capabilities step has dropped by then. */
-	if (!p->security.no_new_privs && !(p->security.caps & (1ull << CAP_SYS_ADMIN)))
+	if (filter_wanted(p) && !p->security.no_new_privs &&
+	    !(p->security.caps & (1ull << CAP_SYS_ADMIN)))
 		return sbx_err_set(err, loc, -EPERM,
 				   "security.seccomp: with no_new_privs = false the kernel loads a "
 				   "filter only for a process holding CAP_SYS_ADMIN: keep "
 				   "no_new_privs on, or keep \"sys_admin\" in capabilities");
 	r = filter_compile(p, NULL, &prog, err);
-	if (r < 0)
+	if (r < 0 || !filter_wanted(p)) {
+		free(prog.insns); /* only allow: checked, but nothing to filter */
 		return r;
+	}
 	s = plan_add(plan, STEP_SECCOMP, loc);
 	if (s)
 		s->seccomp.insns =
