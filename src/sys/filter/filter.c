@@ -79,6 +79,7 @@ static const struct sbx_loc *step_loc(const struct profile *p)
 					&sc->default_action_loc,
 					&sc->deny_action_loc,
 					&sc->errno_loc,
+					sc->n_allow ? &sc->allow[0].loc : NULL,
 					sc->n_deny ? &sc->deny[0].loc : NULL,
 					sc->n_rules ? &sc->rules[0].loc : NULL};
 
