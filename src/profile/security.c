@@ -86,8 +86,7 @@ static int get_action(struct apply_ctx *ctx, config_setting_t *s, bool allow_ok,
 			return 0;
 		}
 	return profile_err(ctx, s, -EINVAL,
-			   "%s: \"%.64s\" is not one of %serrno, kill, "
-			   "kill_process, trap, log",
+			   "%s: \"%.64s\" is not one of %serrno, kill, kill_process, trap, log",
 			   PATH(s), v, allow_ok ? "allow, " : "");
 }
 
