@@ -252,6 +252,9 @@ struct run_ctx {
 	struct run_stats stat;
 	struct run_undo undo[RUN_UNDO_MAX];
 	size_t n_undo;
+	/* Child: a runner that fails on one of its step's several objects (a landlock path)
+	 * names it here, 1-based; the failure record carries it to the step's hint. */
+	uint32_t fail_item;
 };
 
 /* Parent. Register @fn(@s, ctx) for the end of the run; -ENOSPC when the list is full. */
@@ -262,8 +265,9 @@ int run_undo_push(struct run_ctx *ctx, void (*fn)(const struct step *s, struct r
  * only (the parent turns the failing step into a message). */
 typedef int (*step_run_fn)(const struct step *s, struct run_ctx *ctx);
 
-/* A hint appended to the message when step @s failed with @code (-errno), or "". */
-typedef const char *(*step_hint_fn)(const struct step *s, int code);
+/* A hint appended to the message when step @s failed with @code (-errno), or "". @item: what
+ * the failing child runner named in ctx->fail_item (1-based: which of its paths), 0 none. */
+typedef const char *(*step_hint_fn)(const struct step *s, int code, uint32_t item);
 
 /* The printer a describer writes a step's arguments to, as key/value pairs: the plan printer
  * (dump.c) makes them "key=value" text or JSON members, escaped, so the two outputs agree. */

@@ -350,7 +350,7 @@ static void test_netns_made_by_child_when_caller_unmapped(void **state)
 	/* After the early switch of ids, before the ids and capabilities change for good. */
 	assert_true(find(plan, STEP_CAPS) > at);
 	assert_true(find(plan, STEP_ENTER_IDS) < at);
-	assert_non_null(strstr(plan_step_type(STEP_NETNS_UNSHARE)->hint(s, -ENOSPC),
+	assert_non_null(strstr(plan_step_type(STEP_NETNS_UNSHARE)->hint(s, -ENOSPC, 0),
 			       "user.max_net_namespaces"));
 	plan = plan_free(plan);
 
