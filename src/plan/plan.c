@@ -11,6 +11,7 @@
 #include "sys/caps.h"
 #include "sys/cgroup/cgroup.h"
 #include "sys/mount/mount.h"
+#include "sys/landlock.h"
 #include "sys/net/net.h"
 #include "sys/process.h"
 #include "sys/rlimit.h"

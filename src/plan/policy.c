@@ -8,6 +8,7 @@
 #include "sys/caps.h"
 #include "sys/cgroup/cgroup.h"
 #include "sys/env.h"
+#include "sys/landlock.h"
 #include "sys/mount/mount.h"
 #include "sys/net/net.h"
 #include "sys/process.h"
@@ -31,6 +32,7 @@ static const plan_add_fn plan_adders[] = {
     rlimit_plan_add,	   /* rlimits (SETUP) */
     caps_plan_add,	   /* ids, capabilities, no_new_privs (SETUP) */
     process_plan_add,	   /* umask, cwd, init (SETUP); session or terminal (COMMAND); supervise */
+    landlock_plan_add,	   /* the Landlock ruleset (COMMAND) */
     process_plan_add_exec, /* exec: the last of COMMAND */
     cgroup_plan_add_end,   /* attach (PARENT, after clone), cgroup-end (after supervise) */
 };
