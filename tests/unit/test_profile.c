@@ -791,7 +791,7 @@ static void test_error_locations(void **state)
 	    {"cgroup = {\n memory = 0; };\n", 2, "cgroup.memory: must be above 0"},
 	    {"cgroup = {\n colour = 1; };\n", 2, "cgroup.colour: unknown setting"},
 	    {"cgroup = 1;\n", 1, "cgroup: must be a group"},
-	    /* network, security: not yet supported, never ignored */
+	    /* network: not yet supported, never ignored */
 	    {"network = {\n mode = \"user\"; };\n", 2, "network.mode \"user\": not supported yet"},
 	    {"network = {\n mode = \"bridge\"; };\n", 2, "network.mode \"bridge\": not supported"},
 	    {"network = {\n mode = \"wifi\"; };\n", 2, "\"wifi\" is not one of none, host"},
@@ -801,10 +801,11 @@ static void test_error_locations(void **state)
 	    {"network = {\n gateway = \"10.0.0.1\"; };\n", 2, "network.gateway: not supported yet"},
 	    {"network = {\n forward = ( ); };\n", 2, "network.forward: not supported yet"},
 	    {"network = {\n dns = 1; };\n", 2, "network.dns: unknown setting"},
-	    {"security = {\n seccomp = { preset = \"default\"; }; };\n", 2,
-	     "security.seccomp: not supported yet"},
-	    {"security = {\n landlock = { required = true; }; };\n", 2,
-	     "security.landlock: not supported yet"},
+	    /* seccomp, landlock (every key in test_profile_security.c) */
+	    {"security = { seccomp = {\n preset = \"strict\"; }; };\n", 2,
+	     "security.seccomp.preset: \"strict\" is not one of none, default"},
+	    {"security = { landlock = {\n required = 1; }; };\n", 2,
+	     "security.landlock.required: must be true or false"},
 	    {"security = {\n no_new_privs = 1; };\n", 2, "security.no_new_privs: must be true or"},
 	    {"security = {\n capabilities = \"all\"; };\n", 2, "must be an array of strings"},
 	    {"security = { capabilities = [ \"chown\",\n \"cap_bogus\" ]; };\n", 2,
@@ -1477,7 +1478,8 @@ static void test_set_errors(void **state)
 	expect_set_error("hostname=", "is not a valid name");
 	expect_set_error("cgroup.memory=0", "cgroup.memory: must be above 0");
 	expect_set_error("network.mode=user", "network.mode \"user\": not supported yet");
-	expect_set_error("security.seccomp.preset=default", "security.seccomp: not supported yet");
+	expect_set_error("security.seccomp.preset=strict",
+			 "\"strict\" is not one of none, default");
 	expect_set_error("process.cwd=relative", "is not an absolute path");
 	expect_set_error("include=[\"/nonexistent.cfg\"]", "No such file or directory");
 	/* a VALUE cannot smuggle in a second setting */
