@@ -7,7 +7,9 @@
 . "$(dirname "$0")/lib.sh"
 require_userns
 
-# /w is written, /r read, /probe executed; /probe2 (the same file) is in no set.
+# /w is written, /r read, /probe executed; /probe2, a copy (rules follow inodes: a second bind
+# of the same file would be covered), is in no set.
+cp "$PROBE" "$T/probe2"
 cat >"$T/fs.cfg" <<'EOF'
 filesystem = { mounts = (
   { type = "tmpfs"; dst = "/w"; },
@@ -23,7 +25,7 @@ security = { landlock = {
   bind_tcp = [ 40001, 40002 ];
 }; };
 EOF
-BASE=("${MINI[@]}" --profile "$T/fs.cfg" --ro-bind "$PROBE:/probe2")
+BASE=("${MINI[@]}" --profile "$T/fs.cfg" --ro-bind "$T/probe2:/probe2")
 LL=("${BASE[@]}" --profile "$T/ll.cfg")
 
 run "${LL[@]}" --plan -- /probe uid
@@ -46,7 +48,7 @@ is "$RC" 0 "a directory beneath read is listed"
 run "${LL[@]}" -- /probe ls /proc
 is "$RC:$OUT" "1:EACCES" "a path in no set is not even read"
 
-# Exec: /probe2 is the same file as /probe, outside execute.
+# Exec: /probe2 is outside execute.
 run "${LL[@]}" -- /probe2 uid
 is "$RC" 126 "an exec outside execute fails (exit 126)"
 like "$ERR" "^sbx: error: /probe2: cannot execute: Permission denied" "... with EACCES, named"
