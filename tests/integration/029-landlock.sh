@@ -79,5 +79,16 @@ run "${BASE[@]}" --profile "$T/missing.cfg" -- /probe uid
 is_error_line "a landlock path missing inside the sandbox: exit 125, one error line" \
 	"$T/missing.cfg:1: landlock .*No such file or directory \(security.landlock.read: /nonexistent: every path"
 
+# Without no_new_privs, restricting itself takes CAP_SYS_ADMIN in the sandbox's user namespace.
+cat >"$T/all.cfg" <<'EOF'
+security = { landlock = { execute = [ "/" ]; }; };
+EOF
+run "${BASE[@]}" --profile "$PROFILES/nnp-off.cfg" --profile "$T/all.cfg" -- /probe write /w/x text
+is_error_line "no_new_privs off, no sys_admin: exit 125 and the reason" \
+	"$T/all.cfg:1: landlock .*Operation not permitted \(with security.no_new_privs off, Landlock needs CAP_SYS_ADMIN"
+run "${BASE[@]}" --profile "$PROFILES/nnp-off.cfg" --profile "$T/all.cfg" \
+	--set 'security.capabilities=["sys_admin"]' -- /probe write /w/x text
+is "$RC:$OUT" "1:EACCES" "no_new_privs off, sys_admin kept: the ruleset applies (execute only: no write to a writable tmpfs)"
+
 check_no_leftovers
 done_testing
