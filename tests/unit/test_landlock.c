@@ -168,7 +168,8 @@ static void test_abi3_best_effort(void **state)
 	done(&x);
 }
 
-/* ABI 1: no refer (not a feature asked: moves between directories just fail), no truncate. */
+/* ABI 1 and 2: no truncate; ABI 1 no refer either (not a feature asked: moves between
+ * directories just fail). */
 static void test_abi1_truncate_left_out(void **state)
 {
 	struct ll x = {.p = profile_new()};
@@ -183,6 +184,12 @@ static void test_abi1_truncate_left_out(void **state)
 	assert_int_equal(x.step->landlock.handled_fs, 0x1fff);
 	assert_int_equal(x.step->landlock.paths[0].access, 0x1fff & ~X);
 	assert_int_equal(x.err.n_warn, 1);
+	plan_free(x.plan);
+
+	/* ABI 2 adds refer only. */
+	compile(&x, 2);
+	expect_line(x.step, "landlock abi=2 write=/tmp required=no left-out=truncate,ioctl_dev");
+	assert_int_equal(x.step->landlock.handled_fs, 0x3fff);
 	done(&x);
 }
 
