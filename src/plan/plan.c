@@ -12,6 +12,7 @@
 #include "sys/cgroup/cgroup.h"
 #include "sys/filter/filter.h"
 #include "sys/mount/mount.h"
+#include "sys/landlock.h"
 #include "sys/net/net.h"
 #include "sys/process.h"
 #include "sys/rlimit.h"

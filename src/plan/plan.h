@@ -113,6 +113,33 @@ struct step_exec {
 	bool empty_root;  /* the root holds nothing (a tmpfs, no mounts): said when not found */
 };
 
+/* One path of security.landlock's sets (landlock.c), for the runner. */
+struct landlock_path {
+	const char *path; /* inside the sandbox, opened O_PATH after pivot_root */
+	uint64_t access;  /* LANDLOCK_ACCESS_FS_* granted beneath it, within the handled ones */
+	/* The hint when it fails: " (security.landlock.write: /srv: ...)", for a missing path
+	 * and for any other error. */
+	const char *hint_missing, *hint_other;
+};
+
+/* The landlock step: one ruleset, its rules, restrict_self (landlock.c). */
+struct step_landlock {
+	int abi;			   /* Landlock ABI found when compiling; 0: none */
+	bool required;			   /* a feature this ABI lacks is an error, not left out */
+	uint64_t handled_fs;		   /* LANDLOCK_ACCESS_FS_* the ruleset restricts */
+	uint64_t handled_net;		   /* LANDLOCK_ACCESS_NET_*: only the port lists given */
+	const struct landlock_path *paths; /* read, then write, then execute */
+	size_t n_paths;
+	const uint16_t *bind_tcp, *connect_tcp;
+	size_t n_bind_tcp, n_connect_tcp;
+	/* For the plan: each set as given (NULL: not given), the ports as text. */
+	const char *const *read, *const *write, *const *execute;
+	size_t n_read, n_write, n_execute;
+	const char *const *bind_text, *const *connect_text;
+	const char *const *left_out; /* what this ABI lacks that the profile asks ("truncate"), */
+	size_t n_left_out;	     /* or "all" without Landlock */
+};
+
 struct step {
 	enum step_kind kind;
 	enum step_phase phase; /* its bucket: the kind's phase, or another one on the same side */
@@ -166,6 +193,7 @@ struct step {
 		} pdeath;
 		struct step_exec exec;
 		struct step_seccomp seccomp;
+		struct step_landlock landlock;
 		struct {
 			void *stack; /* STEP_INIT: the command's stack until it execs, plan-owned */
 			size_t stack_size;
@@ -267,6 +295,9 @@ struct run_ctx {
 	struct run_stats stat;
 	struct run_undo undo[RUN_UNDO_MAX];
 	size_t n_undo;
+	/* Child: a runner that fails on one of its step's several objects (a landlock path)
+	 * names it here, 1-based; the failure record carries it to the step's hint. */
+	uint32_t fail_item;
 };
 
 /* Parent. Register @fn(@s, ctx) for the end of the run; -ENOSPC when the list is full. */
@@ -277,8 +308,9 @@ int run_undo_push(struct run_ctx *ctx, void (*fn)(const struct step *s, struct r
  * only (the parent turns the failing step into a message). */
 typedef int (*step_run_fn)(const struct step *s, struct run_ctx *ctx);
 
-/* A hint appended to the message when step @s failed with @code (-errno), or "". */
-typedef const char *(*step_hint_fn)(const struct step *s, int code);
+/* A hint appended to the message when step @s failed with @code (-errno), or "". @item: what
+ * the failing child runner named in ctx->fail_item (1-based: which of its paths), 0 none. */
+typedef const char *(*step_hint_fn)(const struct step *s, int code, uint32_t item);
 
 /* The printer a describer writes a step's arguments to, as key/value pairs: the plan printer
  * (dump.c) makes them "key=value" text or JSON members, escaped, so the two outputs agree. */
@@ -336,6 +368,10 @@ struct sbx_caller {
 	const struct cgroup_layout *cgroups;
 	const char *cpus_online;
 	pid_t pid; /* sbx's pid, naming its cgroup sbx-PID; 0: getpid() */
+	/* The kernel's Landlock ABI: 0 detects it (landlock_create_ruleset's version query);
+	 * tests fake one: N > 0 is ABI N, -1 a kernel without Landlock. Zero, so a caller
+	 * initialized with {0} detects. */
+	int landlock_abi;
 };
 
 /* A directory of the sandbox's cgroup (cgroup_plan_add), for the `cgroup` mount type. */

@@ -9,6 +9,7 @@
 #include "sys/cgroup/cgroup.h"
 #include "sys/env.h"
 #include "sys/filter/filter.h"
+#include "sys/landlock.h"
 #include "sys/mount/mount.h"
 #include "sys/net/net.h"
 #include "sys/process.h"
@@ -32,6 +33,7 @@ static const plan_add_fn plan_adders[] = {
     rlimit_plan_add,	   /* rlimits (SETUP) */
     caps_plan_add,	   /* ids, capabilities, no_new_privs (SETUP) */
     process_plan_add,	   /* umask, cwd, init (SETUP); session or terminal (COMMAND); supervise */
+    landlock_plan_add,	   /* the Landlock ruleset (COMMAND) */
     filter_plan_add,	   /* seccomp (COMMAND), the last before exec */
     process_plan_add_exec, /* exec: the last of COMMAND */
     cgroup_plan_add_end,   /* attach (PARENT, after clone), cgroup-end (after supervise) */
@@ -114,32 +116,6 @@ static int check_namespaces(const struct profile *p, const struct sbx_caller *c,
 	return r;
 }
 
-/* Until the Landlock compiler is in (issue 11), each key that would ask for a ruleset is
- * refused at its line rather than silently left out. */
-static int check_security_unsupported(const struct profile *p, struct sbx_err *err)
-{
-	const typeof(p->security.landlock) *ll = &p->security.landlock;
-	const struct {
-		bool set;
-		const char *key;
-		const struct sbx_loc *loc;
-	} keys[] = {
-	    {ll->read_loc.file != NULL, "landlock.read", &ll->read_loc},
-	    {ll->write_loc.file != NULL, "landlock.write", &ll->write_loc},
-	    {ll->execute_loc.file != NULL, "landlock.execute", &ll->execute_loc},
-	    {ll->bind_tcp_loc.file != NULL, "landlock.bind_tcp", &ll->bind_tcp_loc},
-	    {ll->connect_tcp_loc.file != NULL, "landlock.connect_tcp", &ll->connect_tcp_loc},
-	    {ll->required_loc.file != NULL, "landlock.required", &ll->required_loc},
-	};
-	int r = 0;
-
-	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
-		if (keys[i].set)
-			keep_first(&r, sbx_err_set(err, keys[i].loc, -EOPNOTSUPP,
-						   "security.%s: not supported yet", keys[i].key));
-	return r;
-}
-
 /* A capability kept in a user namespace acts only on what that namespace owns: with the host's
  * network, the network ones are kept for nothing (binding port 80 still fails). Valid, so a
  * warning, at the capabilities' line. */
@@ -175,7 +151,6 @@ int policy_compile(const struct profile *p, const struct sbx_caller *c, struct p
 	if (eff.net.mode == NET_HOST)
 		eff.namespaces &= ~NS_BIT(NS_NET);
 	r = check_namespaces(&eff, c, eff.namespaces, err);
-	keep_first(&r, check_security_unsupported(&eff, err));
 	warn_caps_without_effect(&eff, eff.namespaces, err);
 	plan = plan_new();
 	if (!plan)

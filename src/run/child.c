@@ -24,7 +24,10 @@ uint64_t child_now_usec(void)
  * parent its message, so there is nothing more to do when the write fails. */
 static void report(const struct run_ctx *ctx, size_t step, int code, uint64_t usec)
 {
-	struct child_report rec = {.step = (uint32_t)step, .code = code, .usec = usec};
+	struct child_report rec = {.step = (uint32_t)step,
+				   .code = code,
+				   .usec = usec,
+				   .item = code < 0 ? ctx->fail_item : 0};
 	ssize_t n;
 
 	do

@@ -22,7 +22,7 @@ uint64_t child_now_usec(void);
  * The init step's command reports it for pid 1, which never returns from it. */
 void child_step_done(const struct run_ctx *ctx, size_t step, uint64_t start);
 
-/* Child. Report that step @step failed with @code (-errno) and _exit(125). */
+/* Child. Report that step @step failed with @code (-errno), and ctx->fail_item, and _exit(125). */
 _Noreturn void child_fail(const struct run_ctx *ctx, size_t step, int code);
 
 /* Child. The report record written after each step (STYLE.md §7). */
@@ -30,4 +30,5 @@ struct child_report {
 	uint32_t step;
 	int32_t code;
 	uint64_t usec;
+	uint32_t item; /* a failure's ctx->fail_item: which of the step's objects failed */
 };

@@ -256,7 +256,7 @@ static int child_failed(struct run_ctx *ctx, const struct child_report *rec)
 	if (s->kind == STEP_EXEC) {
 		const char *name = s->exec.name ? s->exec.name : "command";
 
-		const char *hint = t->hint ? t->hint(s, code) : "";
+		const char *hint = t->hint ? t->hint(s, code, rec->item) : "";
 
 		if (code == -ENOENT || code == -ENOTDIR) {
 			sbx_err_set(ctx->err, NULL, code, "%s: command not found in the sandbox%s",
@@ -267,7 +267,8 @@ static int child_failed(struct run_ctx *ctx, const struct child_report *rec)
 			    hint);
 		return 126;
 	}
-	snprintf(tail, sizeof(tail), ": %s%s", strerror(-code), t->hint ? t->hint(s, code) : "");
+	snprintf(tail, sizeof(tail), ": %s%s", strerror(-code),
+		 t->hint ? t->hint(s, code, rec->item) : "");
 	describe_for_error(s, tail, what);
 	return sbx_err_set(ctx->err, &s->loc, code, "%s%s", what, tail);
 }

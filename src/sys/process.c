@@ -162,8 +162,9 @@ int process_plan_add_exec(struct plan *plan, const struct profile *p, const stru
 	return 0;
 }
 
-const char *process_exec_hint(const struct step *s, int code)
+const char *process_exec_hint(const struct step *s, int code, uint32_t item)
 {
+	(void)item;
 	if ((code == -ENOENT || code == -ENOTDIR) && s->exec.empty_root)
 		return " (its root is empty: the profile has no mounts; add include = "
 		       "[ \"default\" ]; to build on the default profile)";

@@ -37,7 +37,7 @@ int process_run_exec(const struct step *s, struct run_ctx *ctx);	    /* child */
 int process_run_supervise(const struct step *s, struct run_ctx *ctx);	    /* parent */
 
 /* Parent. The hint for an exec that failed: a command not found in an empty root. */
-const char *process_exec_hint(const struct step *s, int code);
+const char *process_exec_hint(const struct step *s, int code, uint32_t item);
 
 /* Parent. The describer of process's steps (steps.def). */
 void process_describe(const struct step *s, struct plan_kv *k);

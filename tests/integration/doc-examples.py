@@ -785,6 +785,7 @@ def check_plan_order(ctx):
         ("no init, the host's network", "--set process.init=false --set network.mode=host", False),
         ("every mount type", "--tmpfs /t --set 'filesystem.mounts=({type=\"dir\"; dst=\"/d\";}, "
          "{type=\"file\"; dst=\"/f\"; content=\"x\";}, {type=\"mqueue\"; dst=\"/dev/mqueue\";})'", False),
+        ("Landlock, in a terminal", "--set 'security.landlock.read=[\"/usr\"]'", True),
     ]
     subuid = os.path.join(ctx.args.repo, "tests/integration/profiles/subuid-only.cfg")
     mini = os.path.join(ctx.args.repo, "tests/integration/profiles/mini.cfg")

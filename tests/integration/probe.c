@@ -9,7 +9,7 @@
  *   files:       ls DIR  cat FILE  stat PATH  readlink PATH  write FILE TEXT  mkdir DIR
  *                remount-rw DIR  open-dev PATH
  *   process:     status FIELD  limits  rlimit NAME  env  getenv NAME  procs
- *   ipc, net:    msgq-exists KEY  ifaces  loopback  bind-tcp PORT
+ *   ipc, net:    msgq-exists KEY  ifaces  loopback  bind-tcp PORT  connect-tcp PORT [PORT]
  *   ending:      exit N  kill-self SIG  crash  sleep SECS [TAG]  trap SIG  trap-term
  *   quotas:      alloc SIZE  forks N [FILE]  spin SECS
  *   terminal:    tiocsti [TEXT]
@@ -414,6 +414,35 @@ static int bind_tcp(const char *port)
 	return 0;
 }
 
+/* Listen on 127.0.0.1:PORT for each port given, then connect to each: "PORT ok" or its errno
+ * (Landlock's connect_tcp allows only its ports; listening is not restricted by it). */
+static int connect_tcp(char *const *ports, int n)
+{
+	int r = 0;
+
+	for (int pass = 0; pass < 2; pass++)
+		for (int i = 0; i < n; i++) {
+			struct sockaddr_in sin = {.sin_family = AF_INET,
+						  .sin_port = htons((uint16_t)atoi(ports[i])),
+						  .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+			int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+			if (pass == 0) { /* the listeners stay open until exit */
+				if (fd < 0 || bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0 ||
+				    listen(fd, 1) < 0)
+					return fail();
+				continue;
+			}
+			printf("%s ", ports[i]);
+			if (fd < 0 || connect(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0)
+				r |= fail();
+			else
+				printf("ok\n");
+			close(fd);
+		}
+	return r;
+}
+
 /* Send one UDP datagram to ourselves over 127.0.0.1: proves lo is up and usable. */
 static int loopback(void)
 {
@@ -780,6 +809,8 @@ static int run_with_arg(const char *cmd, char *arg, char *arg2)
 		return trap_signal(arg);
 	if (!strcmp(cmd, "bind-tcp"))
 		return bind_tcp(arg);
+	if (!strcmp(cmd, "connect-tcp"))
+		return connect_tcp((char *[]){arg, arg2}, arg2 ? 2 : 1);
 	if (!strcmp(cmd, "open-dev"))
 		return open_dev(arg);
 	if (!strcmp(cmd, "tiocsti"))

@@ -374,7 +374,7 @@ static void test_netns_join(void **state)
 	assert_int_equal(run_ch(&ctx, CH_NET), -1);
 	assert_int_equal(fcntl(sv[1], F_GETFD), -1); /* closed */
 	close(sv[0]);
-	assert_non_null(strstr(net_ready_hint(&s, -EPERM), "lo up"));
+	assert_non_null(strstr(net_ready_hint(&s, -EPERM, 0), "lo up"));
 	s.kind = STEP_NETNS_JOIN;
 
 	/* lo could not be brought up: the helper's errno is the ready step's. */
@@ -398,8 +398,8 @@ static void test_netns_join(void **state)
 	ctx.ch[CH_NET][SIDE_CHILD] = sv[1];
 	assert_int_equal(net_run_join(&s, &ctx), -ENOSPC);
 	close(sv[0]);
-	assert_non_null(strstr(net_join_hint(&s, -ENOSPC), "user.max_net_namespaces"));
-	assert_string_equal(net_join_hint(&s, -EIO), "");
+	assert_non_null(strstr(net_join_hint(&s, -ENOSPC, 0), "user.max_net_namespaces"));
+	assert_string_equal(net_join_hint(&s, -EIO, 0), "");
 
 	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
 	close(sv[0]);

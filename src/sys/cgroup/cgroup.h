@@ -26,7 +26,7 @@ int cgroup_run_ns_enter(const struct step *s, struct run_ctx *ctx); /* child */
 
 /* Parent. The describer and the error hint of the cgroup steps (steps.def). */
 void cgroup_describe(const struct step *s, struct plan_kv *k);
-const char *cgroup_hint(const struct step *s, int code);
+const char *cgroup_hint(const struct step *s, int code, uint32_t item);
 
 /* Parent. Does the profile set any limit (and so get a cgroup)? */
 bool cgroup_wanted(const struct profile *p);

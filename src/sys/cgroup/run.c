@@ -272,8 +272,9 @@ int cgroup_run_end(const struct step *s, struct run_ctx *ctx)
 	return 0;
 }
 
-const char *cgroup_hint(const struct step *s, int code)
+const char *cgroup_hint(const struct step *s, int code, uint32_t item)
 {
+	(void)item;
 	if (code == -EACCES || code == -EPERM)
 		return " (the cgroup is not writable by this user: see Rootless in sbx.cfg(5) for "
 		       "how to delegate one)";

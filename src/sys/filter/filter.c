@@ -164,9 +164,10 @@ void filter_describe(const struct step *s, struct plan_kv *k)
 	plan_kv_str(k, "other_arch", "kill_process");
 }
 
-const char *filter_hint(const struct step *s, int code)
+const char *filter_hint(const struct step *s, int code, uint32_t item)
 {
 	(void)s;
+	(void)item;
 	if (code == -EACCES)
 		return " (the kernel loads a filter only under no_new_privs or with CAP_SYS_ADMIN)";
 	if (code == -EINVAL)

@@ -17,7 +17,7 @@ int filter_run_load(const struct step *s, struct run_ctx *ctx); /* child */
 
 /* Parent. The describer and the error hint of the seccomp step (steps.def). */
 void filter_describe(const struct step *s, struct plan_kv *k);
-const char *filter_hint(const struct step *s, int code);
+const char *filter_hint(const struct step *s, int code, uint32_t item);
 
 /* Parent. Print the presets and the groups, each entry with its reason, to @out (a FILE *):
  * --list-seccomp, and the table in sbx.cfg(5). */

@@ -569,8 +569,9 @@ int mount_plan_add(struct plan *plan, const struct profile *p, const struct sbx_
 	return r;
 }
 
-const char *mount_host_hint(const struct step *s, int code)
+const char *mount_host_hint(const struct step *s, int code, uint32_t item)
 {
+	(void)item;
 	(void)s;
 	if (code == -ELOOP)
 		return " (a symlink where sbx follows none: in an overlay's upper or work, or "

@@ -7,7 +7,7 @@
 int mount_plan_add(struct plan *plan, const struct profile *p, const struct sbx_caller *c,
 		   struct sbx_err *err); /* parent */
 /* Parent. The hint for a failed bind, overlay or root step that read a host path. */
-const char *mount_host_hint(const struct step *s, int code);
+const char *mount_host_hint(const struct step *s, int code, uint32_t item);
 /* Child runners, one per STEP_MOUNT_* kind. */
 int mount_run_private(const struct step *s, struct run_ctx *ctx);
 int mount_run_stage(const struct step *s, struct run_ctx *ctx);

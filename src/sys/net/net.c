@@ -115,15 +115,17 @@ int net_plan_add(struct plan *plan, const struct profile *p, const struct sbx_ca
 	return 0;
 }
 
-const char *net_ready_hint(const struct step *s, int code)
+const char *net_ready_hint(const struct step *s, int code, uint32_t item)
 {
+	(void)item;
 	(void)s;
 	(void)code;
 	return " (bringing lo up in the sandbox's network namespace)";
 }
 
-const char *net_join_hint(const struct step *s, int code)
+const char *net_join_hint(const struct step *s, int code, uint32_t item)
 {
+	(void)item;
 	(void)s;
 	if (code == -ENOSPC)
 		return " (making the network namespace: the sysctl user.max_net_namespaces is 0 or "
@@ -133,8 +135,9 @@ const char *net_join_hint(const struct step *s, int code)
 	return "";
 }
 
-const char *net_unshare_hint(const struct step *s, int code)
+const char *net_unshare_hint(const struct step *s, int code, uint32_t item)
 {
+	(void)item;
 	(void)s;
 	if (code == -ENOSPC)
 		return " (the sysctl user.max_net_namespaces is 0 or reached)";

@@ -11,13 +11,13 @@
  * plan->caller_unmapped, so it runs after userns_plan_add(). */
 int net_plan_add(struct plan *plan, const struct profile *p, const struct sbx_caller *c,
 		 struct sbx_err *err);
-int net_run_create(const struct step *s, struct run_ctx *ctx);	/* parent */
-int net_run_join(const struct step *s, struct run_ctx *ctx);	/* child */
-int net_run_ready(const struct step *s, struct run_ctx *ctx);	/* child */
-int net_run_unshare(const struct step *s, struct run_ctx *ctx); /* child */
-const char *net_join_hint(const struct step *s, int code);	/* parent */
-const char *net_ready_hint(const struct step *s, int code);	/* parent */
-const char *net_unshare_hint(const struct step *s, int code);	/* parent */
+int net_run_create(const struct step *s, struct run_ctx *ctx);		     /* parent */
+int net_run_join(const struct step *s, struct run_ctx *ctx);		     /* child */
+int net_run_ready(const struct step *s, struct run_ctx *ctx);		     /* child */
+int net_run_unshare(const struct step *s, struct run_ctx *ctx);		     /* child */
+const char *net_join_hint(const struct step *s, int code, uint32_t item);    /* parent */
+const char *net_ready_hint(const struct step *s, int code, uint32_t item);   /* parent */
+const char *net_unshare_hint(const struct step *s, int code, uint32_t item); /* parent */
 
 /* Parent. The describer of net's steps (steps.def). */
 void net_describe(const struct step *s, struct plan_kv *k);
