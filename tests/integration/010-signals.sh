@@ -9,6 +9,9 @@ require_userns
 start_bg() {
 	local out=$1
 	shift
+	# Emptied here, not only by the background job's redirection: under load the waiter could
+	# otherwise read the last run's "ready" before the job starts, and signal sbx too early.
+	: >"$out"
 	SBXT_MARK=$MARK "$PROBE" sigdfl "$SBX" "$@" >"$out" 2>"$out.err" </dev/null &
 	BG=$!
 }
