@@ -112,6 +112,42 @@ static int check_namespaces(const struct profile *p, const struct sbx_caller *c,
 	return r;
 }
 
+/* Until the seccomp and Landlock compilers are in (issue 11), each key that would ask for a
+ * filter or a ruleset is refused at its line rather than silently left out; preset = "none"
+ * and empty allow, deny and rules arrays ask for nothing. */
+static int check_security_unsupported(const struct profile *p, struct sbx_err *err)
+{
+	const typeof(p->security.seccomp) *sc = &p->security.seccomp;
+	const typeof(p->security.landlock) *ll = &p->security.landlock;
+	const struct {
+		bool set;
+		const char *key;
+		const struct sbx_loc *loc;
+	} keys[] = {
+	    {sc->preset_default, "seccomp.preset", &sc->preset_loc},
+	    {sc->default_action != SECCOMP_ACT_UNSET, "seccomp.default_action",
+	     &sc->default_action_loc},
+	    {sc->deny_action != SECCOMP_ACT_UNSET, "seccomp.deny_action", &sc->deny_action_loc},
+	    {sc->errno_value != 0, "seccomp.errno", &sc->errno_loc},
+	    {sc->n_allow != 0, "seccomp.allow", sc->n_allow ? &sc->allow[0].loc : NULL},
+	    {sc->n_deny != 0, "seccomp.deny", sc->n_deny ? &sc->deny[0].loc : NULL},
+	    {sc->n_rules != 0, "seccomp.rules", sc->n_rules ? &sc->rules[0].loc : NULL},
+	    {ll->read_loc.file != NULL, "landlock.read", &ll->read_loc},
+	    {ll->write_loc.file != NULL, "landlock.write", &ll->write_loc},
+	    {ll->execute_loc.file != NULL, "landlock.execute", &ll->execute_loc},
+	    {ll->bind_tcp_loc.file != NULL, "landlock.bind_tcp", &ll->bind_tcp_loc},
+	    {ll->connect_tcp_loc.file != NULL, "landlock.connect_tcp", &ll->connect_tcp_loc},
+	    {ll->required_loc.file != NULL, "landlock.required", &ll->required_loc},
+	};
+	int r = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
+		if (keys[i].set)
+			keep_first(&r, sbx_err_set(err, keys[i].loc, -EOPNOTSUPP,
+						   "security.%s: not supported yet", keys[i].key));
+	return r;
+}
+
 /* A capability kept in a user namespace acts only on what that namespace owns: with the host's
  * network, the network ones are kept for nothing (binding port 80 still fails). Valid, so a
  * warning, at the capabilities' line. */
@@ -147,6 +183,7 @@ int policy_compile(const struct profile *p, const struct sbx_caller *c, struct p
 	if (eff.net.mode == NET_HOST)
 		eff.namespaces &= ~NS_BIT(NS_NET);
 	r = check_namespaces(&eff, c, eff.namespaces, err);
+	keep_first(&r, check_security_unsupported(&eff, err));
 	warn_caps_without_effect(&eff, eff.namespaces, err);
 	plan = plan_new();
 	if (!plan)

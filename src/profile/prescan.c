@@ -25,6 +25,12 @@
  * and `\\` escapes, and code. An `@include` in code becomes `#`, a comment to the end of the
  * line for libconfig and for the scan alike. The fuzzer checks that libconfig never sees an
  * include (tests/fuzz).
+ *
+ * One more rewrite keeps each string's own line. libconfig joins adjacent strings ("a" "b"),
+ * so it reads the token after a string before it makes the setting, which then gets that
+ * token's line: the last element of `[ "a",\n "b"\n ]` would be located at the `]`. A `,`
+ * `;` `]` `)` or `}` that follows a string across blanks and comments on later lines is moved
+ * up behind the string; what stood between keeps its newlines, so no other line changes.
  */
 struct scan {
 	const char *in;
@@ -32,6 +38,7 @@ struct scan {
 	char *out;
 	size_t n;
 	unsigned line;
+	const char *moved; /* the punctuation moved up behind a string, skipped when reached */
 };
 
 static void scan_copy(struct scan *sc, size_t len)
@@ -57,6 +64,34 @@ static void scan_string(struct scan *sc)
 	while (sc->in[sc->i] && sc->in[sc->i] != '"')
 		scan_copy(sc, sc->in[sc->i] == '\\' ? 2 : 1);
 	scan_copy(sc, 1);
+}
+
+/* Past the blanks and complete comments at @t; NULL if a comment is unterminated. */
+static const char *skip_gap(const char *t)
+{
+	for (;;) {
+		t += strspn(t, " \t\r\n\f\v");
+		if (*t == '#' || (t[0] == '/' && t[1] == '/'))
+			t += strcspn(t, "\n");
+		else if (t[0] == '/' && t[1] == '*') {
+			t = strstr(t + 2, "*/");
+			if (!t)
+				return NULL;
+			t += 2;
+		} else
+			return t;
+	}
+}
+
+/* After a string: move the punctuation that ends it up behind it (see the top). */
+static void scan_after_string(struct scan *sc)
+{
+	const char *gap = sc->in + sc->i, *t = skip_gap(gap);
+
+	if (!t || !*t || !strchr(",;])}", *t) || !memchr(gap, '\n', (size_t)(t - gap)))
+		return;
+	sc->out[sc->n++] = *t;
+	sc->moved = t;
 }
 
 static size_t number_len(const char *t)
@@ -149,9 +184,13 @@ int profile_prescan(struct apply_ctx *ctx, const char *text, char **ret_text)
 	while (text[sc.i]) {
 		const char *c = text + sc.i;
 
-		if (*c == '"')
+		if (c == sc.moved) {
+			sc.i++;
+			sc.moved = NULL;
+		} else if (*c == '"') {
 			scan_string(&sc);
-		else if (*c == '#' || (c[0] == '/' && c[1] == '/'))
+			scan_after_string(&sc);
+		} else if (*c == '#' || (c[0] == '/' && c[1] == '/'))
 			scan_copy_until(&sc, "\n");
 		else if (c[0] == '/' && c[1] == '*') {
 			/* libconfig 1.5 lets one swallow the rest of the file silently. */

@@ -84,6 +84,7 @@ struct profile *profile_free(struct profile *p)
 	for (size_t i = 0; i < p->cgroup.n_io_limits; i++)
 		profile_io_limit_clear(&p->cgroup.io_limits[i]);
 	free(p->cgroup.io_limits);
+	profile_security_free(p);
 	free(p->process.cwd);
 	strv_free(p->search, p->n_search);
 	free(p->source_dir);

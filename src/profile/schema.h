@@ -1,7 +1,7 @@
 /* schema.h — private to the profile loader (src/profile/).
  *
  * profile.c reads files, resolves includes and --set; prescan.c reads the text before libconfig
- * does; sections.c, mounts.c and cgroup.c apply one parsed libconfig tree onto a struct
+ * does; sections.c, mounts.c, cgroup.c and security.c apply one parsed libconfig tree onto a struct
  * profile, on schema.c's strict checks; values.c holds the value parsers and name tables. */
 #pragma once
 
@@ -67,6 +67,11 @@ int profile_append_mount(struct profile *p, struct mount_entry *m); /* moves *m 
 /* cgroup.c */
 int profile_apply_cgroup(struct apply_ctx *ctx, config_setting_t *s);
 void profile_io_limit_clear(struct cgroup_io_limit *l);
+
+/* security.c */
+int profile_apply_seccomp(struct apply_ctx *ctx, config_setting_t *s);
+int profile_apply_landlock(struct apply_ctx *ctx, config_setting_t *s);
+void profile_security_free(struct profile *p); /* the seccomp and landlock members */
 
 /* profile_values.c */
 int profile_normalize_path(const char *in, char **ret, const char **ret_why);

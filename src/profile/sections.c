@@ -1,7 +1,7 @@
-/* profile_sections.c — the sections of a profile (SPEC.md §2) but `filesystem` (mounts.c) and
- * `cgroup` (cgroup.c): each key applied onto the struct profile with the merge rules (scalars
- * and arrays replace, lists append, env.set replaces by name), and what is not supported yet
- * said so, never ignored. */
+/* profile_sections.c — the sections of a profile (SPEC.md §2) but `filesystem` (mounts.c),
+ * `cgroup` (cgroup.c) and security's seccomp and landlock (security.c): each key applied onto
+ * the struct profile with the merge rules (scalars and arrays replace, lists append, env.set
+ * replaces by name), and what is not supported yet said so, never ignored. */
 #include "profile/profile.h"
 #include "profile/schema.h"
 
@@ -493,8 +493,8 @@ static int apply_security(struct apply_ctx *ctx, config_setting_t *s)
 	static const struct profile_key keys[] = {
 	    {"no_new_privs", apply_no_new_privs},
 	    {"capabilities", apply_capabilities},
-	    {"seccomp", not_supported},
-	    {"landlock", not_supported},
+	    {"seccomp", profile_apply_seccomp},
+	    {"landlock", profile_apply_landlock},
 	};
 
 	return profile_apply_group(ctx, s, keys, ARRAY_SIZE(keys));

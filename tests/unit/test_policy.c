@@ -671,6 +671,61 @@ static void test_cgroup_compiled(void **state)
 	assert_null(plan_first(plan, STEP_CGROUPNS_ENTER));
 }
 
+/* Until the seccomp and Landlock compilers are in, every key that asks for a filter or a
+ * ruleset is an error at its own line, never dropped (an empty Landlock array too: it would
+ * forbid); preset = "none", empty seccomp arrays and an empty landlock group compile. */
+static void test_security_refused_for_now(void **state)
+{
+	_cleanup_(plan_freep) struct plan *plan = NULL;
+	struct sbx_err err = {0};
+	static const char *const keys[] = {
+	    "seccomp.preset",	 "seccomp.default_action", "seccomp.deny_action",
+	    "seccomp.errno",	 "seccomp.allow",	   "seccomp.deny",
+	    "seccomp.rules",	 "landlock.read",	   "landlock.write",
+	    "landlock.execute",	 "landlock.bind_tcp",	   "landlock.connect_tcp",
+	    "landlock.required",
+	};
+
+	(void)state;
+	assert_int_equal(compile("security = {\n"
+				 "  seccomp = {\n"
+				 "    preset = \"default\";\n"
+				 "    default_action = \"allow\";\n"
+				 "    deny_action = \"kill\";\n"
+				 "    errno = \"EACCES\";\n"
+				 "    allow = [ \"@io-uring\" ];\n"
+				 "    deny = [ \"ptrace\" ];\n"
+				 "    rules = ( { syscall = \"socket\"; } );\n"
+				 "  };\n"
+				 "  landlock = {\n"
+				 "    read = [ \"/usr\" ];\n"
+				 "    write = [ ];\n"
+				 "    execute = [ \"/bin\" ];\n"
+				 "    bind_tcp = [ 80 ];\n"
+				 "    connect_tcp = [ ];\n"
+				 "    required = false;\n"
+				 "  };\n"
+				 "};\n",
+				 1000, &plan, &err),
+			 -EOPNOTSUPP);
+	assert_null(plan);
+	assert_int_equal(err.n, ARRAY_SIZE(keys));
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
+		char want[64];
+
+		snprintf(want, sizeof(want), "security.%s: not supported yet", keys[i]);
+		assert_string_equal(err.diag[i].file, "t.cfg");
+		assert_int_equal(err.diag[i].line, i + 3 + (i >= 7 ? 2 : 0));
+		assert_string_equal(err.diag[i].msg, want);
+	}
+	err = (struct sbx_err){0};
+	assert_int_equal(compile("security = { seccomp = { preset = \"none\"; allow = [ ];\n"
+				 "  deny = [ ]; rules = ( ); }; landlock = { }; };\n",
+				 1000, &plan, &err),
+			 0);
+	assert_int_equal(err.n, 0);
+}
+
 static int compile_as(const char *text, const struct sbx_caller *c, struct sbx_err *err)
 {
 	_cleanup_(profile_freep) struct profile *p = NULL;
@@ -767,6 +822,7 @@ int main(void)
 	    cmocka_unit_test(test_unmapped_caller_enters_ids_first),
 	    cmocka_unit_test(test_net_caps_on_host_network_warn),
 	    cmocka_unit_test(test_proc_needs_pid_ns),
+	    cmocka_unit_test(test_security_refused_for_now),
 	    cmocka_unit_test(test_cgroup_compiled),
 	    cmocka_unit_test(test_rlimit_above_hard_limit),
 	};

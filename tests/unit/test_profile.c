@@ -791,7 +791,7 @@ static void test_error_locations(void **state)
 	    {"cgroup = {\n memory = 0; };\n", 2, "cgroup.memory: must be above 0"},
 	    {"cgroup = {\n colour = 1; };\n", 2, "cgroup.colour: unknown setting"},
 	    {"cgroup = 1;\n", 1, "cgroup: must be a group"},
-	    /* network, security: not yet supported, never ignored */
+	    /* network: not yet supported, never ignored */
 	    {"network = {\n mode = \"user\"; };\n", 2, "network.mode \"user\": not supported yet"},
 	    {"network = {\n mode = \"bridge\"; };\n", 2, "network.mode \"bridge\": not supported"},
 	    {"network = {\n mode = \"wifi\"; };\n", 2, "\"wifi\" is not one of none, host"},
@@ -801,10 +801,11 @@ static void test_error_locations(void **state)
 	    {"network = {\n gateway = \"10.0.0.1\"; };\n", 2, "network.gateway: not supported yet"},
 	    {"network = {\n forward = ( ); };\n", 2, "network.forward: not supported yet"},
 	    {"network = {\n dns = 1; };\n", 2, "network.dns: unknown setting"},
-	    {"security = {\n seccomp = { preset = \"default\"; }; };\n", 2,
-	     "security.seccomp: not supported yet"},
-	    {"security = {\n landlock = { required = true; }; };\n", 2,
-	     "security.landlock: not supported yet"},
+	    /* seccomp, landlock (every key in test_profile_security.c) */
+	    {"security = { seccomp = {\n preset = \"strict\"; }; };\n", 2,
+	     "security.seccomp.preset: \"strict\" is not one of none, default"},
+	    {"security = { landlock = {\n required = 1; }; };\n", 2,
+	     "security.landlock.required: must be true or false"},
 	    {"security = {\n no_new_privs = 1; };\n", 2, "security.no_new_privs: must be true or"},
 	    {"security = {\n capabilities = \"all\"; };\n", 2, "must be an array of strings"},
 	    {"security = { capabilities = [ \"chown\",\n \"cap_bogus\" ]; };\n", 2,
@@ -1334,6 +1335,54 @@ static void test_include_errors_keep_checking(void **state)
 	assert_int_equal(err.diag[2].line, 3);
 }
 
+/* A string keeps its own line, though libconfig reads on to the next token before it makes the
+ * setting: the prescan moves the `,` `;` `]` `)` or `}` after it up behind it, across blanks
+ * and comments, and every other line stays where it was. */
+static void test_string_keeps_its_line(void **state)
+{
+	(void)state;
+	{
+		_cleanup_(profile_freep) struct profile *p = NULL;
+		struct sbx_err err = {0};
+
+		assert_int_equal(profile_parse_string("env = { keep = [\n"	    /* 1 */
+						      "  \"1A\"\n"		    /* 2 */
+						      "  , \"2B\" # \"quoted\" ]\n" /* 3 */
+						      "  /* ] */\n"		    /* 4 */
+						      "]; };\n"			    /* 5 */
+						      "hostname = \"bad name\"\n"   /* 6 */
+						      "\n"			    /* 7 */
+						      ";\n"			    /* 8 */
+						      "process = { cwd = \"rel\"\n" /* 9 */
+						      "}; user = { uid = -1; };\n", /* 10 */
+						      "t.cfg", &p, &err),
+				 -EINVAL);
+		assert_int_equal(err.n, 5);
+		assert_int_equal(err.diag[0].line, 2);
+		assert_int_equal(err.diag[1].line, 3);
+		assert_int_equal(err.diag[2].line, 6);
+		assert_int_equal(err.diag[3].line, 9);
+		assert_int_equal(err.diag[4].line, 10);
+	}
+	{
+		/* Adjacent strings are still joined; the lines after them don't move. */
+		_cleanup_(profile_freep) struct profile *p = NULL;
+		struct sbx_err err = {0};
+
+		assert_int_equal(profile_parse_string("hostname = \"a\"\n"		    /* 1 */
+						      "  \"b\"\n"			    /* 2 */
+						      ";\n"				    /* 3 */
+						      "env = { set = { X = \"x\" /* c */\n" /* 4 */
+						      "}; };\n"				    /* 5 */
+						      "user = { uid = 5; };\n",		    /* 6 */
+						      "t.cfg", &p, &err),
+				 0);
+		assert_string_equal(p->hostname, "ab");
+		assert_int_equal(p->env.set[0].loc.line, 4);
+		assert_int_equal(p->user.uid_loc.line, 6);
+	}
+}
+
 /* --- @include: libconfig must never open a file a profile names that way --- */
 
 /* The prescan reads an @include line the way libconfig then does, as a comment to the end of
@@ -1477,7 +1526,8 @@ static void test_set_errors(void **state)
 	expect_set_error("hostname=", "is not a valid name");
 	expect_set_error("cgroup.memory=0", "cgroup.memory: must be above 0");
 	expect_set_error("network.mode=user", "network.mode \"user\": not supported yet");
-	expect_set_error("security.seccomp.preset=default", "security.seccomp: not supported yet");
+	expect_set_error("security.seccomp.preset=strict",
+			 "\"strict\" is not one of none, default");
 	expect_set_error("process.cwd=relative", "is not an absolute path");
 	expect_set_error("include=[\"/nonexistent.cfg\"]", "No such file or directory");
 	/* a VALUE cannot smuggle in a second setting */
@@ -1673,6 +1723,7 @@ int main(void)
 	    cmocka_unit_test(test_include_cycles),
 	    cmocka_unit_test(test_include_depth_limit),
 	    cmocka_unit_test(test_include_errors_keep_checking),
+	    cmocka_unit_test(test_string_keeps_its_line),
 	    cmocka_unit_test(test_at_include_rest_of_line),
 	    cmocka_unit_test(test_libconfig_opens_no_include),
 	    cmocka_unit_test(test_set_values),
