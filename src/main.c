@@ -10,10 +10,12 @@
 #include <unistd.h>
 
 #include "cli/options.h"
+#include <linux/filter.h>
 #include "run/exec.h"
 #include "plan/plan.h"
 #include "plan/policy.h"
 #include "profile/profile.h"
+#include "sys/filter/filter.h"
 #include "util/cleanup.h"
 
 #define EXIT_SBX_FAILED 125
@@ -37,6 +39,7 @@ static struct {
 	size_t n_overrides;
 	bool check, plan, stats, stats_json;
 	enum plan_format plan_format;
+	bool plan_bpf; /* --plan=bpf: the seccomp program's bytes instead */
 	int verbose;
 	char **argv;		   /* the command */
 	struct mem_span scrub[16]; /* sbx's own argv and environment strings, for pid 1 to wipe */
@@ -57,6 +60,7 @@ enum {
 	OPT_TIME_LIMIT,
 	OPT_SETUP_TIMEOUT,
 	OPT_STATS,
+	OPT_LIST_SECCOMP,
 	OPT_VERSION,
 };
 
@@ -142,8 +146,10 @@ static int parse_plan_format(const char *v)
 		arg.plan_format = PLAN_TEXT;
 	else if (strcmp(v, "json") == 0)
 		arg.plan_format = PLAN_JSON;
+	else if (strcmp(v, "bpf") == 0)
+		arg.plan_bpf = true;
 	else
-		return usage_error("--plan=%s: expected text or json", v);
+		return usage_error("--plan=%s: expected text, json or bpf", v);
 	arg.plan = true;
 	return 0;
 }
@@ -195,7 +201,7 @@ static int parse_option(int c, const char *v)
 	return -EINVAL;
 }
 
-static const char *const plan_formats[] = {"text", "json", NULL};
+static const char *const plan_formats[] = {"text", "json", "bpf", NULL};
 static const char *const stats_formats[] = {"text", "json", NULL};
 
 /* The options, in the order --help and sbx(1) list them. */
@@ -204,8 +210,8 @@ static const struct opt_def opt_table[] = {
      "profile to use; repeatable, later ones on top"},
     {"check", 0, OPT_ARG_NONE, OPT_CHECK, NULL, "",
      "check the profiles, print every error; run nothing"},
-    {"plan", 0, OPT_ARG_OPTIONAL, OPT_PLAN, plan_formats, "[=text|json]",
-     "print the setup plan; run nothing"},
+    {"plan", 0, OPT_ARG_OPTIONAL, OPT_PLAN, plan_formats, "[=text|json|bpf]",
+     "print the setup plan (bpf: the seccomp program); run nothing"},
     {"set", 0, OPT_ARG_REQUIRED, OPT_SET, NULL, " KEY=VALUE",
      "override one setting, e.g. --set hostname=box"},
     {"bind", 0, OPT_ARG_REQUIRED, OPT_BIND, NULL, " SRC[:DST]", "add a read-write bind mount"},
@@ -222,6 +228,8 @@ static const struct opt_def opt_table[] = {
      "kill the sandbox after SECONDS (exit 137)"},
     {"stats", 0, OPT_ARG_OPTIONAL, OPT_STATS, stats_formats, "[=text|json]",
      "print time, memory and limit hits when done"},
+    {"list-seccomp", 0, OPT_ARG_NONE, OPT_LIST_SECCOMP, NULL, "",
+     "print the seccomp preset and groups, with reasons"},
     {"verbose", 'v', OPT_ARG_NONE, 'v', NULL, "", "log each setup step with its duration"},
     {"quiet", 'q', OPT_ARG_NONE, 'q', NULL, "", "print only errors"},
     {"version", 0, OPT_ARG_NONE, OPT_VERSION, NULL, "", "print the version"},
@@ -262,6 +270,10 @@ static int parse_argv(int argc, char **argv)
 	while ((r = opt_next(&scan, opt_table, &hit, msg)) > 0) {
 		if (hit.def->id == 'h') {
 			usage(stdout);
+			return 0;
+		}
+		if (hit.def->id == OPT_LIST_SECCOMP) {
+			filter_list(stdout);
 			return 0;
 		}
 		if (hit.def->id == OPT_VERSION) {
@@ -579,6 +591,27 @@ static void fill_caller(struct sbx_caller *c, char **argv)
 	c->subgid_file = "/etc/subgid";
 }
 
+/* --plan=bpf: the seccomp program as the kernel gets it (struct sock_filter[]), for
+ * scmp_bpf_disasm or an audit. */
+static int write_bpf(const struct plan *plan)
+{
+	const struct step *s = plan_first(plan, STEP_SECCOMP);
+
+	if (!s) {
+		fputs("sbx: error: --plan=bpf: the profile asks for no seccomp filter "
+		      "(security.seccomp in sbx.cfg(5))\n",
+		      stderr);
+		return EXIT_SBX_FAILED;
+	}
+	if (fwrite(s->seccomp.insns, sizeof(struct sock_filter), s->seccomp.n_insns, stdout) !=
+		s->seccomp.n_insns ||
+	    fflush(stdout) != 0) {
+		perror("sbx: error: --plan=bpf: writing the program");
+		return EXIT_SBX_FAILED;
+	}
+	return 0;
+}
+
 static int run(void)
 {
 	static char *check_argv[] = {"true", NULL};
@@ -610,6 +643,8 @@ static int run(void)
 	}
 	names = profile_names();
 	plan->profile_names = names;
+	if (arg.plan && arg.plan_bpf)
+		return write_bpf(plan);
 	if (arg.plan)
 		return plan_dump(plan, arg.plan_format, stdout) < 0 ? EXIT_SBX_FAILED : 0;
 	fflush(stdout);

@@ -10,6 +10,7 @@
 
 #include "sys/caps.h"
 #include "sys/cgroup/cgroup.h"
+#include "sys/filter/filter.h"
 #include "sys/mount/mount.h"
 #include "sys/net/net.h"
 #include "sys/process.h"

@@ -90,6 +90,20 @@ struct step_cgroup {
 	uint64_t memory_limit; /* for the message when the limit kills the command */
 };
 
+/* The seccomp step (src/sys/filter/): the BPF program compiled before clone(), plan-owned,
+ * and what --plan shows of the profile behind it. */
+struct sock_filter;
+struct step_seccomp {
+	const struct sock_filter *insns;
+	size_t n_insns;
+	unsigned flags;				  /* seccomp(2)'s SECCOMP_FILTER_FLAG_* */
+	const char *default_action, *deny_action; /* "allow", "errno(EPERM)", "kill", ... */
+	const char *preset;			  /* "default" or "none" */
+	const char *const *allow, *const *deny;	  /* "name@FILE:LINE", as written */
+	const char *const *rules;		  /* "socket(a0==2)=errno(EPERM)@FILE:LINE" */
+	size_t n_allow, n_deny, n_rules;
+};
+
 struct step_exec {
 	const char *const *paths; /* candidates to execve, in order (PATH search done at compile) */
 	size_t n_paths;
@@ -151,6 +165,7 @@ struct step {
 			bool enable;
 		} pdeath;
 		struct step_exec exec;
+		struct step_seccomp seccomp;
 		struct {
 			void *stack; /* STEP_INIT: the command's stack until it execs, plan-owned */
 			size_t stack_size;

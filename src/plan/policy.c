@@ -8,6 +8,7 @@
 #include "sys/caps.h"
 #include "sys/cgroup/cgroup.h"
 #include "sys/env.h"
+#include "sys/filter/filter.h"
 #include "sys/mount/mount.h"
 #include "sys/net/net.h"
 #include "sys/process.h"
@@ -31,6 +32,7 @@ static const plan_add_fn plan_adders[] = {
     rlimit_plan_add,	   /* rlimits (SETUP) */
     caps_plan_add,	   /* ids, capabilities, no_new_privs (SETUP) */
     process_plan_add,	   /* umask, cwd, init (SETUP); session or terminal (COMMAND); supervise */
+    filter_plan_add,	   /* seccomp (COMMAND), the last before exec */
     process_plan_add_exec, /* exec: the last of COMMAND */
     cgroup_plan_add_end,   /* attach (PARENT, after clone), cgroup-end (after supervise) */
 };
@@ -112,26 +114,16 @@ static int check_namespaces(const struct profile *p, const struct sbx_caller *c,
 	return r;
 }
 
-/* Until the seccomp and Landlock compilers are in (issue 11), each key that would ask for a
- * filter or a ruleset is refused at its line rather than silently left out; preset = "none"
- * and empty allow, deny and rules arrays ask for nothing. */
+/* Until the Landlock compiler is in (issue 11), each key that would ask for a ruleset is
+ * refused at its line rather than silently left out. */
 static int check_security_unsupported(const struct profile *p, struct sbx_err *err)
 {
-	const typeof(p->security.seccomp) *sc = &p->security.seccomp;
 	const typeof(p->security.landlock) *ll = &p->security.landlock;
 	const struct {
 		bool set;
 		const char *key;
 		const struct sbx_loc *loc;
 	} keys[] = {
-	    {sc->preset_default, "seccomp.preset", &sc->preset_loc},
-	    {sc->default_action != SECCOMP_ACT_UNSET, "seccomp.default_action",
-	     &sc->default_action_loc},
-	    {sc->deny_action != SECCOMP_ACT_UNSET, "seccomp.deny_action", &sc->deny_action_loc},
-	    {sc->errno_value != 0, "seccomp.errno", &sc->errno_loc},
-	    {sc->n_allow != 0, "seccomp.allow", sc->n_allow ? &sc->allow[0].loc : NULL},
-	    {sc->n_deny != 0, "seccomp.deny", sc->n_deny ? &sc->deny[0].loc : NULL},
-	    {sc->n_rules != 0, "seccomp.rules", sc->n_rules ? &sc->rules[0].loc : NULL},
 	    {ll->read_loc.file != NULL, "landlock.read", &ll->read_loc},
 	    {ll->write_loc.file != NULL, "landlock.write", &ll->write_loc},
 	    {ll->execute_loc.file != NULL, "landlock.execute", &ll->execute_loc},

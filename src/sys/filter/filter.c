@@ -1,0 +1,211 @@
+/* filter.c — the seccomp step: compiled into the plan, described, listed. */
+#include "sys/filter/filter.h"
+
+#include <errno.h>
+#include <linux/capability.h>
+#include <linux/filter.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sys/filter/tables.h"
+#include "util/cleanup.h"
+
+/* "errno(EPERM)", "kill", ...; @a UNSET is @unset. */
+static char *action_text(struct plan *plan, enum seccomp_action a, enum seccomp_action unset, int e)
+{
+	const char *name;
+
+	a = a ? a : unset;
+	if (a != SECCOMP_ACT_ERRNO)
+		return plan_strdup(plan, profile_seccomp_action_name(a));
+	e = e > 0 ? e : EPERM;
+	name = strerrorname_np(e);
+	return name ? plan_printf(plan, "errno(%s)", name) : plan_printf(plan, "errno(%d)", e);
+}
+
+static const char *loc_file(const struct sbx_loc *loc)
+{
+	return loc->file ? loc->file : "?";
+}
+
+static const char *const *names_text(struct plan *plan, const struct seccomp_name *v, size_t n)
+{
+	char **out = plan_alloc(plan, (n + 1) * sizeof(char *));
+
+	for (size_t i = 0; out && i < n; i++)
+		if (!(out[i] = plan_printf(plan, "%s@%s:%u", v[i].name, loc_file(&v[i].loc),
+					   v[i].loc.line)))
+			return NULL;
+	return (const char *const *)out;
+}
+
+static void cond_text(FILE *f, const struct seccomp_cond *c)
+{
+	static const char *const ops[] = {"==", "!=", "<", "<=", ">", ">=", "=="};
+	fprintf(f, "a%u", c->arg);
+	if (c->op == SCMP_OP_MASKED_EQ)
+		fprintf(f, "&0x%llx", (unsigned long long)c->mask);
+	fputs(ops[c->op], f);
+	fprintf(f, c->value < 256 ? "%llu" : "0x%llx", (unsigned long long)c->value);
+}
+
+static char *rule_text(struct plan *plan, const struct profile *p, const struct seccomp_rule *r)
+{
+	const typeof(p->security.seccomp) *sc = &p->security.seccomp;
+	_cleanup_free_ char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	char *out;
+
+	if (!f)
+		return NULL;
+	fprintf(f, "%s(", r->syscall);
+	for (size_t i = 0; i < r->n_conds; i++) {
+		fputs(i ? "," : "", f);
+		cond_text(f, &r->conds[i]);
+	}
+	out = action_text(plan, r->action, sc->deny_action ? sc->deny_action : SECCOMP_ACT_ERRNO,
+			  r->errno_value ? r->errno_value : sc->errno_value);
+	fprintf(f, ")=%s@%s:%u", out ? out : "?", loc_file(&r->loc), r->loc.line);
+	fclose(f);
+	return plan_strdup(plan, buf);
+}
+
+static const struct sbx_loc *step_loc(const struct profile *p)
+{
+	const typeof(p->security.seccomp) *sc = &p->security.seccomp;
+	const struct sbx_loc *locs[] = {&sc->preset_loc,
+					&sc->default_action_loc,
+					&sc->deny_action_loc,
+					&sc->errno_loc,
+					sc->n_deny ? &sc->deny[0].loc : NULL,
+					sc->n_rules ? &sc->rules[0].loc : NULL};
+
+	for (size_t i = 0; i < ARRAY_SIZE(locs); i++)
+		if (locs[i] && locs[i]->file)
+			return locs[i];
+	return NULL;
+}
+
+static int describe_into(struct plan *plan, const struct profile *p, struct step_seccomp *s)
+{
+	const typeof(p->security.seccomp) *sc = &p->security.seccomp;
+	char **rules = plan_alloc(plan, (sc->n_rules + 1) * sizeof(char *));
+
+	s->default_action =
+	    action_text(plan, sc->default_action, SECCOMP_ACT_ALLOW, sc->errno_value);
+	s->deny_action = action_text(plan, sc->deny_action, SECCOMP_ACT_ERRNO, sc->errno_value);
+	s->preset = sc->preset_default ? "default" : "none";
+	s->allow = names_text(plan, sc->allow, sc->n_allow);
+	s->deny = names_text(plan, sc->deny, sc->n_deny);
+	s->n_allow = sc->n_allow;
+	s->n_deny = sc->n_deny;
+	for (size_t i = 0; rules && i < sc->n_rules; i++)
+		if (!(rules[i] = rule_text(plan, p, &sc->rules[i])))
+			rules = NULL;
+	s->rules = (const char *const *)rules;
+	s->n_rules = sc->n_rules;
+	if (!s->default_action || !s->deny_action || !s->allow || !s->deny || !s->rules)
+		return -ENOMEM;
+	return 0;
+}
+
+int filter_plan_add(struct plan *plan, const struct profile *p, const struct sbx_caller *c,
+		    struct sbx_err *err)
+{
+	struct filter_prog prog = {0};
+	const struct sbx_loc *loc = step_loc(p);
+	struct step *s;
+	int r;
+
+	(void)c;
+	if (!filter_wanted(p))
+		return 0;
+	/* Without no_new_privs the kernel loads a filter only for CAP_SYS_ADMIN in the
+	 * command's user namespace, which the capabilities step has dropped by then. */
+	if (!p->security.no_new_privs && !(p->security.caps & (1ull << CAP_SYS_ADMIN)))
+		return sbx_err_set(err, loc, -EPERM,
+				   "security.seccomp: with no_new_privs = false the kernel loads a "
+				   "filter only for a process holding CAP_SYS_ADMIN: keep "
+				   "no_new_privs on, or keep \"sys_admin\" in capabilities");
+	r = filter_compile(p, NULL, &prog, err);
+	if (r < 0)
+		return r;
+	s = plan_add(plan, STEP_SECCOMP, loc);
+	if (s)
+		s->seccomp.insns =
+		    plan_memdup(plan, prog.insns, prog.n_insns * sizeof(struct sock_filter));
+	free(prog.insns);
+	if (!s || !s->seccomp.insns || describe_into(plan, p, &s->seccomp) < 0)
+		return sbx_err_set(err, loc, -ENOMEM, "out of memory");
+	s->seccomp.n_insns = prog.n_insns;
+	return 0;
+}
+
+void filter_describe(const struct step *s, struct plan_kv *k)
+{
+	const struct step_seccomp *f = &s->seccomp;
+
+	plan_kv_str(k, "default", f->default_action);
+	plan_kv_str(k, "deny_action", f->deny_action);
+	plan_kv_num(k, "insns", f->n_insns);
+	plan_kv_str(k, "preset", f->preset);
+	if (f->n_allow)
+		plan_kv_list(k, "allow", f->allow, f->n_allow);
+	if (f->n_deny)
+		plan_kv_list(k, "deny", f->deny, f->n_deny);
+	if (f->n_rules)
+		plan_kv_list(k, "rules", f->rules, f->n_rules);
+	plan_kv_str(k, "other_arch", "kill_process");
+}
+
+const char *filter_hint(const struct step *s, int code)
+{
+	(void)s;
+	if (code == -EACCES)
+		return " (the kernel loads a filter only under no_new_privs or with CAP_SYS_ADMIN)";
+	if (code == -EINVAL)
+		return " (the kernel refused the BPF program: see sbx --plan=bpf)";
+	return "";
+}
+
+/* ---- --list-seccomp ----------------------------------------------------------------------- */
+
+#define LIST_INDENT 21
+#define LIST_WIDTH 96
+
+/* The members of @g, wrapped under the reason. */
+static void list_members(FILE *f, const struct filter_group *g)
+{
+	size_t col = LIST_WIDTH;
+
+	for (size_t i = 0; i < g->n_members; i++) {
+		size_t len = strlen(g->members[i]);
+
+		if (col + 1 + len > LIST_WIDTH) {
+			fprintf(f, "%s%*s%s", i ? "\n" : "", LIST_INDENT, "", g->members[i]);
+			col = LIST_INDENT + len;
+		} else {
+			fprintf(f, " %s", g->members[i]);
+			col += 1 + len;
+		}
+	}
+	fputc('\n', f);
+}
+
+void filter_list(void *out)
+{
+	FILE *f = out;
+
+	fputs("preset \"default\": denied with deny_action, unless allow names them\n", f);
+	for (size_t i = 0; i < filter_n_preset_default; i++)
+		fprintf(f, "  %-*s%s\n", LIST_INDENT - 2, filter_preset_default[i].name,
+			filter_preset_default[i].reason);
+	fputs("\ngroups, for allow and deny (names another architecture lacks are skipped)\n", f);
+	for (size_t i = 0; i < filter_n_groups; i++) {
+		fprintf(f, "  %-*s%s\n", LIST_INDENT - 2, filter_groups[i].name,
+			filter_groups[i].reason);
+		list_members(f, &filter_groups[i]);
+	}
+}
