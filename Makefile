@@ -216,7 +216,7 @@ CHECK_FUZZ_SECONDS ?= 180
 fuzz: $(BUILD)/default_profile.c
 	clang -std=gnu11 -D_GNU_SOURCE -Isrc -DSBX_VERSION='"fuzz"' -DSBX_SYSCONFDIR='"/nonexistent"' \
 		-DSBX_DATADIR='"/nonexistent"' -g -O1 -fsanitize=fuzzer,address,undefined \
-		-o $(BUILD)/fuzz_profile tests/fuzz/fuzz_profile.c $(LIB_SRCS) $< -lconfig -lmnl
+		-o $(BUILD)/fuzz_profile tests/fuzz/fuzz_profile.c $(LIB_SRCS) $< -lconfig -lmnl -lseccomp
 	mkdir -p $(BUILD)/fuzz-corpus
 	cp profiles/*.cfg tests/unit/data/*.cfg tests/unit/data/bad/*.cfg \
 		tests/integration/profiles/*.cfg bench/profiles/*.cfg tests/fuzz/seeds/* \

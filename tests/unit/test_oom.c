@@ -5,10 +5,15 @@
  *
  * The allocations are libc's, as called from sbx's objects, and each plan_add() or
  * plan_add_to() called from a subsystem: those allocate only when the step array grows, so
- * without failing them directly most of their callers would never see a failure. */
+ * without failing them directly most of their callers would never see a failure. libseccomp
+ * (linked statically, so its own allocations would be wrapped too) is failed at the calls
+ * sbx makes into it, as one allocation each: inside, it tolerates some failures of its own
+ * (a transaction's spare snapshot), which are its business, not sbx's. */
 /* LDWRAP: -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=reallocarray */
 /* LDWRAP: -Wl,--wrap=strdup,--wrap=strndup,--wrap=asprintf,--wrap=vasprintf */
 /* LDWRAP: -Wl,--wrap=plan_add,--wrap=plan_add_to */
+/* LDWRAP: -Wl,--wrap=seccomp_init,--wrap=seccomp_rule_add_exact_array,--wrap=seccomp_attr_set */
+/* LDWRAP: -Wl,--wrap=seccomp_export_bpf,--wrap=seccomp_release */
 #include "unit.h"
 
 #include <errno.h>
@@ -26,17 +31,20 @@
 
 #include "caller.h"
 
+#include <seccomp.h>
+
 /* The allocation counter: armed only around policy_compile(), so the profile loader and
  * cmocka allocate freely. */
 static struct {
 	bool armed;
+	bool in_lib;	       /* inside a libseccomp call: its allocations are not counted */
 	unsigned long seen;    /* allocations made while armed */
 	unsigned long fail_at; /* the one that fails, counted from 1 */
 } alloc;
 
 static bool fail_now(void)
 {
-	if (!alloc.armed || ++alloc.seen != alloc.fail_at)
+	if (!alloc.armed || alloc.in_lib || ++alloc.seen != alloc.fail_at)
 		return false;
 	errno = ENOMEM;
 	return true;
@@ -119,6 +127,60 @@ struct step *__wrap_plan_add_to(struct plan *plan, enum step_phase phase, enum s
 				const struct sbx_loc *loc)
 {
 	return fail_now() ? NULL : __real_plan_add_to(plan, phase, kind, loc);
+}
+
+scmp_filter_ctx __real_seccomp_init(uint32_t def_action);
+int __real_seccomp_rule_add_exact_array(scmp_filter_ctx ctx, uint32_t action, int syscall,
+					unsigned int arg_cnt, const struct scmp_arg_cmp *arg_array);
+int __real_seccomp_attr_set(scmp_filter_ctx ctx, enum scmp_filter_attr attr, uint32_t value);
+int __real_seccomp_export_bpf(const scmp_filter_ctx ctx, int fd);
+void __real_seccomp_release(scmp_filter_ctx ctx);
+scmp_filter_ctx __wrap_seccomp_init(uint32_t def_action);
+int __wrap_seccomp_rule_add_exact_array(scmp_filter_ctx ctx, uint32_t action, int syscall,
+					unsigned int arg_cnt, const struct scmp_arg_cmp *arg_array);
+int __wrap_seccomp_attr_set(scmp_filter_ctx ctx, enum scmp_filter_attr attr, uint32_t value);
+int __wrap_seccomp_export_bpf(const scmp_filter_ctx ctx, int fd);
+void __wrap_seccomp_release(scmp_filter_ctx ctx);
+
+/* Run @call inside libseccomp, unless this is the allocation that fails: then @fail. */
+#define IN_LIB(fail, call)                                                                         \
+	({                                                                                         \
+		__typeof__(call) _r = (fail);                                                      \
+		if (!fail_now()) {                                                                 \
+			alloc.in_lib = true;                                                       \
+			_r = (call);                                                               \
+			alloc.in_lib = false;                                                      \
+		}                                                                                  \
+		_r;                                                                                \
+	})
+
+scmp_filter_ctx __wrap_seccomp_init(uint32_t def_action)
+{
+	return IN_LIB((scmp_filter_ctx)NULL, __real_seccomp_init(def_action));
+}
+
+int __wrap_seccomp_rule_add_exact_array(scmp_filter_ctx ctx, uint32_t action, int syscall,
+					unsigned int arg_cnt, const struct scmp_arg_cmp *arg_array)
+{
+	return IN_LIB(
+	    -ENOMEM, __real_seccomp_rule_add_exact_array(ctx, action, syscall, arg_cnt, arg_array));
+}
+
+int __wrap_seccomp_attr_set(scmp_filter_ctx ctx, enum scmp_filter_attr attr, uint32_t value)
+{
+	return IN_LIB(-ENOMEM, __real_seccomp_attr_set(ctx, attr, value));
+}
+
+int __wrap_seccomp_export_bpf(const scmp_filter_ctx ctx, int fd)
+{
+	return IN_LIB(-ENOMEM, __real_seccomp_export_bpf(ctx, fd));
+}
+
+void __wrap_seccomp_release(scmp_filter_ctx ctx)
+{
+	alloc.in_lib = true;
+	__real_seccomp_release(ctx);
+	alloc.in_lib = false;
 }
 
 static char *test_argv[] = {"/bin/true", "arg", NULL};

@@ -305,6 +305,8 @@ static int add(struct build *b, uint32_t action, int nr, unsigned n, const struc
 	if (action == b->def)
 		return 0; /* what the syscall gets anyway */
 	r = seccomp_rule_add_exact_array(b->ctx, action, nr, n, cmp);
+	if (r == -ENOMEM)
+		return sbx_err_set(b->err, loc, r, "out of memory");
 	if (r < 0) {
 		_cleanup_free_ char *sys = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, nr);
 
@@ -516,6 +518,8 @@ static int export_bpf(struct build *b, struct filter_prog *ret)
 	if (fd < 0)
 		return sbx_err_errno(b->err, NULL, "seccomp: memfd_create");
 	r = seccomp_export_bpf(b->ctx, fd);
+	if (r == -ENOMEM)
+		return sbx_err_set(b->err, NULL, r, "out of memory");
 	if (r < 0)
 		return sbx_err_set(b->err, NULL, r, "seccomp: exporting the filter: %s",
 				   strerror(-r));
@@ -548,7 +552,10 @@ static int set_attrs(struct build *b)
 	if (r == 0)
 		r = seccomp_attr_set(b->ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
 	if (r < 0)
-		return sbx_err_set(b->err, NULL, r, "seccomp: libseccomp: %s", strerror(-r));
+		return sbx_err_set(b->err, NULL, r,
+				   r == -ENOMEM ? "out of memory"
+						: "seccomp: "
+						  "libseccomp refused an attribute");
 	return 0;
 }
 
@@ -571,7 +578,7 @@ int filter_compile(const struct profile *p, const struct filter_opts *o, struct 
 	ctx = b.ctx = seccomp_init(b.def);
 	if (!ctx)
 		return sbx_err_set(err, NULL, -ENOMEM,
-				   "seccomp: libseccomp could not start a filter");
+				   "out of memory (starting a libseccomp filter)");
 	r = mark_list(&b, sc->allow, sc->n_allow, allow, "allow");
 	k = mark_list(&b, sc->deny, sc->n_deny, deny, "deny");
 	r = r ? r : k;
