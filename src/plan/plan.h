@@ -102,6 +102,27 @@ struct step_seccomp {
 	const char *const *allow, *const *deny;	  /* "name@FILE:LINE", as written */
 	const char *const *rules;		  /* "socket(a0==2)=errno(EPERM)@FILE:LINE" */
 	size_t n_allow, n_deny, n_rules;
+	/* Learn mode: the message that passes the filter's listener to sbx (plan-owned, filled
+	 * in by the child; the program lets exactly this sendmsg() through); NULL otherwise. */
+	void *learn;
+};
+
+/* One allow or deny entry of the profile, as learn mode copies it into OUT.cfg. */
+struct learn_entry {
+	const char *name; /* "keyctl" or "@keyring" */
+	struct sbx_loc loc;
+};
+
+/* The learn-write step (src/sys/filter/learn.c): where the learned profile goes, the profiles
+ * it includes, and what it keeps or drops of theirs. */
+struct step_learn {
+	const char *out;	    /* OUT.cfg, as given */
+	const char *const *include; /* the profiles given, as OUT.cfg names them */
+	size_t n_include;
+	const struct learn_entry *allow, *deny; /* the profile's own lists, which OUT.cfg replaces */
+	size_t n_allow, n_deny;
+	const struct learn_entry *ruled; /* syscalls with an argument rule, which allow can't lift */
+	size_t n_ruled;
 };
 
 struct step_exec {
@@ -166,6 +187,7 @@ struct step {
 		} pdeath;
 		struct step_exec exec;
 		struct step_seccomp seccomp;
+		struct step_learn learn;
 		struct {
 			void *stack; /* STEP_INIT: the command's stack until it execs, plan-owned */
 			size_t stack_size;
@@ -207,12 +229,13 @@ enum channel {
 	CH_NET,	   /* socket pair: the netns helper (parent side) passes the namespace */
 	CH_STATUS, /* pipe, pid 1 -> parent: the command's stops and status */
 	CH_CGROUP, /* pipe, parent -> child: one byte = the child is in its v1 cgroup */
+	CH_LEARN,  /* socket pair: --learn's seccomp step passes the filter's listener to sbx */
 	_CH_MAX,
 };
 enum run_side { SIDE_PARENT, SIDE_CHILD };
 #define RUN_CHANNELS_NONE                                                                          \
 	{                                                                                          \
-		{-1, -1}, {-1, -1}, {-1, -1}, {-1, -1}, {-1, -1},                                  \
+		{-1, -1}, {-1, -1}, {-1, -1}, {-1, -1}, {-1, -1}, {-1, -1},                        \
 		{                                                                                  \
 			-1, -1                                                                     \
 		}                                                                                  \
@@ -227,6 +250,7 @@ struct run_stats {
 };
 
 struct run_ctx;
+struct learn_log;
 
 /* Something a parent runner leaves for the end of the run, whatever way the run ends (a
  * cgroup directory to empty and remove): the executor calls them last to first. */
@@ -267,6 +291,9 @@ struct run_ctx {
 	struct run_stats stat;
 	struct run_undo undo[RUN_UNDO_MAX];
 	size_t n_undo;
+	/* Parent: --learn's record of the syscalls the filter would have denied (the
+	 * seccomp-learn step's, served through guard.serve); NULL without --learn. */
+	struct learn_log *learn;
 };
 
 /* Parent. Register @fn(@s, ctx) for the end of the run; -ENOSPC when the list is full. */
@@ -336,6 +363,11 @@ struct sbx_caller {
 	const struct cgroup_layout *cgroups;
 	const char *cpus_online;
 	pid_t pid; /* sbx's pid, naming its cgroup sbx-PID; 0: getpid() */
+	/* --learn OUT.cfg (NULL: not learning) and the profiles given (by name or path, in
+	 * order; "default" when none was), which OUT.cfg includes. */
+	const char *learn_out;
+	const char *const *learn_include;
+	size_t n_learn_include;
 };
 
 /* A directory of the sandbox's cgroup (cgroup_plan_add), for the `cgroup` mount type. */
