@@ -119,9 +119,11 @@ struct step_learn {
 	const char *out;	    /* OUT.cfg, as given */
 	const char *const *include; /* the profiles given, as OUT.cfg names them */
 	size_t n_include;
-	const struct learn_entry *allow, *deny; /* the profile's own lists, which OUT.cfg replaces */
+	const struct learn_entry *allow,
+	    *deny; /* the profile's own lists, which OUT.cfg replaces */
 	size_t n_allow, n_deny;
-	const struct learn_entry *ruled; /* syscalls with an argument rule, which allow can't lift */
+	const struct learn_entry
+	    *ruled; /* syscalls with an argument rule, which allow can't lift */
 	size_t n_ruled;
 };
 

@@ -32,8 +32,8 @@ static inline int wait_serve_fd(const struct wait_serve *w)
 /* Milliseconds on CLOCK_MONOTONIC. */
 uint64_t wait_now_ms(void);
 
-/* Parent. Wait until @fd is readable (or hung up), serving g->serve meanwhile: 0; -EINTR when a signal of @g arrived
- * (g->signal says which), -ETIMEDOUT at g->deadline, or -errno. */
+/* Parent. Wait until @fd is readable (or hung up), serving g->serve meanwhile: 0; -EINTR when a
+ * signal of @g arrived (g->signal says which), -ETIMEDOUT at g->deadline, or -errno. */
 int wait_for_readable(int fd, struct wait_guard *g);
 
 /* Parent. Wait for the child @pid to exit and reap it into *ret_status: 0; -EINTR or

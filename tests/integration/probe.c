@@ -13,6 +13,8 @@
  *   ending:      exit N  kill-self SIG  crash  sleep SECS [TAG]  trap SIG  trap-term
  *   quotas:      alloc SIZE  forks N [FILE]  spin SECS
  *   terminal:    tiocsti [TEXT]
+ *   seccomp:     sys NAME (one call with harmless arguments: ok or the errno name)
+ *                sigsys NAME (the same with a SIGSYS handler: "sigsys caught" when it ran)
  *   host side:   subreaper CMD...  sigdfl CMD... */
 #include <dirent.h>
 #include <errno.h>
@@ -33,8 +35,10 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+#include <sched.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
@@ -603,6 +607,127 @@ static int run_simple(const char *cmd)
 	return -1;
 }
 
+/* ptrace(PTRACE_ATTACH) of a sibling: a child of our own that waits to be killed. */
+static long ptrace_sibling(void)
+{
+	pid_t pid = fork();
+	long r;
+	int saved;
+
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		pause();
+		_exit(0);
+	}
+	r = syscall(SYS_ptrace, 16 /* PTRACE_ATTACH */, pid, NULL, NULL);
+	saved = errno;
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	errno = saved;
+	return r;
+}
+
+/* clone() with a namespace flag; a child that got made leaves at once. */
+static long clone_newuser(void)
+{
+	long r = syscall(SYS_clone, CLONE_NEWUSER | SIGCHLD, NULL, NULL, NULL, 0);
+
+	if (r == 0)
+		_exit(0);
+	if (r > 0)
+		waitpid((pid_t)r, NULL, 0);
+	return r;
+}
+
+/* One system call by name, with arguments that do no harm when it is allowed, even run by
+ * root outside a sandbox: a mount on a path that doesn't exist, the monotonic clock (which
+ * can't be set), kexec with flags no kernel takes. A filter answers before any of that. */
+static long call_by_name(const char *name)
+{
+	struct timespec now;
+	unsigned params[30] = {0}; /* struct io_uring_params */
+
+	if (!strcmp(name, "mount"))
+		return mount("none", "/nonexistent/sbx-probe", "tmpfs", 0, NULL);
+	if (!strcmp(name, "unshare-user"))
+		return unshare(CLONE_NEWUSER);
+	if (!strcmp(name, "setns")) {
+		int fd = open("/proc/self/ns/uts", O_RDONLY | O_CLOEXEC);
+
+		return fd < 0 ? -1 : setns(fd, CLONE_NEWUTS);
+	}
+	if (!strcmp(name, "keyctl"))
+		return syscall(SYS_keyctl, 0 /* KEYCTL_GET_KEYRING_ID */, -3 /* session */, 0);
+	if (!strcmp(name, "bpf"))
+		return syscall(SYS_bpf, 0 /* BPF_MAP_CREATE */, NULL, 0);
+	if (!strcmp(name, "perf_event_open"))
+		return syscall(SYS_perf_event_open, NULL, 0, -1, -1, 0);
+	if (!strcmp(name, "userfaultfd"))
+		return syscall(SYS_userfaultfd, O_CLOEXEC);
+	if (!strcmp(name, "kexec_load"))
+		return syscall(SYS_kexec_load, 0, 0, NULL, 0x7fff0000ul);
+	if (!strcmp(name, "ptrace-sibling"))
+		return ptrace_sibling();
+	if (!strcmp(name, "io_uring_setup"))
+		return syscall(SYS_io_uring_setup, 1, params);
+	if (!strcmp(name, "clock_settime"))
+		return clock_gettime(CLOCK_MONOTONIC, &now) < 0
+			   ? -1
+			   : clock_settime(CLOCK_MONOTONIC, &now);
+	if (!strcmp(name, "clone-newuser"))
+		return clone_newuser();
+	if (!strcmp(name, "clone3"))
+		return syscall(SYS_clone3, NULL, 0);
+	if (!strcmp(name, "personality-aslr-off"))
+		return syscall(SYS_personality, 0x0040000 /* ADDR_NO_RANDOMIZE */);
+	if (!strcmp(name, "socket-inet"))
+		return socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (!strcmp(name, "socket-unix"))
+		return socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (!strcmp(name, "getppid"))
+		return syscall(SYS_getppid);
+	errno = EINVAL;
+	return -2;
+}
+
+static int try_syscall(const char *name)
+{
+	long r = call_by_name(name);
+
+	if (r == -2)
+		return -1;
+	if (r < 0)
+		return fail();
+	printf("ok\n");
+	return 0;
+}
+
+static volatile sig_atomic_t sigsys_nr = -1;
+
+static void on_sigsys(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig;
+	(void)uc;
+	sigsys_nr = si->si_syscall;
+}
+
+/* The call under a SIGSYS handler: a trap action runs the handler and the call returns. */
+static int sigsys_call(const char *name)
+{
+	struct sigaction sa = {.sa_sigaction = on_sigsys, .sa_flags = SA_SIGINFO};
+
+	sigaction(SIGSYS, &sa, NULL);
+	if (call_by_name(name) == -2)
+		return -1;
+	if (sigsys_nr < 0) {
+		printf("no sigsys\n");
+		return 1;
+	}
+	printf("sigsys caught syscall=%d\n", (int)sigsys_nr);
+	return 0;
+}
+
 static int run_with_arg(const char *cmd, char *arg, char *arg2)
 {
 	if (!strcmp(cmd, "ls"))
@@ -659,6 +784,10 @@ static int run_with_arg(const char *cmd, char *arg, char *arg2)
 		return open_dev(arg);
 	if (!strcmp(cmd, "tiocsti"))
 		return tiocsti(arg);
+	if (!strcmp(cmd, "sys"))
+		return try_syscall(arg);
+	if (!strcmp(cmd, "sigsys"))
+		return sigsys_call(arg);
 	if (!strcmp(cmd, "alloc"))
 		return alloc_touch(arg);
 	if (!strcmp(cmd, "forks"))

@@ -82,6 +82,7 @@ static const struct sbx_loc *step_loc(const struct profile *p)
 					&sc->default_action_loc,
 					&sc->deny_action_loc,
 					&sc->errno_loc,
+					sc->n_allow ? &sc->allow[0].loc : NULL,
 					sc->n_deny ? &sc->deny[0].loc : NULL,
 					sc->n_rules ? &sc->rules[0].loc : NULL};
 
@@ -114,6 +115,16 @@ static int describe_into(struct plan *plan, const struct profile *p, struct step
 	return 0;
 }
 
+/* No filter to load: fine, but then --learn has nothing to learn from. */
+static int no_filter(const struct sbx_caller *c, struct sbx_err *err)
+{
+	if (!c->learn_out)
+		return 0;
+	return sbx_err_set(err, NULL, -EINVAL,
+			   "--learn: the profiles ask for no seccomp filter, so nothing would be "
+			   "denied to learn from (security.seccomp in sbx.cfg(5))");
+}
+
 int filter_plan_add(struct plan *plan, const struct profile *p, const struct sbx_caller *c,
 		    struct sbx_err *err)
 {
@@ -125,20 +136,21 @@ int filter_plan_add(struct plan *plan, const struct profile *p, const struct sbx
 	struct step *s;
 	int r;
 
-	if (!filter_wanted(p))
-		return c->learn_out ? sbx_err_set(err, NULL, -EINVAL,
-						  "--learn: the profiles ask for no seccomp filter, "
-						  "so nothing would be denied to learn from "
-						  "(security.seccomp in sbx.cfg(5))")
-				    : 0;
+	if (!filter_wanted(p) && !p->security.seccomp.n_allow)
+		return no_filter(c, err);
 	/* Without no_new_privs the kernel loads a filter only for CAP_SYS_ADMIN in the
 	 * command's user namespace, which the capabilities step has dropped by then. */
-	if (!p->security.no_new_privs && !(p->security.caps & (1ull << CAP_SYS_ADMIN)))
+	if (filter_wanted(p) && !p->security.no_new_privs &&
+	    !(p->security.caps & (1ull << CAP_SYS_ADMIN)))
 		return sbx_err_set(err, loc, -EPERM,
 				   "security.seccomp: with no_new_privs = false the kernel loads a "
 				   "filter only for a process holding CAP_SYS_ADMIN: keep "
 				   "no_new_privs on, or keep \"sys_admin\" in capabilities");
 	r = filter_compile(p, c->learn_out ? &learn : NULL, &prog, err);
+	if (r == 0 && !filter_wanted(p)) { /* only allow: checked, but nothing to filter */
+		free(prog.insns);
+		return no_filter(c, err);
+	}
 	if (r == 0 && c->learn_out)
 		r = learn_prepare(plan, &prog, &handoff, err);
 	if (r < 0) {

@@ -222,8 +222,8 @@ int learn_serve(struct wait_serve *w, short revents)
 	if (fd == -EAGAIN)
 		return 0;
 	if (fd < 0 && fd != -EIO)
-		return sbx_err_set(log->err, NULL, fd, "--learn: receiving the seccomp listener: %s",
-				   strerror(-fd));
+		return sbx_err_set(log->err, NULL, fd,
+				   "--learn: receiving the seccomp listener: %s", strerror(-fd));
 	log->listener = fd;
 	w->fd = fd; /* -1 after EIO: there will be nothing to serve */
 	return 0;
@@ -275,8 +275,7 @@ static int by_name(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
-static const struct learn_entry *find_entry(const struct learn_entry *v, size_t n,
-					    const char *name)
+static const struct learn_entry *find_entry(const struct learn_entry *v, size_t n, const char *name)
 {
 	for (size_t i = 0; name && i < n; i++)
 		if (strcmp(v[i].name, name) == 0)
@@ -370,8 +369,9 @@ static void put_notes(FILE *f, const struct step_learn *s, const struct learn_ca
 		const struct learn_entry *r = find_entry(s->ruled, s->n_ruled, v[i]->name);
 
 		if (!v[i]->name) {
-			fprintf(f, "# note: syscall %d of arch 0x%x has no name and can't be "
-				   "allowed here; ",
+			fprintf(f,
+				"# note: syscall %d of arch 0x%x has no name and can't be "
+				"allowed here; ",
 				v[i]->nr, (unsigned)v[i]->arch);
 			put_seen(f, v[i]);
 			fputc('\n', f);
@@ -383,8 +383,7 @@ static void put_notes(FILE *f, const struct step_learn *s, const struct learn_ca
 	}
 }
 
-int learn_text(const struct learn_log *log, const struct step_learn *s, char **ret,
-	       size_t *ret_n)
+int learn_text(const struct learn_log *log, const struct step_learn *s, char **ret, size_t *ret_n)
 {
 	_cleanup_free_ const struct learn_call **v = calloc(log->n_calls + 1, sizeof(*v));
 	_cleanup_free_ char *buf = NULL;
@@ -716,7 +715,8 @@ int filter_run_learn_write(const struct step *s, struct run_ctx *ctx)
 	int r;
 
 	if (!log)
-		return sbx_err_set(ctx->err, NULL, -EINVAL, "internal error: --learn has no record");
+		return sbx_err_set(ctx->err, NULL, -EINVAL,
+				   "internal error: --learn has no record");
 	/* The command is gone: a call still waiting now fails (ENOSYS) instead of waiting. */
 	ctx->guard.serve = (struct wait_serve){.fd = -1};
 	if (log->listener >= 0)

@@ -48,8 +48,7 @@ int learn_serve(struct wait_serve *w, short revents);
 
 /* Parent. OUT.cfg's text for what @log saw, on top of @s's profiles (malloc'd, into *ret);
  * *ret_n: the syscalls it allows that the profiles did not. -ENOMEM. */
-int learn_text(const struct learn_log *log, const struct step_learn *s, char **ret,
-	       size_t *ret_n);
+int learn_text(const struct learn_log *log, const struct step_learn *s, char **ret, size_t *ret_n);
 
 /* Parent. Write @text to @path through a temporary file renamed over it, never over anything
  * but a regular file. 0 or -errno with @err set. */

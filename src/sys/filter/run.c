@@ -23,6 +23,7 @@ int filter_run_load(const struct step *s, struct run_ctx *ctx)
 	if (fd < 0)
 		return -errno;
 	/* --learn: the listener goes to sbx; this copy closes at exec. */
-	return s->seccomp.learn ? learn_send_listener(s->seccomp.learn, run_ch(ctx, CH_LEARN), (int)fd)
-				: 0;
+	return s->seccomp.learn
+		   ? learn_send_listener(s->seccomp.learn, run_ch(ctx, CH_LEARN), (int)fd)
+		   : 0;
 }
