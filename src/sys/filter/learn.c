@@ -399,7 +399,8 @@ int learn_text(const struct learn_log *log, const struct step_learn *s, char **r
 	if (!f)
 		return -ENOMEM;
 	fputs("# Written by sbx --learn: the profiles below, and every syscall the command made\n"
-	      "# that they would have denied, with how often and the first arguments seen.\n"
+	      "# that they would have denied, with how often and the first arguments seen (a\n"
+	      "# syscall's unused arguments show what its registers held).\n"
 	      "include = [ ",
 	      f);
 	for (size_t i = 0; i < s->n_include; i++) {
@@ -568,17 +569,24 @@ static const char *include_name(struct plan *plan, const char *given, const char
 	return plan_printf(plan, "%s/%s", cwd, given);
 }
 
+/* @e with its own copies: the written profile names the lines, after the profile is gone. */
+static int copy_entry(struct plan *plan, struct learn_entry *e, const char *name,
+		      const struct sbx_loc *loc)
+{
+	e->name = plan_strdup(plan, name);
+	e->loc.line = loc->line;
+	e->loc.file = loc->file ? plan_strdup(plan, loc->file) : NULL;
+	return e->name && (e->loc.file || !loc->file) ? 0 : -ENOMEM;
+}
+
 static const struct learn_entry *copy_names(struct plan *plan, const struct seccomp_name *v,
 					    size_t n)
 {
 	struct learn_entry *out = plan_alloc(plan, (n + 1) * sizeof(*out));
 
-	for (size_t i = 0; out && i < n; i++) {
-		out[i].name = plan_strdup(plan, v[i].name);
-		out[i].loc = v[i].loc;
-		if (!out[i].name)
+	for (size_t i = 0; out && i < n; i++)
+		if (copy_entry(plan, &out[i], v[i].name, &v[i].loc) < 0)
 			return NULL;
-	}
 	return out;
 }
 
@@ -593,8 +601,7 @@ static const struct learn_entry *ruled_names(struct plan *plan, const struct pro
 	for (size_t i = 0; out && i < sc->n_rules; i++) {
 		if (!sc->rules[i].n_conds || find_entry(out, n, sc->rules[i].syscall))
 			continue;
-		out[n].loc = sc->rules[i].loc;
-		if (!(out[n++].name = plan_strdup(plan, sc->rules[i].syscall)))
+		if (copy_entry(plan, &out[n++], sc->rules[i].syscall, &sc->rules[i].loc) < 0)
 			return NULL;
 	}
 	*ret_n = n;
