@@ -114,17 +114,14 @@ struct learn_entry {
 };
 
 /* The learn-write step (src/sys/filter/learn.c): where the learned profile goes, the profiles
- * it includes, and what it keeps or drops of theirs. */
+ * it includes, and what it keeps or drops of theirs: their allow and deny lists (which it
+ * replaces) and the syscalls an argument rule names (which allow can't lift). */
 struct step_learn {
 	const char *out;	    /* OUT.cfg, as given */
 	const char *const *include; /* the profiles given, as OUT.cfg names them */
 	size_t n_include;
-	const struct learn_entry *allow,
-	    *deny; /* the profile's own lists, which OUT.cfg replaces */
-	size_t n_allow, n_deny;
-	const struct learn_entry
-	    *ruled; /* syscalls with an argument rule, which allow can't lift */
-	size_t n_ruled;
+	const struct learn_entry *allow, *deny, *ruled;
+	size_t n_allow, n_deny, n_ruled;
 };
 
 struct step_exec {
