@@ -1,6 +1,6 @@
 /* learn.h — --learn, private to src/sys/filter: the seccomp step's filter sends each call it
- * would have denied to sbx (SCMP_ACT_NOTIFY), which records it, lets it through and at the end
- * writes a profile that allows what it saw. */
+ * would have denied to sbx (SCMP_ACT_NOTIFY), which records it and lets it through (learn.c),
+ * and at the end writes a profile that allows what it saw (learn_out.c). */
 #pragma once
 
 #include <stdbool.h>
@@ -46,12 +46,19 @@ int learn_log_add(struct learn_log *log, uint32_t arch, int nr, const uint64_t a
  * CH_LEARN socket), then each notification on it, recorded and let through. */
 int learn_serve(struct wait_serve *w, short revents);
 
-/* Parent. OUT.cfg's text for what @log saw, on top of @s's profiles (malloc'd, into *ret);
- * *ret_n: the syscalls it allows that the profiles did not. -ENOMEM. */
+/* Parent (learn_out.c). The entry of @v named @name (NULL: none, or @name NULL). */
+const struct learn_entry *learn_find_entry(const struct learn_entry *v, size_t n, const char *name);
+
+/* Parent (learn_out.c). Write @s to @out (a FILE *) with every control character made '?', so it
+ * can't end a comment line or act on a terminal. */
+void learn_put_comment(void *out, const char *s);
+
+/* Parent (learn_out.c). OUT.cfg's text for what @log saw, on top of @s's profiles (malloc'd, into
+ * *ret); *ret_n: the syscalls it allows that the profiles did not. -ENOMEM. */
 int learn_text(const struct learn_log *log, const struct step_learn *s, char **ret, size_t *ret_n);
 
-/* Parent. Write @text to @path through a temporary file renamed over it, never over anything
- * but a regular file. 0 or -errno with @err set. */
+/* Parent (learn_out.c). Write @text to @path through a temporary file renamed over it, never over
+ * anything but a regular file. 0 or -errno with @err set. */
 int learn_write_file(const char *path, const char *text, struct sbx_err *err);
 
 /* Parent. For filter_plan_add() with --learn: put in front of @prog the instructions that let
