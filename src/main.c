@@ -15,7 +15,6 @@
 #include "plan/plan.h"
 #include "plan/policy.h"
 #include "profile/profile.h"
-#include "sys/filter/filter.h"
 #include "util/cleanup.h"
 
 #define EXIT_SBX_FAILED 125
@@ -280,7 +279,7 @@ static int parse_argv(int argc, char **argv)
 			return 0;
 		}
 		if (hit.def->id == OPT_LIST_SECCOMP) {
-			filter_list(stdout);
+			policy_list_seccomp(stdout);
 			return 0;
 		}
 		if (hit.def->id == OPT_VERSION) {

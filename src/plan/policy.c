@@ -197,3 +197,8 @@ int policy_compile(const struct profile *p, const struct sbx_caller *c, struct p
 	*ret_plan = TAKE_PTR(plan);
 	return 0;
 }
+
+void policy_list_seccomp(void *out)
+{
+	filter_list(out);
+}

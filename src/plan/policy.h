@@ -9,3 +9,7 @@
  * the caller and written only on success. */
 int policy_compile(const struct profile *p, const struct sbx_caller *c, struct plan **ret_plan,
 		   struct sbx_err *err);
+
+/* Parent. --list-seccomp: the seccomp presets and groups with their reasons, to @out (a
+ * FILE *); main.c reaches the filter's table through here, as it reaches no subsystem. */
+void policy_list_seccomp(void *out);

@@ -31,7 +31,7 @@ run --plan -- json
 is_rc 0 "--plan -- json plans a command named json"
 like "$OUT" 'exec argv=json' "--plan -- json: the command is json"
 run --plan=bogus -- /bin/true
-is_error_line "--plan=bogus is a usage error" "--plan=bogus.*text or json"
+is_error_line "--plan=bogus is a usage error" "--plan=bogus.*text, json or bpf"
 
 # Missing or unwanted option arguments.
 run --profile

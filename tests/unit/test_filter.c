@@ -478,6 +478,13 @@ static void test_rules(void **state)
 		assert_int_equal(run_bpf(&p, AUDIT_ARCH_X86_64, nr, args), ALLOW);
 	}
 	/* deny socket, but a rule lets AF_UNIX through */
+	{
+		struct prog r = compile("rules = ( { syscall = \"ioctl\"; action = \"allow\";\n"
+					"  args = [ \"a1 == 0x5413\" ]; } );");
+
+		assert_int_equal(verdict(&r, "ioctl", 0, 0x5413), ALLOW); /* nothing to add */
+		prog_free(&r);
+	}
 	assert_int_equal(verdict(&q, "socket", 1, 1), ALLOW);
 	assert_int_equal(verdict(&q, "socket", 2, 1), ERRNO(EPERM));
 	prog_free(&p);
@@ -536,9 +543,10 @@ static void test_errors_at_lines(void **state)
 		     "  { syscall = \"nosuchcall\"; } );",
 		     3, "\"nosuchcall\" is no syscall");
 	expect_error(
-	    "rules = ( { syscall = \"socket\"; action = \"allow\"; args = [ \"a0 == 1\" ]; } "
-	    ");",
-	    2, "gets that action for every call already");
+	    "preset = \"default\";\n"
+	    "rules = ( { syscall = \"ioctl\"; action = \"allow\"; args = [ \"a1 == 21522\" "
+	    "]; } );",
+	    3, "the preset checks its arguments");
 	expect_error("deny = [ \"socket\" ];\n"
 		     "rules = ( { syscall = \"socket\"; action = \"allow\"; args = [ \"a0 & 1 == "
 		     "1\" ]; } );",

@@ -450,12 +450,14 @@ static int emit_syscall(struct build *b, int nr, const struct seccomp_rule **rul
 		for (size_t i = 0; r == 0 && i < n; i++) {
 			if (!rules[i]->n_conds)
 				continue;
-			if (rule_action(b, rules[i]) == b->def)
+			/* The default already: nothing to add, unless it was meant to lift the
+			 * preset's argument checks, which a filter can't do for some calls only. */
+			if (rule_action(b, rules[i]) == b->def && preset_conds)
 				return sbx_err_set(
 				    b->err, &rules[i]->loc, -EINVAL,
-				    "security.seccomp.rules: '%s' gets that action "
-				    "for every call already (default_action); to lift "
-				    "the preset's argument checks, put it in allow",
+				    "security.seccomp.rules: '%s': the preset checks its "
+				    "arguments, and a rule can't lift that for some calls only; "
+				    "put it in allow to lift the preset's checks",
 				    rules[i]->syscall);
 			r = add_rule(b, nr, rules[i], rule_action(b, rules[i]));
 		}

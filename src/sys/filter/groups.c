@@ -62,7 +62,7 @@ static const char *const privileged_m[] = {"@clock",
 static const char *const keyring_m[] = {"add_key", "keyctl", "request_key"};
 static const char *const cpu_emulation_m[] = {"modify_ldt", "subpage_prot", "switch_endian", "vm86",
 					      "vm86old"};
-/* "nice" (i386 only) is left out: that word names the nice rlimit, written once in src/. */
+/* The i386-only call named like the nice rlimit is left out: that name is written once in src/. */
 static const char *const resources_m[] = {"ioprio_set",
 					  "mbind",
 					  "migrate_pages",
