@@ -38,7 +38,8 @@ static struct {
 	size_t n_overrides;
 	bool check, plan, stats, stats_json;
 	enum plan_format plan_format;
-	bool plan_bpf; /* --plan=bpf: the seccomp program's bytes instead */
+	bool plan_bpf;	   /* --plan=bpf: the seccomp program's bytes instead */
+	const char *learn; /* --learn OUT.cfg */
 	int verbose;
 	char **argv;		   /* the command */
 	struct mem_span scrub[16]; /* sbx's own argv and environment strings, for pid 1 to wipe */
@@ -59,6 +60,7 @@ enum {
 	OPT_TIME_LIMIT,
 	OPT_SETUP_TIMEOUT,
 	OPT_STATS,
+	OPT_LEARN,
 	OPT_LIST_SECCOMP,
 	OPT_VERSION,
 };
@@ -186,6 +188,9 @@ static int parse_option(int c, const char *v)
 		return add_shortcut("--time-limit", "process.time_limit", v, false);
 	case OPT_SETUP_TIMEOUT:
 		return add_shortcut("--setup-timeout", "process.setup_timeout", v, false);
+	case OPT_LEARN:
+		arg.learn = v;
+		return 0;
 	case OPT_STATS:
 		arg.stats = true;
 		arg.stats_json = v && strcmp(v, "json") == 0;
@@ -227,6 +232,8 @@ static const struct opt_def opt_table[] = {
      "kill the sandbox after SECONDS (exit 137)"},
     {"stats", 0, OPT_ARG_OPTIONAL, OPT_STATS, stats_formats, "[=text|json]",
      "print time, memory and limit hits when done"},
+    {"learn", 0, OPT_ARG_REQUIRED, OPT_LEARN, NULL, " FILE",
+     "let what seccomp would deny through; write a profile allowing it"},
     {"list-seccomp", 0, OPT_ARG_NONE, OPT_LIST_SECCOMP, NULL, "",
      "print the seccomp preset and groups, with reasons"},
     {"verbose", 'v', OPT_ARG_NONE, 'v', NULL, "", "log each setup step with its duration"},
@@ -576,6 +583,7 @@ static char *profile_names(void)
 
 static void fill_caller(struct sbx_caller *c, char **argv)
 {
+	static const char *const default_profiles[] = {"default"};
 	extern char **environ;
 
 	c->uid = getuid();
@@ -588,6 +596,9 @@ static void fill_caller(struct sbx_caller *c, char **argv)
 	c->environ = environ;
 	c->subuid_file = "/etc/subuid";
 	c->subgid_file = "/etc/subgid";
+	c->learn_out = arg.learn;
+	c->learn_include = arg.n_profiles ? arg.profiles : default_profiles;
+	c->n_learn_include = arg.n_profiles ? arg.n_profiles : 1;
 }
 
 /* --plan=bpf: the seccomp program as the kernel gets it (struct sock_filter[]), for

@@ -102,6 +102,26 @@ struct step_seccomp {
 	const char *const *allow, *const *deny;	  /* "name@FILE:LINE", as written */
 	const char *const *rules;		  /* "socket(a0==2)=errno(EPERM)@FILE:LINE" */
 	size_t n_allow, n_deny, n_rules;
+	/* Learn mode: the message that passes the filter's listener to sbx (plan-owned, filled
+	 * in by the child; the program lets exactly this sendmsg() through); NULL otherwise. */
+	void *learn;
+};
+
+/* One allow or deny entry of the profile, as learn mode copies it into OUT.cfg. */
+struct learn_entry {
+	const char *name; /* "keyctl" or "@keyring" */
+	struct sbx_loc loc;
+};
+
+/* The learn-write step (src/sys/filter/learn.c): where the learned profile goes, the profiles
+ * it includes, and what it keeps or drops of theirs: their allow and deny lists (which it
+ * replaces) and the syscalls an argument rule names (which allow can't lift). */
+struct step_learn {
+	const char *out;	    /* OUT.cfg, as given */
+	const char *const *include; /* the profiles given, as OUT.cfg names them */
+	size_t n_include;
+	const struct learn_entry *allow, *deny, *ruled;
+	size_t n_allow, n_deny, n_ruled;
 };
 
 struct step_exec {
@@ -194,6 +214,7 @@ struct step {
 		struct step_exec exec;
 		struct step_seccomp seccomp;
 		struct step_landlock landlock;
+		struct step_learn learn;
 		struct {
 			void *stack; /* STEP_INIT: the command's stack until it execs, plan-owned */
 			size_t stack_size;
@@ -235,12 +256,13 @@ enum channel {
 	CH_NET,	   /* socket pair: the netns helper (parent side) passes the namespace */
 	CH_STATUS, /* pipe, pid 1 -> parent: the command's stops and status */
 	CH_CGROUP, /* pipe, parent -> child: one byte = the child is in its v1 cgroup */
+	CH_LEARN,  /* socket pair: --learn's seccomp step passes the filter's listener to sbx */
 	_CH_MAX,
 };
 enum run_side { SIDE_PARENT, SIDE_CHILD };
 #define RUN_CHANNELS_NONE                                                                          \
 	{                                                                                          \
-		{-1, -1}, {-1, -1}, {-1, -1}, {-1, -1}, {-1, -1},                                  \
+		{-1, -1}, {-1, -1}, {-1, -1}, {-1, -1}, {-1, -1}, {-1, -1},                        \
 		{                                                                                  \
 			-1, -1                                                                     \
 		}                                                                                  \
@@ -255,6 +277,7 @@ struct run_stats {
 };
 
 struct run_ctx;
+struct learn_log;
 
 /* Something a parent runner leaves for the end of the run, whatever way the run ends (a
  * cgroup directory to empty and remove): the executor calls them last to first. */
@@ -298,6 +321,9 @@ struct run_ctx {
 	/* Child: a runner that fails on one of its step's several objects (a landlock path)
 	 * names it here, 1-based; the failure record carries it to the step's hint. */
 	uint32_t fail_item;
+	/* Parent: --learn's record of the syscalls the filter would have denied (the
+	 * seccomp-learn step's, served through guard.serve); NULL without --learn. */
+	struct learn_log *learn;
 };
 
 /* Parent. Register @fn(@s, ctx) for the end of the run; -ENOSPC when the list is full. */
@@ -372,6 +398,11 @@ struct sbx_caller {
 	 * tests fake one: N > 0 is ABI N, -1 a kernel without Landlock. Zero, so a caller
 	 * initialized with {0} detects. */
 	int landlock_abi;
+	/* --learn OUT.cfg (NULL: not learning) and the profiles given (by name or path, in
+	 * order; "default" when none was), which OUT.cfg includes. */
+	const char *learn_out;
+	const char *const *learn_include;
+	size_t n_learn_include;
 };
 
 /* A directory of the sandbox's cgroup (cgroup_plan_add), for the `cgroup` mount type. */

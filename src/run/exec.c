@@ -51,15 +51,17 @@ static int channels_open(struct run_ctx *ctx, const struct plan *plan, struct sb
 		bool socket;	  /* a SOCK_SEQPACKET pair, else a pipe */
 		bool child_reads; /* pipe: the child holds the read end */
 	} kinds[_CH_MAX] = {
-	    [CH_SYNC] = {false, true}, [CH_REPORT] = {false, false}, [CH_TTY] = {true, false},
-	    [CH_NET] = {true, false},  [CH_STATUS] = {false, false}, [CH_CGROUP] = {false, true},
+	    [CH_SYNC] = {false, true},	[CH_REPORT] = {false, false}, [CH_TTY] = {true, false},
+	    [CH_NET] = {true, false},	[CH_STATUS] = {false, false}, [CH_CGROUP] = {false, true},
+	    [CH_LEARN] = {true, false},
 	};
 	bool wanted[_CH_MAX] = {true,
 				true,
 				true,
 				plan_first(plan, STEP_NETNS_CREATE) != NULL,
 				plan_first(plan, STEP_INIT) != NULL,
-				plan_first(plan, STEP_CGROUP_WAIT) != NULL};
+				plan_first(plan, STEP_CGROUP_WAIT) != NULL,
+				plan_first(plan, STEP_SECCOMP_LEARN) != NULL};
 
 	for (int c = 0; c < _CH_MAX; c++) {
 		int fds[2];

@@ -110,7 +110,8 @@ static void pass_on(pid_t cmd, int sig, bool stopped)
 static void close_everything(const struct run_ctx *ctx)
 {
 	const int fds[] = {run_ch(ctx, CH_SYNC), run_ch(ctx, CH_REPORT), run_ch(ctx, CH_TTY),
-			   run_ch(ctx, CH_NET),	 run_ch(ctx, CH_CGROUP), ctx->root_fd};
+			   run_ch(ctx, CH_NET),	 run_ch(ctx, CH_CGROUP), run_ch(ctx, CH_LEARN),
+			   ctx->root_fd};
 	int keep = run_ch(ctx, CH_STATUS);
 
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)

@@ -62,6 +62,7 @@ struct super {
 	struct rusage ru;
 	struct relay relay;
 	struct term term;
+	struct wait_serve *serve; /* --learn's listener, answered here too (wait.h) */
 };
 
 static uint64_t now_ms(void)
@@ -372,8 +373,9 @@ static void on_status(struct super *sv)
 		sv->status_fd = -1; /* the executor closes the pipe */
 }
 
-/* poll() slots: 0 signals, 1 timer, 2 init's reports, then two per pump of the relay. */
-#define N_FIXED 3
+/* poll() slots: 0 signals, 1 timer, 2 init's reports, 3 what is served (--learn's listener:
+ * -1 without, so no cost), then two per pump of the relay. */
+#define N_FIXED 4
 #define N_SLOTS (N_FIXED + 2 * RELAY_MAX)
 
 static int loop(struct super *sv, struct sbx_err *err)
@@ -396,6 +398,7 @@ static int loop(struct super *sv, struct sbx_err *err)
 		pfd[0] = (struct pollfd){.fd = sv->sfd, .events = POLLIN};
 		pfd[1] = (struct pollfd){.fd = sv->exited ? -1 : sv->tfd, .events = POLLIN};
 		pfd[2] = (struct pollfd){.fd = sv->exited ? -1 : sv->status_fd, .events = POLLIN};
+		pfd[3] = (struct pollfd){.fd = wait_serve_fd(sv->serve), .events = POLLIN};
 		n_fds = N_FIXED + relay_fill(&sv->relay, &pfd[N_FIXED], now);
 		n = poll(pfd, n_fds, timeout);
 		if (n < 0 && errno == EINTR)
@@ -408,6 +411,8 @@ static int loop(struct super *sv, struct sbx_err *err)
 			on_timer(sv);
 		if (pfd[2].revents)
 			on_status(sv);
+		if (r == 0 && pfd[3].revents && pfd[3].fd == wait_serve_fd(sv->serve))
+			r = sv->serve->fn(sv->serve, pfd[3].revents);
 		relay_io(&sv->relay, &pfd[N_FIXED], now_ms());
 	}
 	return r;
@@ -491,7 +496,8 @@ int process_run_supervise(const struct step *s, struct run_ctx *ctx)
 			   .tfd = -1,
 			   .status_fd = run_ch(ctx, CH_STATUS),
 			   .has_init = s->supervise.has_init,
-			   .take_exit = !ctx->stats};
+			   .take_exit = !ctx->stats,
+			   .serve = &ctx->guard.serve};
 	sigset_t set, old;
 	int r;
 

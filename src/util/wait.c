@@ -33,8 +33,9 @@ static int take_signal(const struct wait_guard *g)
 int wait_for_readable(int fd, struct wait_guard *g)
 {
 	for (;;) {
-		struct pollfd pfd[2] = {{.fd = fd, .events = POLLIN},
-					{.fd = g->sigfd, .events = POLLIN}};
+		struct pollfd pfd[3] = {{.fd = fd, .events = POLLIN},
+					{.fd = g->sigfd, .events = POLLIN},
+					{.fd = wait_serve_fd(&g->serve), .events = POLLIN}};
 		int timeout = -1, n;
 
 		if (g->deadline) {
@@ -44,7 +45,7 @@ int wait_for_readable(int fd, struct wait_guard *g)
 				return -ETIMEDOUT;
 			timeout = g->deadline - now > 1000000 ? 1000000 : (int)(g->deadline - now);
 		}
-		n = poll(pfd, 2, timeout);
+		n = poll(pfd, 3, timeout);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
@@ -60,6 +61,12 @@ int wait_for_readable(int fd, struct wait_guard *g)
 				g->signal = sig;
 				return -EINTR;
 			}
+		}
+		if (pfd[2].revents && pfd[2].fd == wait_serve_fd(&g->serve)) {
+			int r = g->serve.fn(&g->serve, pfd[2].revents);
+
+			if (r < 0)
+				return r;
 		}
 	}
 }

@@ -4,10 +4,13 @@
 #include <errno.h>
 #include <linux/capability.h>
 #include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "sys/filter/learn.h"
 #include "sys/filter/tables.h"
 #include "util/cleanup.h"
 
@@ -112,17 +115,29 @@ static int describe_into(struct plan *plan, const struct profile *p, struct step
 	return 0;
 }
 
+/* No filter to load: fine, but then --learn has nothing to learn from. */
+static int no_filter(const struct sbx_caller *c, struct sbx_err *err)
+{
+	if (!c->learn_out)
+		return 0;
+	return sbx_err_set(err, NULL, -EINVAL,
+			   "--learn: the profiles ask for no seccomp filter, so nothing would be "
+			   "denied to learn from (security.seccomp in sbx.cfg(5))");
+}
+
 int filter_plan_add(struct plan *plan, const struct profile *p, const struct sbx_caller *c,
 		    struct sbx_err *err)
 {
+	/* --learn: every would-be denial goes to sbx, which lets it through. */
+	const struct filter_opts learn = {.override = true, .deny_action = SCMP_ACT_NOTIFY};
 	struct filter_prog prog = {0};
 	const struct sbx_loc *loc = step_loc(p);
+	void *handoff = NULL;
 	struct step *s;
 	int r;
 
-	(void)c;
 	if (!filter_wanted(p) && !p->security.seccomp.n_allow)
-		return 0;
+		return no_filter(c, err);
 	/* Without no_new_privs the kernel loads a filter only for CAP_SYS_ADMIN in the
 	 * command's user namespace, which the capabilities step has dropped by then. */
 	if (filter_wanted(p) && !p->security.no_new_privs &&
@@ -131,9 +146,15 @@ int filter_plan_add(struct plan *plan, const struct profile *p, const struct sbx
 				   "security.seccomp: with no_new_privs = false the kernel loads a "
 				   "filter only for a process holding CAP_SYS_ADMIN: keep "
 				   "no_new_privs on, or keep \"sys_admin\" in capabilities");
-	r = filter_compile(p, NULL, &prog, err);
-	if (r < 0 || !filter_wanted(p)) {
-		free(prog.insns); /* only allow: checked, but nothing to filter */
+	r = filter_compile(p, c->learn_out ? &learn : NULL, &prog, err);
+	if (r == 0 && !filter_wanted(p)) { /* only allow: checked, but nothing to filter */
+		free(prog.insns);
+		return no_filter(c, err);
+	}
+	if (r == 0 && c->learn_out)
+		r = learn_prepare(plan, &prog, &handoff, err);
+	if (r < 0) {
+		free(prog.insns);
 		return r;
 	}
 	s = plan_add(plan, STEP_SECCOMP, loc);
@@ -144,13 +165,21 @@ int filter_plan_add(struct plan *plan, const struct profile *p, const struct sbx
 	if (!s || !s->seccomp.insns || describe_into(plan, p, &s->seccomp) < 0)
 		return sbx_err_set(err, loc, -ENOMEM, "out of memory");
 	s->seccomp.n_insns = prog.n_insns;
-	return 0;
+	if (!c->learn_out)
+		return 0;
+	s->seccomp.learn = handoff;
+	s->seccomp.flags |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
+	return learn_plan_add(plan, p, c, err);
 }
 
 void filter_describe(const struct step *s, struct plan_kv *k)
 {
 	const struct step_seccomp *f = &s->seccomp;
 
+	if (s->kind != STEP_SECCOMP) {
+		learn_describe(s, k);
+		return;
+	}
 	plan_kv_str(k, "default", f->default_action);
 	plan_kv_str(k, "deny_action", f->deny_action);
 	plan_kv_num(k, "insns", f->n_insns);
@@ -162,6 +191,8 @@ void filter_describe(const struct step *s, struct plan_kv *k)
 	if (f->n_rules)
 		plan_kv_list(k, "rules", f->rules, f->n_rules);
 	plan_kv_str(k, "other_arch", "kill_process");
+	if (f->learn)
+		plan_kv_str(k, "learn", "notify");
 }
 
 const char *filter_hint(const struct step *s, int code, uint32_t item)

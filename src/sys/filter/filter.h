@@ -15,6 +15,12 @@ int filter_plan_add(struct plan *plan, const struct profile *p, const struct sbx
 
 int filter_run_load(const struct step *s, struct run_ctx *ctx); /* child */
 
+/* Parent, --learn (learn.c). seccomp-learn: serve the listener the seccomp step sends, from
+ * the setup's waits and the supervise loop (ctx->guard.serve), into ctx->learn; learn-write,
+ * after supervise: write the profile and say how many syscalls it allows. */
+int filter_run_learn(const struct step *s, struct run_ctx *ctx);
+int filter_run_learn_write(const struct step *s, struct run_ctx *ctx);
+
 /* Parent. The describer and the error hint of the seccomp step (steps.def). */
 void filter_describe(const struct step *s, struct plan_kv *k);
 const char *filter_hint(const struct step *s, int code, uint32_t item);
