@@ -151,21 +151,27 @@ char **plan_strv(struct plan *plan, const char *const *v, size_t n)
 	return out;
 }
 
-char *plan_printf(struct plan *plan, const char *fmt, ...)
+static char *plan_vprintf(struct plan *plan, const char *fmt, va_list ap)
 {
 	char *s = NULL;
-	va_list ap;
-	int n;
 
-	va_start(ap, fmt);
-	n = vasprintf(&s, fmt, ap);
-	va_end(ap);
-	if (n < 0)
+	if (vasprintf(&s, fmt, ap) < 0)
 		return NULL;
 	if (own(plan, s) < 0) {
 		free(s);
 		return NULL;
 	}
+	return s;
+}
+
+char *plan_printf(struct plan *plan, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	s = plan_vprintf(plan, fmt, ap);
+	va_end(ap);
 	return s;
 }
 
@@ -245,21 +251,15 @@ void plan_drop_kinds(struct plan *plan, const enum step_kind *kinds, size_t n)
 
 const char *plan_note(struct plan *plan, const char *fmt, ...)
 {
-	char *s = NULL;
 	va_list ap;
-	int n;
+	char *s;
 
 	if (plan->n_notes == ARRAY_SIZE(plan->notes))
 		return plan->notes[plan->n_notes - 1];
 	va_start(ap, fmt);
-	n = vasprintf(&s, fmt, ap);
+	s = plan_vprintf(plan, fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		return NULL;
-	if (own(plan, s) < 0) {
-		free(s);
-		return NULL;
-	}
-	plan->notes[plan->n_notes++] = s;
+	if (s)
+		plan->notes[plan->n_notes++] = s;
 	return s;
 }

@@ -1,6 +1,6 @@
 /* test_profile.c — the profile loader: schema, error locations, values, includes, merging,
  * --set, the CLI mount shortcuts and the corpus of bad profiles in data/bad/. */
-#include "unit.h"
+#include "profile_check.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -16,18 +16,6 @@
 #include "util/cleanup.h"
 
 /* --- helpers --- */
-
-static struct profile *parse_ok(const char *text)
-{
-	struct profile *p = NULL;
-	struct sbx_err err = {0};
-	int r = profile_parse_string(text, "t.cfg", &p, &err);
-
-	if (r != 0)
-		fail_msg("unexpected error %d: %s:%u: %s", r, err.diag[0].file, err.diag[0].line,
-			 err.diag[0].msg);
-	return p;
-}
 
 /* @text fails; its first error is at t.cfg:@line and its message contains @msg. */
 static void expect_error(const char *text, unsigned line, const char *msg)

@@ -1,6 +1,6 @@
 /* test_profile_cgroup.c — the profile's `cgroup` section: every key's value, the merge rules
  * across files and --set (scalars replace, io_limits append), and each error at its line. */
-#include "unit.h"
+#include "profile_check.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -9,46 +9,6 @@
 
 #include "profile/profile.h"
 #include "util/cleanup.h"
-
-static struct profile *parse_ok(const char *text)
-{
-	struct profile *p = NULL;
-	struct sbx_err err = {0};
-	int r = profile_parse_string(text, "t.cfg", &p, &err);
-
-	if (r != 0)
-		fail_msg("unexpected error %d: %s:%u: %s", r, err.diag[0].file, err.diag[0].line,
-			 err.diag[0].msg);
-	return p;
-}
-
-/* @text fails with one error, at t.cfg:@line, whose message contains @msg. */
-static void expect_error(const char *text, unsigned line, const char *msg)
-{
-	_cleanup_(profile_freep) struct profile *p = NULL;
-	struct sbx_err err = {0};
-	int r = profile_parse_string(text, "t.cfg", &p, &err);
-
-	assert_non_null(p);
-	if (r >= 0 || err.n == 0)
-		fail_msg("no error for: %s", text);
-	assert_int_equal(r, err.code);
-	assert_string_equal(err.diag[0].file, "t.cfg");
-	if (err.n != 1 || err.diag[0].line != line || !strstr(err.diag[0].msg, msg))
-		fail_msg("for: %s\nwant one error at line %u with \"%s\", got %u, the first at "
-			 "line %u: %s",
-			 text, line, msg, err.n, err.diag[0].line, err.diag[0].msg);
-}
-
-static void write_file(const char *name, const char *text)
-{
-	char path[PATH_MAX];
-	FILE *f = fopen(unit_path(path, sizeof(path), name), "we");
-
-	assert_non_null(f);
-	assert_true(fputs(text, f) >= 0);
-	assert_int_equal(fclose(f), 0);
-}
 
 static void test_unset_by_default(void **state)
 {
@@ -185,19 +145,19 @@ static void test_merge_across_files(void **state)
 	char base[PATH_MAX], top[PATH_MAX];
 
 	(void)state;
-	write_file("cg-base.cfg",
-		   "cgroup = {\n"
-		   "  memory = \"64M\"; pids = 10; cpus = 1;\n"
-		   "  cpuset = \"0\"; parent = \"/a\";\n"
-		   "  io_limits = ( { device = \"/dev/vda\"; read_bps = \"1M\"; } );\n"
-		   "};\n");
-	write_file("cg-top.cfg", "include = [ \"cg-base.cfg\" ];\n"
-				 "cgroup = {\n"
-				 "  memory = \"128M\";\n"
-				 "  cpuset = \"1\";\n"
-				 "  io_limits = (\n"
-				 "    { device = \"/dev/vdb\"; write_iops = 5; } );\n"
-				 "};\n");
+	write_scratch("cg-base.cfg",
+		      "cgroup = {\n"
+		      "  memory = \"64M\"; pids = 10; cpus = 1;\n"
+		      "  cpuset = \"0\"; parent = \"/a\";\n"
+		      "  io_limits = ( { device = \"/dev/vda\"; read_bps = \"1M\"; } );\n"
+		      "};\n");
+	write_scratch("cg-top.cfg", "include = [ \"cg-base.cfg\" ];\n"
+				    "cgroup = {\n"
+				    "  memory = \"128M\";\n"
+				    "  cpuset = \"1\";\n"
+				    "  io_limits = (\n"
+				    "    { device = \"/dev/vdb\"; write_iops = 5; } );\n"
+				    "};\n");
 	unit_path(base, sizeof(base), "cg-base.cfg");
 	assert_int_equal(profile_load(p, unit_path(top, sizeof(top), "cg-top.cfg"), &err), 0);
 	assert_int_equal(p->cgroup.memory, 128 << 20); /* replaced */
@@ -411,7 +371,7 @@ static void test_errors(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
-		expect_error(cases[i].text, cases[i].line, cases[i].msg);
+		expect_one_error(cases[i].text, cases[i].line, cases[i].msg);
 }
 
 /* Every bad key is reported, each at its line, and a bad io_limits entry is not appended while
@@ -463,19 +423,20 @@ static void test_cgroup_mount_type(void **state)
 	assert_string_equal(p->fs.mounts[0].dst, "/sys/fs/cgroup");
 	assert_int_equal(p->fs.mounts[0].loc.line, 2);
 	assert_int_equal(p->fs.mounts[0].dst_loc.line, 3);
-	expect_error("filesystem = { mounts = (\n { type = \"cgroup\"; } ); };\n", 2,
-		     "filesystem.mounts[0]: a cgroup mount needs \"dst\"");
-	expect_error("filesystem = { mounts = ( { type = \"cgroup\"; dst = \"/c\";\n"
-		     "  options = [ \"noexec\" ]; } ); };\n",
-		     2, "filesystem.mounts[0].options: not valid for a cgroup mount");
-	expect_error("filesystem = { mounts = ( { type = \"cgroup\"; dst = \"/c\";\n"
-		     "  src = \"/sys/fs/cgroup\"; } ); };\n",
-		     2, "filesystem.mounts[0].src: not valid for a cgroup mount");
-	expect_error("filesystem = { mounts = ( { type = \"cgroup\";\n  dst = \"c\"; } ); };\n", 2,
-		     "filesystem.mounts[0].dst: \"c\" is not an absolute path");
-	expect_error("filesystem = { mounts = (\n { type = \"cgroups\"; dst = \"/c\"; } ); };\n", 2,
-		     "(known: bind, tmpfs, overlay, proc, dev, sysfs, mqueue, file, dir, "
-		     "symlink, cgroup)");
+	expect_one_error("filesystem = { mounts = (\n { type = \"cgroup\"; } ); };\n", 2,
+			 "filesystem.mounts[0]: a cgroup mount needs \"dst\"");
+	expect_one_error("filesystem = { mounts = ( { type = \"cgroup\"; dst = \"/c\";\n"
+			 "  options = [ \"noexec\" ]; } ); };\n",
+			 2, "filesystem.mounts[0].options: not valid for a cgroup mount");
+	expect_one_error("filesystem = { mounts = ( { type = \"cgroup\"; dst = \"/c\";\n"
+			 "  src = \"/sys/fs/cgroup\"; } ); };\n",
+			 2, "filesystem.mounts[0].src: not valid for a cgroup mount");
+	expect_one_error("filesystem = { mounts = ( { type = \"cgroup\";\n  dst = \"c\"; } ); };\n",
+			 2, "filesystem.mounts[0].dst: \"c\" is not an absolute path");
+	expect_one_error(
+	    "filesystem = { mounts = (\n { type = \"cgroups\"; dst = \"/c\"; } ); };\n", 2,
+	    "(known: bind, tmpfs, overlay, proc, dev, sysfs, mqueue, file, dir, "
+	    "symlink, cgroup)");
 }
 
 int main(void)

@@ -1,7 +1,7 @@
 /* test_profile_security.c — the profile's `security.seccomp` and `security.landlock`: every key's
  * value, the merge rules across files and --set (scalars and arrays replace, rules append), and
  * each error at its line. */
-#include "unit.h"
+#include "profile_check.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -10,46 +10,6 @@
 
 #include "profile/profile.h"
 #include "util/cleanup.h"
-
-static struct profile *parse_ok(const char *text)
-{
-	struct profile *p = NULL;
-	struct sbx_err err = {0};
-	int r = profile_parse_string(text, "t.cfg", &p, &err);
-
-	if (r != 0)
-		fail_msg("unexpected error %d: %s:%u: %s", r, err.diag[0].file, err.diag[0].line,
-			 err.diag[0].msg);
-	return p;
-}
-
-/* @text fails with one error, at t.cfg:@line, whose message contains @msg. */
-static void expect_error(const char *text, unsigned line, const char *msg)
-{
-	_cleanup_(profile_freep) struct profile *p = NULL;
-	struct sbx_err err = {0};
-	int r = profile_parse_string(text, "t.cfg", &p, &err);
-
-	assert_non_null(p);
-	if (r >= 0 || err.n == 0)
-		fail_msg("no error for: %s", text);
-	assert_int_equal(r, err.code);
-	assert_string_equal(err.diag[0].file, "t.cfg");
-	if (err.n != 1 || err.diag[0].line != line || !strstr(err.diag[0].msg, msg))
-		fail_msg("for: %s\nwant one error at line %u with \"%s\", got %u, the first at "
-			 "line %u: %s",
-			 text, line, msg, err.n, err.diag[0].line, err.diag[0].msg);
-}
-
-static void write_file(const char *name, const char *text)
-{
-	char path[PATH_MAX];
-	FILE *f = fopen(unit_path(path, sizeof(path), name), "we");
-
-	assert_non_null(f);
-	assert_true(fputs(text, f) >= 0);
-	assert_int_equal(fclose(f), 0);
-}
 
 static void test_unset_by_default(void **state)
 {
@@ -354,27 +314,27 @@ static void test_merge_across_files(void **state)
 	char base[PATH_MAX], top[PATH_MAX];
 
 	(void)state;
-	write_file("sec-base.cfg",
-		   "security = {\n"
-		   "  seccomp = {\n"
-		   "    preset = \"default\"; errno = \"EACCES\"; deny_action = \"trap\";\n"
-		   "    allow = [ \"@io-uring\" ]; deny = [ \"ptrace\", \"bpf\" ];\n"
-		   "    rules = ( { syscall = \"socket\"; args = [ \"a0 == 2\" ]; } );\n"
-		   "  };\n"
-		   "  landlock = { read = [ \"/usr\", \"/etc\" ]; bind_tcp = [ 80 ];\n"
-		   "    required = true; };\n"
-		   "};\n");
-	write_file("sec-top.cfg", "include = [ \"sec-base.cfg\" ];\n"
-				  "security = {\n"
-				  "  seccomp = {\n"
-				  "    deny = [ \"keyctl\" ];\n"
-				  "    errno = 1;\n"
-				  "    rules = (\n"
-				  "      { syscall = \"socket\"; args = [ \"a0 == 10\" ]; } );\n"
-				  "  };\n"
-				  "  landlock = {\n"
-				  "    read = [ \"/opt\" ]; };\n"
-				  "};\n");
+	write_scratch("sec-base.cfg",
+		      "security = {\n"
+		      "  seccomp = {\n"
+		      "    preset = \"default\"; errno = \"EACCES\"; deny_action = \"trap\";\n"
+		      "    allow = [ \"@io-uring\" ]; deny = [ \"ptrace\", \"bpf\" ];\n"
+		      "    rules = ( { syscall = \"socket\"; args = [ \"a0 == 2\" ]; } );\n"
+		      "  };\n"
+		      "  landlock = { read = [ \"/usr\", \"/etc\" ]; bind_tcp = [ 80 ];\n"
+		      "    required = true; };\n"
+		      "};\n");
+	write_scratch("sec-top.cfg", "include = [ \"sec-base.cfg\" ];\n"
+				     "security = {\n"
+				     "  seccomp = {\n"
+				     "    deny = [ \"keyctl\" ];\n"
+				     "    errno = 1;\n"
+				     "    rules = (\n"
+				     "      { syscall = \"socket\"; args = [ \"a0 == 10\" ]; } );\n"
+				     "  };\n"
+				     "  landlock = {\n"
+				     "    read = [ \"/opt\" ]; };\n"
+				     "};\n");
 	unit_path(base, sizeof(base), "sec-base.cfg");
 	assert_int_equal(profile_load(p, unit_path(top, sizeof(top), "sec-top.cfg"), &err), 0);
 	assert_true(p->security.seccomp.preset_default); /* kept from the included file */
@@ -685,7 +645,7 @@ static void test_errors(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
-		expect_error(cases[i].text, cases[i].line, cases[i].msg);
+		expect_one_error(cases[i].text, cases[i].line, cases[i].msg);
 }
 
 /* Every bad value is reported, each at its line; a bad rule is not appended while the good

@@ -180,6 +180,16 @@ static int find_dir(struct cg_build *b, enum cgroup_ctrl c, struct cg_dir **ret)
 	return 0;
 }
 
+/* The first controller of @d's, whose key's line names the directory in messages. */
+static enum cgroup_ctrl first_ctrl(const struct cg_dir *d)
+{
+	int c = 0;
+
+	while (c < _CG_MAX - 1 && !(d->ctrls & (1u << c)))
+		c++;
+	return (enum cgroup_ctrl)c;
+}
+
 /* The caller must be able to make the sandbox's cgroup in the parent. */
 static int check_parent(struct cg_build *b, const struct cg_dir *d, enum cgroup_ctrl c)
 {
@@ -464,14 +474,9 @@ static int add_v2_subtree(struct cg_build *b, struct cg_dir *d)
 {
 	char path[PATH_MAX], have[512], enabled[512], want[128] = "";
 	size_t len = 0;
-	enum cgroup_ctrl first = CG_MEMORY;
+	enum cgroup_ctrl first = first_ctrl(d);
 	struct step *s;
 
-	for (int c = 0; c < _CG_MAX; c++)
-		if (d->ctrls & (1u << c)) {
-			first = (enum cgroup_ctrl)c;
-			break;
-		}
 	snprintf(path, sizeof(path), "%s/cgroup.controllers", d->parent_dir);
 	if (read_line(path, have, sizeof(have)) < 0)
 		have[0] = '\0';
@@ -518,13 +523,8 @@ static int add_v2_subtree(struct cg_build *b, struct cg_dir *d)
 static int add_create(struct cg_build *b, struct cg_dir *d)
 {
 	struct step *s;
-	enum cgroup_ctrl first = CG_MEMORY;
+	enum cgroup_ctrl first = first_ctrl(d);
 
-	for (int c = 0; c < _CG_MAX; c++)
-		if (d->ctrls & (1u << c)) {
-			first = (enum cgroup_ctrl)c;
-			break;
-		}
 	s = plan_add(b->plan, STEP_CGROUP_CREATE, parent_loc(b, first));
 	if (!s)
 		return oom(b);
