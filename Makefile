@@ -144,6 +144,12 @@ $(BUILD)/bench: bench/bench.c | $(BUILD)/util
 	@echo "  CC      $@"
 	@$(CC) -std=gnu11 -D_GNU_SOURCE -O2 -g $(WARN) -o $@ $<
 
+# The syscall-heavy loop of `make bench` (seccomp_ns_per_syscall); static, so it runs in a
+# sandbox holding only /usr.
+$(BUILD)/syscall-loop: bench/syscall-loop.c | $(BUILD)/util
+	@echo "  CC      $@"
+	@$(CC) -std=gnu11 -D_GNU_SOURCE -O2 $(WARN) -static -o $@ $<
+
 deps:
 	@missing=""; for p in $(DEB_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -z "$$missing" ]; then exit 0; fi; \
@@ -164,8 +170,9 @@ demo: deps
 unit: $(UNIT_BINS)
 	@fail=0; for t in $(UNIT_BINS); do echo "# $$t"; $$t || fail=1; done; exit $$fail
 
-integration: sbx $(BUILD)/probe $(BUILD)/bench $(BUILD)/fdspy.so $(ATTACK_BINS)
+integration: sbx $(BUILD)/probe $(BUILD)/bench $(BUILD)/syscall-loop $(BUILD)/fdspy.so $(ATTACK_BINS)
 	SBX=$(CURDIR)/sbx PROBE=$(CURDIR)/$(BUILD)/probe BENCH=$(CURDIR)/$(BUILD)/bench \
+		LOOP=$(CURDIR)/$(BUILD)/syscall-loop \
 		FDSPY=$(CURDIR)/$(BUILD)/fdspy.so ATTACKS=$(CURDIR)/$(BUILD)/attacks tests/integration/run.sh
 
 # The cgroup tests on a cgroup2-only kernel under QEMU (tests/vm/README): this host's cgroups
@@ -193,8 +200,8 @@ endif
 # Start-up, memory and concurrency against the peers (bench/run.sh); sbx built with the
 # release flags, whatever CFLAGS or SANITIZE the caller set. Never part of `make check`.
 bench: deps
-	$(MAKE) --no-print-directory SANITIZE= CFLAGS="-O2 -g" sbx build/bench
-	SBX=$(CURDIR)/sbx BENCH=$(CURDIR)/build/bench bench/run.sh
+	$(MAKE) --no-print-directory SANITIZE= CFLAGS="-O2 -g" sbx build/bench build/syscall-loop
+	SBX=$(CURDIR)/sbx BENCH=$(CURDIR)/build/bench LOOP=$(CURDIR)/build/syscall-loop bench/run.sh
 
 install: sbx
 	install -Dm755 sbx $(DESTDIR)$(BINDIR)/sbx

@@ -6,6 +6,8 @@
  * FILE holds one launcher per line: a label (no blanks), then its argv, fields separated by
  * tabs, so arguments may contain spaces. Empty lines and lines starting with # are ignored.
  * Any "{n}" inside an argument is replaced by a string unique to each run (for container ids).
+ * A field "<N=PATH" right after the label opens PATH read-only as descriptor N of every run
+ * (bwrap's --seccomp N reads its filter so), each run getting its own open file at offset 0.
  *
  * Start-up mode runs each launcher WARMUP times (default 5), then ROUNDS times (default 40)
  * interleaved, A B C A B C ..., so drift of the machine hits every launcher alike. Each run is
@@ -42,11 +44,13 @@ extern char **environ;
 #define PLACEHOLDER "{n}"
 
 struct launcher {
-	char *line;  /* the line of FILE, split in place; owns label and argv's strings */
-	char *label; /* borrowed from line */
-	char **argv; /* NULL-terminated; the array is owned, the strings borrowed */
-	double *ms;  /* wall time of each successful run */
-	long *rss;   /* ru_maxrss (KiB) of each successful run */
+	char *line;	     /* the line of FILE, split in place; owns label and argv's strings */
+	char *label;	     /* borrowed from line */
+	char **argv;	     /* NULL-terminated; the array is owned, the strings borrowed */
+	int in_fd;	     /* -1, or the descriptor in_path is opened as in each run */
+	const char *in_path; /* borrowed from line */
+	double *ms;	     /* wall time of each successful run */
+	long *rss;	     /* ru_maxrss (KiB) of each successful run */
 	size_t n_ok;
 	size_t n_failed;
 	char first_failure[64]; /* "exit=1", "signal=9", "timeout", "spawn=ENOENT"; "" if none */
@@ -116,9 +120,20 @@ static int launcher_parse(struct launcher *l, char *line)
 	char *field, *rest = line;
 
 	l->line = line;
+	l->in_fd = -1;
 	l->label = strsep(&rest, "\t");
 	if (!l->label[0] || strpbrk(l->label, " ") || !rest)
 		return -EINVAL;
+	if (rest[0] == '<') {
+		char *end;
+		long fd = strtol(rest + 1, &end, 10);
+
+		field = strsep(&rest, "\t");
+		if (end == field + 1 || *end != '=' || fd < 3 || fd > 1000 || !end[1] || !rest)
+			return -EINVAL;
+		l->in_fd = (int)fd;
+		l->in_path = end + 1;
+	}
 	l->argv = calloc(cap, sizeof(*l->argv));
 	if (!l->argv)
 		return -ENOMEM;
@@ -166,8 +181,10 @@ static int launchers_read(const char *path, struct launcher **ret, size_t *ret_n
 		line = NULL; /* now owned by the launcher */
 		len = 0;
 		if (r == -EINVAL)
-			fprintf(stderr, "bench: %s:%zu: want LABEL<tab>COMMAND[<tab>ARG...]\n",
-				path, lineno);
+			fprintf(
+			    stderr,
+			    "bench: %s:%zu: want LABEL[<tab><N=PATH]<tab>COMMAND[<tab>ARG...]\n",
+			    path, lineno);
 	}
 	free(line);
 	fclose(f);
@@ -221,13 +238,17 @@ static void free_expanded(char **expanded, char *const *argv)
 	free(expanded);
 }
 
-/* Start @argv with 0-2 on /dev/null (@null_in, @null_out; stderr too unless @keep_stderr). */
-static int spawn(char *const *argv, int null_in, int null_out, int keep_stderr, pid_t *ret_pid)
+/* Start @argv with 0-2 on /dev/null (@null_in, @null_out; stderr too unless @keep_stderr),
+ * and @in_path open as @in_fd unless that is -1. */
+static int spawn(char *const *argv, int in_fd, const char *in_path, int null_in, int null_out,
+		 int keep_stderr, pid_t *ret_pid)
 {
 	posix_spawn_file_actions_t fa;
 	int r;
 
 	posix_spawn_file_actions_init(&fa);
+	if (in_fd >= 0)
+		posix_spawn_file_actions_addopen(&fa, in_fd, in_path, O_RDONLY, 0);
 	posix_spawn_file_actions_adddup2(&fa, null_in, 0);
 	posix_spawn_file_actions_adddup2(&fa, null_out, 1);
 	if (!keep_stderr)
@@ -260,9 +281,9 @@ static void reap(pid_t pid, struct run_result *res)
 		describe_status(status, res->failure, sizeof(res->failure));
 }
 
-/* One timed run of @argv (already expanded). */
-static void run_once(char *const *argv, const struct opts *o, const int nullfd[2],
-		     struct run_result *res)
+/* One timed run of @l with @argv (its argv, expanded). */
+static void run_once(const struct launcher *l, char *const *argv, const struct opts *o,
+		     const int nullfd[2], struct run_result *res)
 {
 	pid_t pid;
 	double t0;
@@ -271,7 +292,7 @@ static void run_once(char *const *argv, const struct opts *o, const int nullfd[2
 	memset(res, 0, sizeof(*res));
 	arm_timer(o->timeout_s); /* before the clock starts, so it costs the run nothing */
 	t0 = now_ms();
-	r = spawn(argv, nullfd[0], nullfd[1], o->keep_stderr, &pid);
+	r = spawn(argv, l->in_fd, l->in_path, nullfd[0], nullfd[1], o->keep_stderr, &pid);
 	if (r < 0)
 		describe_errno("spawn", -r, res->failure, sizeof(res->failure));
 	else
@@ -293,7 +314,7 @@ static void launcher_run(struct launcher *l, const struct opts *o, const int nul
 	if (!argv) {
 		snprintf(res.failure, sizeof(res.failure), "ENOMEM");
 	} else {
-		run_once(argv, o, nullfd, &res);
+		run_once(l, argv, o, nullfd, &res);
 		free_expanded(argv, l->argv);
 	}
 	if (warmup)
@@ -429,7 +450,8 @@ static int bench_concurrent(struct launcher *l, const struct opts *o, const int 
 
 		snprintf(tag, sizeof(tag), "%ld-c%u", (long)getpid(), started);
 		argv = expand_argv(l->argv, tag);
-		r = argv ? spawn(argv, nullfd[0], nullfd[1], o->keep_stderr, &pids[started])
+		r = argv ? spawn(argv, l->in_fd, l->in_path, nullfd[0], nullfd[1], o->keep_stderr,
+				 &pids[started])
 			 : -ENOMEM;
 		if (argv)
 			free_expanded(argv, l->argv);

@@ -17,22 +17,36 @@
 # the difference of their medians is cgroup_startup_overhead_ms. A user has no cgroup to use
 # without delegation: then that figure is skipped(REASON).
 #
+# The cost of seccomp: sbx-seccomp is sbx with bench/profiles/bench-seccomp.cfg on top (the
+# default preset) and bwrap-seccomp is bwrap given the very BPF program that loads (written by
+# `sbx --plan=bpf`) through --seccomp 9: two more launchers of the same driver run, whose
+# ratio is startup_seccomp_ratio_vs_bwrap. Then build/syscall-loop (10M getppid, 1M open and
+# close of /dev/null, timed from inside) runs bare, in sbx-seccomp and in bwrap-seccomp,
+# interleaved, BENCH_LOOP_ROUNDS times, in the headline pass only (it takes a while):
+# seccomp_ns_per_syscall is what sbx's filter adds to a syscall of that loop (the median time
+# of its 12M syscalls under sbx minus bare), and seccomp_ns_per_syscall_bwrap the same for bwrap.
+#
 # Prints a report, writes it to bench/results/latest.md, and ends with the one line
-#   bench: startup_ratio_vs_bwrap=X startup_seccomp_ratio_vs_bwrap=n/a rss_ratio_vs_bwrap=X seccomp_ns_per_syscall=n/a concurrent_failures=N cgroup_startup_overhead_ms=X
+#   bench: startup_ratio_vs_bwrap=X startup_seccomp_ratio_vs_bwrap=X rss_ratio_vs_bwrap=X seccomp_ns_per_syscall=X seccomp_ns_per_syscall_bwrap=X concurrent_failures=N cgroup_startup_overhead_ms=X
 # Environment: BENCH_ROUNDS (100), BENCH_WARMUP (5), BENCH_COPIES (100), BENCH_PASSES
-# ("root user"), BENCH_RESULTS (the report file). No timing is asserted anywhere.
+# ("root user"), BENCH_LOOP_ROUNDS (3), BENCH_LOOP ("10000000 1000000": getppid calls and
+# open/close pairs), BENCH_RESULTS (the report file). No timing is asserted anywhere.
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
 SBX=$(realpath "${SBX:-$repo/sbx}")
 BENCH=$(realpath "${BENCH:-$repo/build/bench}")
+LOOP=$(realpath "${LOOP:-$repo/build/syscall-loop}")
 PROFILE=$here/profiles/bench.cfg
 CG_PROFILE=$here/profiles/bench-cgroup.cfg
+SC_PROFILE=$here/profiles/bench-seccomp.cfg
 ROUNDS=${BENCH_ROUNDS:-100}
 WARMUP=${BENCH_WARMUP:-5}
 COPIES=${BENCH_COPIES:-100}
 PASSES=${BENCH_PASSES:-root user}
+LOOP_ROUNDS=${BENCH_LOOP_ROUNDS:-3}
+read -r LOOP_CALLS LOOP_PAIRS <<<"${BENCH_LOOP:-10000000 1000000}"
 RESULTS=${BENCH_RESULTS:-$here/results/latest.md}
 TEST_USER=sbxtest
 CLEAN_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
@@ -41,8 +55,11 @@ BWRAP_ARGS=(--unshare-all --unshare-user --cap-drop ALL --ro-bind /usr /usr
 	--symlink usr/lib /lib --symlink usr/lib64 /lib64 --symlink usr/bin /bin
 	--symlink usr/sbin /sbin --proc /proc --dev /dev --tmpfs /tmp --die-with-parent --new-session)
 
-for f in "$SBX" "$BENCH" "$PROFILE" "$CG_PROFILE"; do
-	[ -r "$f" ] || { echo "bench: $f is missing; run 'make sbx build/bench'" >&2; exit 2; }
+for f in "$SBX" "$BENCH" "$LOOP" "$PROFILE" "$CG_PROFILE" "$SC_PROFILE"; do
+	[ -r "$f" ] || {
+		echo "bench: $f is missing; run 'make sbx build/bench build/syscall-loop'" >&2
+		exit 2
+	}
 done
 
 is_root() {
@@ -98,6 +115,8 @@ cp "$SBX" "$work/sbx"
 cp "$BENCH" "$work/bench"
 cp "$PROFILE" "$work/bench.cfg"
 cp "$CG_PROFILE" "$work/bench-cgroup.cfg"
+cp "$SC_PROFILE" "$work/bench-seccomp.cfg"
+cp "$LOOP" "$work/syscall-loop"
 chmod a+rX "$work"/*
 
 # as_pass PASS CMD...: run CMD with a clean environment, from $work, as the pass's user.
@@ -125,12 +144,20 @@ quote() {
 NOTES=()    # "pass launcher: why it is skipped"
 COMMANDS=() # "pass label: the exact command"
 
-# add_launcher PASS FILE LABEL CMD...: one run of CMD first, with its output kept; if that
-# fails, the launcher is skipped with its last line of error output. Else a line of FILE.
+# add_launcher PASS FILE LABEL [<N=PATH] CMD...: one run of CMD first, with its output kept;
+# if that fails, the launcher is skipped with its last line of error output. Else a line of
+# FILE. With <N=PATH, every run gets PATH open for reading as descriptor N.
 add_launcher() {
-	local pass=$1 file=$2 label=$3 out rc why
+	local pass=$1 file=$2 label=$3 out rc why redirect="" fd="" path=""
 	shift 3
-	out=$(as_pass "$pass" timeout -k 2 20 "${@//\{n\}/pre}" 2>&1 </dev/null)
+	if [[ $1 == "<"* ]]; then
+		redirect=$1 fd=${1%%=*} fd=${fd#<} path=${1#*=}
+		shift
+	fi
+	out=$(
+		[ -n "$fd" ] && eval "exec $fd<\"\$path\""
+		as_pass "$pass" timeout -k 2 20 "${@//\{n\}/pre}" 2>&1 </dev/null
+	)
 	rc=$?
 	if [ $rc != 0 ]; then
 		why=$(grep -v '^[[:space:]]*$' <<<"$out" | tail -1)
@@ -139,9 +166,9 @@ add_launcher() {
 	fi
 	(
 		IFS=$'\t'
-		echo "$label"$'\t'"$*"
+		echo "$label"$'\t'"${redirect:+$redirect$'\t'}$*"
 	) >>"$file"
-	COMMANDS+=("$pass $label: $(quote "$@")")
+	COMMANDS+=("$pass $label: $(quote "$@")${fd:+ $fd<$path}")
 }
 
 # crun_bundle PASS DIR: a bundle for /bin/true: `crun spec` (--rootless in the user pass)
@@ -198,6 +225,19 @@ cgroup_parent() {
 	mapfile -t CG_DIRS <<<"$out"
 }
 
+# sbx with the default seccomp preset, its command to follow.
+SBX_SECCOMP=("$work/sbx" --profile "$work/bench.cfg" --profile "$work/bench-seccomp.cfg")
+
+# seccomp_program PASS: $work/PASS/filter.bpf, the program SBX_SECCOMP loads in PASS, for bwrap.
+seccomp_program() {
+	local pass=$1 out=$work/$1/filter.bpf
+	if ! as_pass "$pass" "${SBX_SECCOMP[@]}" --plan=bpf -- /bin/true >"$out" 2>"$out.err"; then
+		NOTES+=("$pass bwrap-seccomp: skipped (sbx --plan=bpf failed: $(tail -1 "$out.err"))")
+		return 1
+	fi
+	chmod a+r "$out"
+}
+
 # startup_launchers PASS FILE: the start-up set of one pass, the ones that run here.
 startup_launchers() {
 	local pass=$1 file=$2
@@ -207,8 +247,13 @@ startup_launchers() {
 			--profile "$work/bench-cgroup.cfg" --set "cgroup.parent=\"$CG_PARENT\"" -- /bin/true ||
 			CG_SKIP="sbx-with-a-cgroup-failed"
 	fi
+	add_launcher "$pass" "$file" sbx-seccomp "${SBX_SECCOMP[@]}" -- /bin/true
 	if command -v bwrap >/dev/null; then
 		add_launcher "$pass" "$file" bwrap bwrap "${BWRAP_ARGS[@]}" /bin/true
+		if seccomp_program "$pass"; then
+			add_launcher "$pass" "$file" bwrap-seccomp "<9=$work/$pass/filter.bpf" \
+				bwrap "${BWRAP_ARGS[@]}" --seccomp 9 /bin/true
+		fi
 	else
 		NOTES+=("$pass bwrap: skipped (bubblewrap is not installed)")
 	fi
@@ -297,6 +342,71 @@ leftover_check() {
 	NOTES+=("$1: processes left behind: $(tr '\n' ';' <<<"$left")")
 }
 
+# ---- the cost of a filter per syscall --------------------------------------------------------
+# run_loops PASS: syscall-loop bare, in sbx-seccomp and in bwrap-seccomp, LOOP_ROUNDS times
+# interleaved; rows "variant getppid_ns open_close_ns" go to $work/loops.tsv. A variant that
+# fails is noted and left out.
+run_loops() {
+	local pass=$1 round variant out loop=(/syscall-loop "$LOOP_CALLS" "$LOOP_PAIRS")
+	local -A failed=()
+	echo "bench: $pass pass: syscall-loop ($LOOP_CALLS getppid, $LOOP_PAIRS open/close)," \
+		"$LOOP_ROUNDS rounds of bare, sbx-seccomp and bwrap-seccomp"
+	COMMANDS+=("$pass loop bare: $(quote "$work/syscall-loop" "${loop[@]:1}")")
+	COMMANDS+=("$pass loop sbx-seccomp: $(quote "${SBX_SECCOMP[@]}" \
+		--ro-bind "$work/syscall-loop:/syscall-loop" -- "${loop[@]}")")
+	COMMANDS+=("$pass loop bwrap-seccomp: $(quote bwrap "${BWRAP_ARGS[@]}" \
+		--ro-bind "$work/syscall-loop" /syscall-loop --seccomp 9 "${loop[@]}") 9<$work/$pass/filter.bpf")
+	for round in $(seq "$LOOP_ROUNDS"); do
+		for variant in bare sbx-seccomp bwrap-seccomp; do
+			[ -n "${failed[$variant]:-}" ] && continue
+			case $variant in
+			bare) out=$(as_pass "$pass" "$work/syscall-loop" "${loop[@]:1}" 2>&1) ;;
+			sbx-seccomp)
+				out=$(as_pass "$pass" "${SBX_SECCOMP[@]}" \
+					--ro-bind "$work/syscall-loop:/syscall-loop" -- "${loop[@]}" 2>&1)
+				;;
+			bwrap-seccomp)
+				[ -r "$work/$pass/filter.bpf" ] && command -v bwrap >/dev/null ||
+					{ failed[$variant]=1 && continue; }
+				out=$(
+					exec 9<"$work/$pass/filter.bpf"
+					as_pass "$pass" bwrap "${BWRAP_ARGS[@]}" --ro-bind \
+						"$work/syscall-loop" /syscall-loop --seccomp 9 "${loop[@]}" 2>&1
+				)
+				;;
+			esac
+			if [[ $out =~ getppid_ns=([0-9.]+)\ open_close_ns=([0-9.]+) ]]; then
+				echo "$variant ${BASH_REMATCH[1]} ${BASH_REMATCH[2]}" >>"$work/loops.tsv"
+			else
+				failed[$variant]=1
+				NOTES+=("$pass loop $variant: failed ($(tail -1 <<<"$out"))")
+			fi
+		done
+	done
+}
+
+# loop_medians: "variant getppid_ns open_close_ns per_syscall_ns" per variant, each the median
+# over the rounds; per_syscall_ns is the loop's whole time over its syscalls.
+loop_medians() {
+	local variant
+	for variant in bare sbx-seccomp bwrap-seccomp; do
+		awk -v v=$variant -v c="$LOOP_CALLS" -v p="$LOOP_PAIRS" 'BEGIN { n = 0 } $1 == v {
+			g[n] = $2; o[n] = $3; t[n] = (c * $2 + p * $3) / (c + 2 * p); n++ }
+			function med(a,   i, j, x) {
+				for (i = 1; i < n; i++) for (j = i; j > 0 && a[j - 1] > a[j]; j--) {
+					x = a[j]; a[j] = a[j - 1]; a[j - 1] = x }
+				return n % 2 ? a[int(n / 2)] : (a[n / 2 - 1] + a[n / 2]) / 2 }
+			END { if (n) printf "%s %.1f %.1f %.1f\n", v, med(g), med(o), med(t) }' \
+			"$work/loops.tsv"
+	done
+}
+
+# filter_cost VARIANT: what VARIANT's filter adds to a syscall of the loop, in ns, or n/a.
+filter_cost() {
+	loop_medians | awk -v v="$1" '$1 == "bare" { b = $4 } $1 == v { s = $4 }
+		END { if (b == "" || s == "") print "n/a"; else printf "%.1f\n", s - b }'
+}
+
 # ---- the report -----------------------------------------------------------------------------
 # headline_pass: the pass the ratios come from: user, unless it lacks sbx or bwrap figures.
 headline_pass() {
@@ -311,9 +421,11 @@ headline_pass() {
 	echo none
 }
 
-# ratio PASS FIELD: sbx's FIELD (5 median, 8 rss) over bwrap's in PASS, or n/a.
+# ratio PASS FIELD [SBX BWRAP]: sbx's FIELD (5 median, 8 rss) over bwrap's in PASS, or n/a;
+# SBX and BWRAP name other launchers to compare.
 ratio() {
-	awk -v p="$1" -v f="$2" '$1 == p && $2 == "sbx" { s = $f } $1 == p && $2 == "bwrap" { b = $f }
+	awk -v p="$1" -v f="$2" -v a="${3:-sbx}" -v c="${4:-bwrap}" \
+		'$1 == p && $2 == a { s = $f } $1 == p && $2 == c { b = $f }
 		END { if (s == "" || b == "" || s == "-" || b == "-" || b == 0) print "n/a";
 		      else printf "%.2f\n", s / b }' "$work/rows.tsv"
 }
@@ -378,9 +490,23 @@ report() {
 	awk '{ why = $5 == "-" ? "" : " (" $5 ")"; printf "| %s | %s | %s | %s%s |\n", $1, $2, $3, $4, why }' \
 		"$work/concurrent.tsv"
 	echo
-	echo "## Not measured yet"
+	echo "## The cost of seccomp"
 	echo
-	echo "- Seccomp cost and start-up with the default seccomp preset: n/a (sbx has no seccomp yet)."
+	echo "sbx-seccomp is sbx with bench-seccomp.cfg (the default preset, $(wc -c <"$work/$hp/filter.bpf" \
+		2>/dev/null | awk '{ print $1 / 8 }') BPF instructions) on top of bench.cfg;"
+	echo "bwrap-seccomp is bwrap given that same program (\`sbx --plan=bpf\`) with --seccomp 9. Their"
+	echo "start-up is in the table above; sbx-seccomp over bwrap-seccomp in the $hp pass:"
+	echo "$(ratio "$hp" 5 sbx-seccomp bwrap-seccomp)."
+	echo
+	echo "The syscall loop, in the $hp pass ($LOOP_CALLS getppid calls, then $LOOP_PAIRS opens and"
+	echo "closes of /dev/null, timed from inside; medians of $LOOP_ROUNDS interleaved rounds):"
+	echo
+	echo "| variant | getppid ns | open+close ns | ns per syscall | filter's cost ns |"
+	echo "|---------|-----------:|--------------:|---------------:|-----------------:|"
+	loop_medians | awk '$1 == "bare" { b = $4 } { r[NR] = $0 }
+		END { for (i = 1; i <= NR; i++) { split(r[i], f, " ")
+			printf "| %s | %s | %s | %s | %s |\n", f[1], f[2], f[3], f[4],
+				f[1] == "bare" ? "-" : sprintf("%.1f", f[4] - b) } }'
 	echo
 	echo "## Commands"
 	echo
@@ -410,13 +536,17 @@ else
 fi
 
 hp=$(headline_pass)
+: >"$work/loops.tsv"
+[ "$hp" != none ] && run_loops "$hp"
 report "$hp" >"$work/report.md"
 mkdir -p "$(dirname "$RESULTS")"
 startup=$(ratio "$hp" 5)
 rss=$(ratio "$hp" 8)
 conc=$(awk '{ n += $4 } END { print NR ? n : "n/a" }' "$work/concurrent.tsv")
-line="bench: startup_ratio_vs_bwrap=$startup startup_seccomp_ratio_vs_bwrap=n/a"
-line="$line rss_ratio_vs_bwrap=$rss seccomp_ns_per_syscall=n/a concurrent_failures=$conc"
+line="bench: startup_ratio_vs_bwrap=$startup"
+line="$line startup_seccomp_ratio_vs_bwrap=$(ratio "$hp" 5 sbx-seccomp bwrap-seccomp)"
+line="$line rss_ratio_vs_bwrap=$rss seccomp_ns_per_syscall=$(filter_cost sbx-seccomp)"
+line="$line seccomp_ns_per_syscall_bwrap=$(filter_cost bwrap-seccomp) concurrent_failures=$conc"
 line="$line cgroup_startup_overhead_ms=$(cgroup_overhead)"
 {
 	cat "$work/report.md"

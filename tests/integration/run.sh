@@ -18,6 +18,7 @@ repo=$(cd "$here/../.." && pwd)
 SBX=$(realpath "${SBX:-$repo/sbx}")
 PROBE=$(realpath "${PROBE:-$repo/build/probe}")
 BENCH=$(realpath -m "${BENCH:-$repo/build/bench}") # the bench driver, for 015-bench-driver.sh
+LOOP=$(realpath -m "${LOOP:-$repo/build/syscall-loop}") # bench's syscall loop, for 015 too
 ATTACKS=$(realpath -m "${ATTACKS:-$repo/build/attacks}") # tests/integration/attacks, built
 FDSPY=$(realpath -m "${FDSPY:-$repo/build/fdspy.so}") # tests/integration/fdspy.c, built
 TEST_USER=sbxtest
@@ -84,7 +85,7 @@ run_pass() {
 		log=$(mktemp)
 		chmod 0644 "$log"
 		local envs=(env -i PATH="$CLEAN_PATH" LANG=C.UTF-8 SBX="$SBX_DIR/sbx" PROBE="$SBX_DIR/probe"
-			BENCH="$SBX_DIR/build/bench" ATTACKS="$SBX_DIR/attacks" FDSPY="$SBX_DIR/build/fdspy.so"
+			BENCH="$SBX_DIR/build/bench" LOOP="$SBX_DIR/build/syscall-loop" ATTACKS="$SBX_DIR/attacks" FDSPY="$SBX_DIR/build/fdspy.so"
 			SBX_TEST_PASS="$pass" SCRIPT_TIMEOUT="$SCRIPT_TIMEOUT")
 		if [ -n "$user" ] && [ ${#CG_USER_DIRS[@]} -gt 0 ]; then
 			envs+=(SBX_TEST_CGROUP_PARENT="$CG_USER" SBX_TEST_CGROUP_LOCKED="$CG_LOCKED")
@@ -162,6 +163,7 @@ cp "$SBX" "$work/sbx"
 cp "$PROBE" "$work/probe"
 cp "$PROBE" "$work/build/probe"
 [ -x "$BENCH" ] && cp "$BENCH" "$work/build/bench"
+[ -x "$LOOP" ] && cp "$LOOP" "$work/build/syscall-loop"
 [ -f "$FDSPY" ] && cp "$FDSPY" "$work/build/fdspy.so"
 [ -d "$ATTACKS" ] && cp -r "$ATTACKS" "$work/attacks"
 cp -r "$here" "$work/tests/integration"
