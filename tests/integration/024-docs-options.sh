@@ -1,7 +1,9 @@
 #!/bin/bash
 # 024-docs-options.sh — --help, sbx(1) and README.md agree on the options: the same options,
 # short names and arguments in --help and in sbx(1)'s OPTIONS, in the same order, and every
-# option either page or the README names elsewhere is one sbx has.
+# option either page or the README names elsewhere is one sbx has. And sbx.cfg(5) shows the
+# seccomp preset and groups exactly as `sbx --list-seccomp` prints them (its reasons are the
+# ones the code has), to the blank, which 023's example check, folding blanks, would let pass.
 . "$(dirname "$0")/lib.sh"
 
 DOCS=$(cd "$TESTDIR/../.." && pwd)
@@ -66,5 +68,32 @@ for f in "$DOCS/man/sbx.1" "$DOCS/man/sbx.cfg.5" "$DOCS/README.md"; do
 	done
 done
 is "$unknown" "" "every option the docs name is one sbx has"
+
+# sbx.cfg(5)'s example blocks (.EX to .EE, roff escapes undone), one per record; one of them
+# must be --list-seccomp's output to the letter.
+run --list-seccomp
+is_rc 0 "--list-seccomp exits 0"
+printf '%s\n' "$OUT" >"$T/list.txt"
+"$PY" - "$DOCS/man/sbx.cfg.5" "$T/list.txt" >"$T/list-diff.txt" 2>&1 <<'PYEOF'
+import difflib, re, sys
+man = open(sys.argv[1]).read()
+want = open(sys.argv[2]).read().rstrip("\n").split("\n")
+names = {"dq": '"', "aq": "'", "rs": "\\"}
+def text(line):
+    line = re.sub(r"\\\((..)", lambda m: names.get(m.group(1), "?"), line)
+    return line.replace("\\-", "-").replace("\\e", "\\").replace("\\&", "")
+blocks = [[text(l) for l in b.split("\n")] for b in re.findall(r"^\.EX\n(.*?)\n\.EE$", man, re.S | re.M)]
+if want in blocks:
+    sys.exit(0)
+near = max(blocks, key=lambda b: difflib.SequenceMatcher(None, b, want).ratio(), default=[])
+print("\n".join(difflib.unified_diff(near, want, "sbx.cfg(5)", "sbx --list-seccomp", lineterm="")))
+sys.exit(1)
+PYEOF
+if [ $? = 0 ]; then
+	ok "sbx.cfg(5) shows the seccomp preset and groups as sbx --list-seccomp prints them"
+else
+	not_ok "sbx.cfg(5) shows the seccomp preset and groups as sbx --list-seccomp prints them"
+	while IFS= read -r l; do diag "$l"; done <"$T/list-diff.txt"
+fi
 
 done_testing
