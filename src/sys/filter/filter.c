@@ -110,6 +110,16 @@ static int describe_into(struct plan *plan, const struct profile *p, struct step
 			rules = NULL;
 	s->rules = (const char *const *)rules;
 	s->n_rules = sc->n_rules;
+	if (filter_base_on(p)) {
+		const char **base = plan_alloc(plan, filter_n_base * sizeof(char *));
+
+		for (size_t i = 0; base && i < filter_n_base; i++)
+			base[i] = filter_base[i].name;
+		s->base = base;
+		s->n_base = filter_n_base;
+		if (!base)
+			return -ENOMEM;
+	}
 	if (!s->default_action || !s->deny_action || !s->allow || !s->deny || !s->rules)
 		return -ENOMEM;
 	return 0;
@@ -181,6 +191,8 @@ void filter_describe(const struct step *s, struct plan_kv *k)
 		return;
 	}
 	plan_kv_str(k, "default", f->default_action);
+	if (f->n_base)
+		plan_kv_list(k, "base", f->base, f->n_base);
 	plan_kv_str(k, "deny_action", f->deny_action);
 	plan_kv_num(k, "insns", f->n_insns);
 	plan_kv_str(k, "preset", f->preset);
