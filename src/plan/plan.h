@@ -96,11 +96,14 @@ struct sock_filter;
 struct step_seccomp {
 	const struct sock_filter *insns;
 	size_t n_insns;
-	unsigned flags;				  /* seccomp(2)'s SECCOMP_FILTER_FLAG_* */
-	const char *default_action, *deny_action; /* "allow", "errno(EPERM)", "kill", ... */
-	const char *preset;			  /* "default" or "none" */
-	const char *const *allow, *const *deny;	  /* "name@FILE:LINE", as written */
-	const char *const *rules;		  /* "socket(a0==2)=errno(EPERM)@FILE:LINE" */
+	unsigned flags; /* seccomp(2)'s SECCOMP_FILTER_FLAG_* */
+	/* "allow", "errno(EPERM)", "kill", ...; each of these and preset ends in "@FILE:LINE"
+	 * when its setting is not at the step's own line */
+	const char *default_action, *deny_action;
+	const char *preset;	/* "default" or "none" */
+	const char *errno_name; /* "EACCES@FILE:LINE" when set off the step's line, else NULL */
+	const char *const *allow, *const *deny; /* "name@FILE:LINE", as written */
+	const char *const *rules;		/* "socket(a0==2)=errno(EPERM)@FILE:LINE" */
 	const char *const *base; /* always allowed, as default_action denies (or NULL) */
 	size_t n_allow, n_deny, n_rules, n_base;
 	/* Learn mode: the message that passes the filter's listener to sbx (plan-owned, filled

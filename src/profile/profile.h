@@ -248,6 +248,9 @@ struct profile {
 			struct seccomp_rule *rules; /* a list: appended across files */
 			size_t n_rules;
 			struct sbx_loc preset_loc, default_action_loc, deny_action_loc, errno_loc;
+			/* The last of those four applied (a later file's over an earlier's): the
+			 * setting that made the filter what it is, so the seccomp step's line. */
+			struct sbx_loc loc;
 		} seccomp;
 		struct {
 			bool set; /* any landlock key given: the sandbox gets a ruleset */

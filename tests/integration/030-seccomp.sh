@@ -110,6 +110,11 @@ unlike "$ERR" "enter-ids|sandbox process died" "nothing allowed: the command sta
 run --plan --profile "$T/denyall.cfg" -- /bin/true
 like "$OUT" "child  seccomp default=errno\(EPERM\) base=execve,execveat,exit,exit_group,rt_sigreturn,close_range deny_action" \
 	"--plan shows the base"
+like "$OUT" "preset=default@builtin:default.cfg:[0-9]+ other_arch=kill_process  # $T/denyall.cfg:3$" \
+	"... on the line of the default_action that made it deny, the included preset at its own"
+run --plan --profile "$T/denyall.cfg" --set 'security.seccomp.deny_action="kill"' -- /bin/true
+like "$OUT" "child  seccomp default=errno\(EPERM\)@$T/denyall.cfg:3 .* deny_action=kill .*  # --set security.seccomp.deny_action=\"kill\"$" \
+	"a --set of deny_action after it: the step names the --set, default_action keeps its line"
 printf 'include = [ "default" ];\nsecurity = { seccomp = {\n  default_action = "errno";\n  deny = [ "read",\n    "execve" ];\n}; };\n' >"$T/denyexec.cfg"
 run --check --profile "$T/denyexec.cfg"
 like "$ERR" "^$T/denyexec.cfg:5: error: security.seccomp.deny\[1\]: \"execve\" can't be denied: the command could never start" \

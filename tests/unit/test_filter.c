@@ -641,6 +641,35 @@ static void test_plan_step(void **state)
 		fail_msg("%s", text);
 }
 
+/* The step's line is the setting applied last that shaped the filter (here a --set's
+ * default_action over a file's preset); the others set elsewhere keep their own lines. */
+static void test_plan_step_lines(void **state)
+{
+	_cleanup_(profile_freep) struct profile *p = parse("security = { seccomp = {\n"
+							   " preset = \"default\";\n"
+							   " errno = \"EACCES\";\n"
+							   "}; };\n");
+	_cleanup_(plan_freep) struct plan *plan = NULL;
+	char *argv[] = {"/bin/true", NULL};
+	struct sbx_caller c = unit_caller(1000, argv, argv + 1);
+	struct sbx_err err = {0};
+	const struct step *s;
+	char text[1024];
+
+	(void)state;
+	assert_int_equal(profile_set(p, "security.seccomp.default_action=errno", &err), 0);
+	assert_int_equal(policy_compile(p, &c, &plan, &err), 0);
+	s = plan_first(plan, STEP_SECCOMP);
+	assert_non_null(s);
+	assert_string_equal(s->loc.file, "--set security.seccomp.default_action=errno");
+	assert_int_equal(s->loc.line, 0);
+	plan_describe(s, text, sizeof(text));
+	if (!strstr(text, "seccomp default=errno(EACCES) base=") ||
+	    !strstr(text, " deny_action=errno(EACCES) insns=") ||
+	    !strstr(text, " preset=default@t.cfg:2 errno=EACCES@t.cfg:3 other_arch="))
+		fail_msg("%s", text);
+}
+
 /* ---- the kernel's view ---------------------------------------------------------------------- */
 
 /* Load @body's program in a child and run @fn there; the child's wait status. */
@@ -728,6 +757,7 @@ int main(void)
 	    cmocka_unit_test(test_errors_at_lines),
 	    cmocka_unit_test(test_no_new_privs_off),
 	    cmocka_unit_test(test_plan_step),
+	    cmocka_unit_test(test_plan_step_lines),
 	    cmocka_unit_test(test_kernel_loads),
 	};
 
