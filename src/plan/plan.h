@@ -126,6 +126,10 @@ struct step_learn {
 	size_t n_include;
 	const struct learn_entry *allow, *deny, *ruled;
 	size_t n_allow, n_deny, n_ruled;
+	/* The command line's settings, carried into OUT.cfg: each "KEY=VALUE" and the option as
+	 * typed; and the options that could not be (mounts), named in a note. */
+	const char *const *sets, *const *set_origins, *const *dropped;
+	size_t n_sets, n_dropped;
 };
 
 struct step_exec {
@@ -417,6 +421,10 @@ struct sbx_caller {
 	const char *learn_out;
 	const char *const *learn_include;
 	size_t n_learn_include;
+	/* The --set and shortcut settings as "KEY=VALUE" (learn_sets) and as typed, in order,
+	 * which OUT.cfg carries; the mount options it can't (learn_dropped, as typed). */
+	const char *const *learn_sets, *const *learn_set_origins, *const *learn_dropped;
+	size_t n_learn_sets, n_learn_dropped;
 };
 
 /* A directory of the sandbox's cgroup (cgroup_plan_add), for the `cgroup` mount type. */

@@ -59,6 +59,26 @@ is "$ERR" "sbx: learn: allowed 1 distinct syscall, written to $T/out.cfg" "... a
 unlike "$(cat "$T/out.cfg")" personality "OUT.cfg was replaced"
 is "$(ls -A "$T" | grep -c '^out\.cfg')" 1 "no temporary file is left"
 
+# ---- the command line's settings ------------------------------------------------------------
+# OUT.cfg includes every --profile in order and carries the --set and shortcut values, so it
+# is the policy that was learned.
+printf 'hostname = "two";\n' >"$T/two.cfg"
+run "${APP[@]}" --profile "$T/two.cfg" --set 'security.seccomp.deny_action="kill"' \
+	--set security.seccomp.errno=EACCES --hostname learned --learn "$T/set-out.cfg" -- /probe sys keyctl
+is "$OUT" ok "--learn with --set: the call goes through"
+text=$(cat "$T/set-out.cfg" 2>&1)
+like "$text" "^include = \[ \"$T/app.cfg\", \"$T/two.cfg\" \];$" "OUT.cfg includes both profiles, in order"
+like "$text" '^#   --set security.seccomp.deny_action="kill"$' "... names the --set it carries"
+like "$text" '^    deny_action = "kill";$' "... and carries it"
+run --check --profile "$T/set-out.cfg"
+is_rc 0 "that OUT.cfg passes --check"
+run --profile "$T/set-out.cfg" "${PB[@]}" -- /probe sys bpf
+is_rc 159 "under it, what was not seen is killed: the --set deny_action came along"
+run --profile "$T/set-out.cfg" "${PB[@]}" -- /probe hostname
+is "$OUT" learned "... and --hostname's value"
+run --profile "$T/set-out.cfg" "${PB[@]}" -- /probe sys keyctl
+is "$OUT" ok "... while what was learned goes through"
+
 # ---- learned from nothing ---------------------------------------------------------------
 # Everything denied but the filter's base (execve, exit_group, ...: sbx.cfg(5)), which is not
 # learned; sbx's own setup makes no other call after the filter.
