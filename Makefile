@@ -64,7 +64,7 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 # Debian packages the build and the tests need.
 DEB_PKGS := build-essential pkg-config libconfig-dev libseccomp-dev libmnl-dev libcmocka-dev \
 	uidmap iproute2 python3 procps util-linux passwd clang-format clang libclang-rt-14-dev \
-	qemu-system-x86 busybox-static cpio
+	qemu-system-x86 busybox-static cpio strace
 
 .PHONY: all deps demo check unit integration attacks install clean format format-check bench fuzz \
 	vm-check

@@ -248,6 +248,9 @@ struct profile {
 			struct seccomp_rule *rules; /* a list: appended across files */
 			size_t n_rules;
 			struct sbx_loc preset_loc, default_action_loc, deny_action_loc, errno_loc;
+			/* The last of those four applied (a later file's over an earlier's): the
+			 * setting that made the filter what it is, so the seccomp step's line. */
+			struct sbx_loc loc;
 		} seccomp;
 		struct {
 			bool set; /* any landlock key given: the sandbox gets a ruleset */
@@ -303,6 +306,19 @@ int profile_load_string(struct profile *p, const char *text, const char *name, s
  * on a profile error so callers can inspect it, and must be freed. */
 int profile_parse_string(const char *text, const char *name, struct profile **ret_p,
 			 struct sbx_err *err);
+
+/* A setting for profile_render_sets() written as given: @text is its value, comments and all. */
+struct profile_verbatim {
+	const char *key; /* dotted: "security.seccomp.allow" */
+	const char *text;
+};
+
+/* Parent (--learn's OUT.cfg). Write to @out (a FILE *) the settings of @sets (each "KEY=VALUE"
+ * as --set takes it, in order) merged as later profiles merge over earlier ones, then @v
+ * (replacing any setting of the same name), as profile text with each group once. 0, or the
+ * first error with @err set. */
+int profile_render_sets(const char *const *sets, size_t n_sets, const struct profile_verbatim *v,
+			size_t n_v, void *out, struct sbx_err *err);
 
 /* Parent. Apply one `--set KEY=VALUE` (KEY dotted, e.g. cgroup.memory). VALUE is read as a
  * libconfig value, or as a string when it is not one. Locations name "--set". */

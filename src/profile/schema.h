@@ -34,6 +34,10 @@ const char *profile_intern_file(struct profile *p, const char *name);
 /* config_init() for profile text: any include libconfig attempts fails without opening a file
  * (the prescan already refuses @include; this holds if it ever misreads the text). */
 void profile_config_init(config_t *cfg);
+/* KEY=VALUE, as --set takes it, parsed into a config of its own: the value as libconfig reads
+ * it, else as a string. NULL with the error recorded in @ctx. Freed by profile_config_free(). */
+config_t *profile_set_config(struct apply_ctx *ctx, const char *key_value);
+void profile_config_free(config_t *cfg);
 
 /* profile_schema.c: errors and checked getters. Each getter records its own error. */
 struct sbx_loc profile_loc(const struct apply_ctx *ctx, const config_setting_t *s);

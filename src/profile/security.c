@@ -69,6 +69,7 @@ static int apply_preset(struct apply_ctx *ctx, config_setting_t *s)
 				   PATH(s), v);
 	ctx->p->security.seccomp.preset_default = strcmp(v, "default") == 0;
 	ctx->p->security.seccomp.preset_loc = profile_loc(ctx, s);
+	ctx->p->security.seccomp.loc = ctx->p->security.seccomp.preset_loc;
 	return 0;
 }
 
@@ -95,6 +96,7 @@ static int apply_default_action(struct apply_ctx *ctx, config_setting_t *s)
 	if (get_action(ctx, s, true, &ctx->p->security.seccomp.default_action) < 0)
 		return -EINVAL;
 	ctx->p->security.seccomp.default_action_loc = profile_loc(ctx, s);
+	ctx->p->security.seccomp.loc = ctx->p->security.seccomp.default_action_loc;
 	return 0;
 }
 
@@ -103,6 +105,7 @@ static int apply_deny_action(struct apply_ctx *ctx, config_setting_t *s)
 	if (get_action(ctx, s, false, &ctx->p->security.seccomp.deny_action) < 0)
 		return -EINVAL;
 	ctx->p->security.seccomp.deny_action_loc = profile_loc(ctx, s);
+	ctx->p->security.seccomp.loc = ctx->p->security.seccomp.deny_action_loc;
 	return 0;
 }
 
@@ -138,6 +141,7 @@ static int apply_errno(struct apply_ctx *ctx, config_setting_t *s)
 	if (get_errno(ctx, s, &ctx->p->security.seccomp.errno_value) < 0)
 		return -EINVAL;
 	ctx->p->security.seccomp.errno_loc = profile_loc(ctx, s);
+	ctx->p->security.seccomp.loc = ctx->p->security.seccomp.errno_loc;
 	return 0;
 }
 

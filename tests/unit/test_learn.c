@@ -288,6 +288,66 @@ static void test_text_loads(void **state)
 	learn_log_free(log);
 }
 
+/* The command line's settings go into OUT.cfg after the include, each group once (two --set
+ * of one group, two of a list appended, seccomp's own group shared with the learned allow), so
+ * loading OUT.cfg gives the policy that was learned; a mount option is named in a note. */
+static void test_text_sets(void **state)
+{
+	static const char *const include[] = {"default"};
+	static const char *const sets[] = {
+	    "security.seccomp.deny_action=\"kill\"",
+	    "security.seccomp.errno=EACCES",
+	    "process.cwd=\"/tmp\"",
+	    "security.seccomp.rules=( { syscall = \"read\"; args = [ \"a0 == 99\" ]; } )",
+	    "security.seccomp.rules=( { syscall = \"write\"; args = [ \"a0 == 98\" ]; } )",
+	    "hostname=box",
+	    "security.seccomp.errno=EXDEV",
+	};
+	static const char *const origins[] = {"--set security.seccomp.deny_action=\"kill\"",
+					      "--set security.seccomp.errno=EACCES",
+					      "--cwd /tmp",
+					      "--set rules 1",
+					      "--set rules 2",
+					      "--hostname box",
+					      "--set security.seccomp.errno=EXDEV"};
+	static const char *const dropped[] = {"--bind /srv"};
+	const struct step_learn s = {.include = include,
+				     .n_include = 1,
+				     .allow = allow,
+				     .n_allow = 1,
+				     .deny = deny,
+				     .n_deny = 3,
+				     .sets = sets,
+				     .set_origins = origins,
+				     .n_sets = 7,
+				     .dropped = dropped,
+				     .n_dropped = 1};
+	struct learn_log *log = sample_log();
+	_cleanup_free_ char *text = NULL;
+	_cleanup_(profile_freep) struct profile *p = NULL;
+	struct sbx_err err = {0};
+	size_t n = 0;
+
+	(void)state;
+	assert_int_equal(learn_text(log, &s, &text, &n), 0);
+	if (!strstr(text, "include = [ \"default\" ];\n# Given on the command line") ||
+	    !strstr(text, "\n#   --set security.seccomp.deny_action=\"kill\"\n") ||
+	    !strstr(text, "\n#   --cwd /tmp\n") ||
+	    !strstr(text, "\n# note: --bind /srv: a mount from the command line is not carried"))
+		fail_msg("%s", text);
+	if (profile_parse_string(text, "out.cfg", &p, &err) != 0)
+		fail_msg("%s:%u: %s\n%s", err.diag[0].file, err.diag[0].line, err.diag[0].msg,
+			 text);
+	assert_int_equal(p->security.seccomp.deny_action, SECCOMP_ACT_KILL);
+	assert_int_equal(p->security.seccomp.errno_value, EXDEV); /* the later --set */
+	assert_int_equal(p->security.seccomp.n_rules, 2);	  /* appended */
+	assert_string_equal(p->security.seccomp.rules[1].syscall, "write");
+	assert_int_equal(p->security.seccomp.n_allow, 4); /* the learned list, beside them */
+	assert_string_equal(p->hostname, "box");
+	assert_string_equal(p->process.cwd, "/tmp");
+	learn_log_free(log);
+}
+
 /* ---- the write ---------------------------------------------------------------------------- */
 
 static size_t count_entries(const char *dir)
@@ -490,10 +550,15 @@ static void test_notify_loop_deny_all(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_plan),	cmocka_unit_test(test_plan_errors),
-	    cmocka_unit_test(test_record),	cmocka_unit_test(test_text),
-	    cmocka_unit_test(test_text_loads),	cmocka_unit_test(test_write_file),
-	    cmocka_unit_test(test_notify_loop), cmocka_unit_test(test_notify_loop_deny_all),
+	    cmocka_unit_test(test_plan),
+	    cmocka_unit_test(test_plan_errors),
+	    cmocka_unit_test(test_record),
+	    cmocka_unit_test(test_text),
+	    cmocka_unit_test(test_text_loads),
+	    cmocka_unit_test(test_text_sets),
+	    cmocka_unit_test(test_write_file),
+	    cmocka_unit_test(test_notify_loop),
+	    cmocka_unit_test(test_notify_loop_deny_all),
 	};
 
 	return cmocka_run_group_tests(tests, unit_tmp_setup, unit_tmp_teardown);

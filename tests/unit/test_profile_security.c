@@ -343,6 +343,10 @@ static void test_merge_across_files(void **state)
 	assert_int_equal(p->security.seccomp.errno_value, EPERM); /* replaced */
 	assert_string_equal(p->security.seccomp.errno_loc.file, top);
 	assert_int_equal(p->security.seccomp.errno_loc.line, 5);
+	/* The filter's line: errno, the last of its scalar settings applied (top's, not the
+	 * included preset's). */
+	assert_string_equal(p->security.seccomp.loc.file, top);
+	assert_int_equal(p->security.seccomp.loc.line, 5);
 	assert_int_equal(p->security.seccomp.n_allow, 1); /* kept */
 	assert_string_equal(p->security.seccomp.allow[0].loc.file, base);
 	assert_int_equal(p->security.seccomp.n_deny, 1); /* the array replaced, not merged */

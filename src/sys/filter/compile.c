@@ -2,7 +2,9 @@
  *
  * For one syscall, highest first: a `rules` entry (for the arguments it matches), `allow`,
  * `deny`, the preset, default_action. Within allow or deny, a name beats a group; a syscall in
- * both lists at the same level (two names, or two groups) is an error at the deny entry. */
+ * both lists at the same level (two names, or two groups) is an error at the deny entry.
+ * Above them all when default_action denies: the base (filter_base), which no rule or list
+ * may deny outright. */
 #include "sys/filter/filter.h"
 
 #include <errno.h>
@@ -36,6 +38,7 @@ struct build {
 	scmp_filter_ctx ctx;
 	struct listed *allow, *deny;		   /* [MAX_NR] */
 	const struct filter_preset_entry **preset; /* [MAX_NR]: NULL = not in the preset */
+	bool *base;				   /* [MAX_NR]: in the base, which applies */
 	uint32_t def, deny_act;
 	struct sbx_err *err;
 };
@@ -61,6 +64,28 @@ const struct filter_group *filter_find_group(const char *name)
 		if (strcmp(filter_groups[i].name, name) == 0)
 			return &filter_groups[i];
 	return NULL;
+}
+
+/* The base entry for syscall @name, or NULL. */
+static const struct filter_base_entry *base_entry(const char *name)
+{
+	for (size_t i = 0; i < filter_n_base; i++)
+		if (strcmp(filter_base[i].name, name) == 0)
+			return &filter_base[i];
+	return NULL;
+}
+
+bool filter_base_on(const struct profile *p)
+{
+	enum seccomp_action a = p->security.seccomp.default_action;
+
+	return a != SECCOMP_ACT_UNSET && a != SECCOMP_ACT_ALLOW && a != SECCOMP_ACT_LOG;
+}
+
+/* Does @a (the profile's, before learn mode) keep the call from running? */
+static bool denies(enum seccomp_action a)
+{
+	return a != SECCOMP_ACT_ALLOW && a != SECCOMP_ACT_LOG;
 }
 
 /* Call @fn for each member of @g the running architecture has. */
@@ -153,6 +178,12 @@ static int mark_list(struct build *b, const struct seccomp_name *v, size_t n, st
 			}
 			m.what.level = LVL_GROUP;
 			each_member(g, 0, mark_one, b, &m);
+		} else if (table == b->deny && base_entry(v[i].name)) {
+			int k =
+			    sbx_err_set(b->err, &v[i].loc, -EINVAL,
+					"security.seccomp.deny[%zu]: \"%s\" can't be denied: %s", i,
+					v[i].name, base_entry(v[i].name)->why);
+			r = r ? r : k;
 		} else if ((nr = resolve(v[i].name)) < 0) {
 			int k =
 			    sbx_err_set(b->err, &v[i].loc, -EINVAL,
@@ -278,6 +309,12 @@ static int check_rule(struct build *b, const struct seccomp_rule *rule, int *ret
 				   "security.seccomp.rules: \"%s\" is no syscall of this "
 				   "architecture",
 				   rule->syscall);
+	if (!rule->n_conds && base_entry(rule->syscall) &&
+	    denies(rule->action ? rule->action : b->p->security.seccomp.deny_action))
+		return sbx_err_set(
+		    b->err, &rule->loc, -EINVAL,
+		    "security.seccomp.rules: \"%s\" can't be denied for every call: %s",
+		    rule->syscall, base_entry(rule->syscall)->why);
 	for (size_t i = 0; i < rule->n_conds; i++) {
 		unsigned a = rule->conds[i].arg;
 
@@ -380,6 +417,8 @@ static uint32_t base_action(const struct build *b, int nr, bool *ret_preset_cond
 	const struct filter_preset_entry *e = b->preset[nr];
 
 	*ret_preset_conds = false;
+	if (b->base[nr])
+		return SCMP_ACT_ALLOW;
 	if (b->allow[nr].level > b->deny[nr].level)
 		return SCMP_ACT_ALLOW;
 	if (b->deny[nr].level)
@@ -568,12 +607,19 @@ int filter_compile(const struct profile *p, const struct filter_opts *o, struct 
 	_cleanup_free_ struct listed *allow = calloc(MAX_NR, sizeof(*allow));
 	_cleanup_free_ struct listed *deny = calloc(MAX_NR, sizeof(*deny));
 	_cleanup_free_ const struct filter_preset_entry **preset = calloc(MAX_NR, sizeof(void *));
+	_cleanup_free_ bool *base = calloc(MAX_NR, sizeof(bool));
 	_cleanup_scmp_ scmp_filter_ctx ctx = NULL;
-	struct build b = {p, o, NULL, allow, deny, preset, 0, 0, err};
+	struct build b = {p, o, NULL, allow, deny, preset, base, 0, 0, err};
 	int r, k;
 
-	if (!allow || !deny || !preset)
+	if (!allow || !deny || !preset || !base)
 		return sbx_err_set(err, NULL, -ENOMEM, "out of memory");
+	for (size_t i = 0; filter_base_on(p) && i < filter_n_base; i++) {
+		int nr = resolve(filter_base[i].name);
+
+		if (nr >= 0)
+			base[nr] = true;
+	}
 	b.def = act(&b, scmp_action(sc->default_action ? sc->default_action : SECCOMP_ACT_ALLOW,
 				    sc->errno_value));
 	b.deny_act = act(&b, scmp_action(sc->deny_action, sc->errno_value));

@@ -389,6 +389,16 @@ static int check_out(const struct profile *p, const char *out, struct sbx_err *e
 	return 0;
 }
 
+static const char *const *copy_strv(struct plan *plan, const char *const *v, size_t n)
+{
+	const char **out = plan_alloc(plan, (n + 1) * sizeof(char *));
+
+	for (size_t i = 0; out && i < n; i++)
+		if (!(out[i] = plan_strdup(plan, v[i])))
+			return NULL;
+	return out;
+}
+
 int learn_plan_add(struct plan *plan, const struct profile *p, const struct sbx_caller *c,
 		   struct sbx_err *err)
 {
@@ -414,7 +424,13 @@ int learn_plan_add(struct plan *plan, const struct profile *p, const struct sbx_
 	s->learn.deny = copy_names(plan, sc->deny, sc->n_deny);
 	s->learn.n_deny = sc->n_deny;
 	s->learn.ruled = ruled_names(plan, p, &s->learn.n_ruled);
-	if (!s->learn.allow || !s->learn.deny || !s->learn.ruled)
+	s->learn.sets = copy_strv(plan, c->learn_sets, c->n_learn_sets);
+	s->learn.set_origins = copy_strv(plan, c->learn_set_origins, c->n_learn_sets);
+	s->learn.n_sets = c->n_learn_sets;
+	s->learn.dropped = copy_strv(plan, c->learn_dropped, c->n_learn_dropped);
+	s->learn.n_dropped = c->n_learn_dropped;
+	if (!s->learn.allow || !s->learn.deny || !s->learn.ruled || !s->learn.sets ||
+	    !s->learn.set_origins || !s->learn.dropped)
 		return sbx_err_set(err, NULL, -ENOMEM, "out of memory");
 	return 0;
 }
@@ -473,7 +489,9 @@ int filter_run_learn_write(const struct step *s, struct run_ctx *ctx)
 		close(TAKE_FD(log->listener));
 	r = learn_text(log, &s->learn, &text, &n);
 	if (r < 0)
-		return sbx_err_set(ctx->err, NULL, r, "out of memory");
+		return sbx_err_set(ctx->err, NULL, r,
+				   r == -ENOMEM ? "out of memory"
+						: "--learn: a --set could not be written back");
 	r = learn_write_file(s->learn.out, text, ctx->err);
 	if (r < 0)
 		return r;

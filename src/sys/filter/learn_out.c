@@ -74,7 +74,7 @@ static void put_seen(FILE *f, const struct learn_call *c)
 			(unsigned long long)c->args[i][1], (unsigned long long)c->args[i][2]);
 }
 
-/* The profile's own allow entries, then the learned ones; *ret_n counts the latter. */
+/* allow's value: the profile's own entries, then the learned ones; *ret_n counts the latter. */
 static void put_allow(FILE *f, const struct step_learn *s, const struct learn_call *const *v,
 		      size_t n, size_t *ret_n)
 {
@@ -83,7 +83,7 @@ static void put_allow(FILE *f, const struct step_learn *s, const struct learn_ca
 	for (size_t i = 0; i < n; i++)
 		if (v[i]->name && !learn_find_entry(s->allow, s->n_allow, v[i]->name))
 			total++;
-	fputs("    allow = [\n", f);
+	fputs("[\n", f);
 	for (size_t i = 0; i < s->n_allow; i++) {
 		fputs("      ", f);
 		put_string(f, s->allow[i].name);
@@ -101,12 +101,12 @@ static void put_allow(FILE *f, const struct step_learn *s, const struct learn_ca
 		fputc('\n', f);
 		learned++;
 	}
-	fputs("    ];\n", f);
+	fputs("    ]", f);
 	*ret_n = learned;
 }
 
-/* deny replaces the profile's list too: the same, without the names now allowed (a name in
- * both lists is a conflict). Left out when nothing had to go. */
+/* deny's value, which replaces the profile's list too: the same, without the names now allowed
+ * (a name in both lists is a conflict). Nothing when nothing had to go. */
 static void put_deny(FILE *f, const struct step_learn *s, const struct learn_call *const *v,
 		     size_t n)
 {
@@ -125,7 +125,7 @@ static void put_deny(FILE *f, const struct step_learn *s, const struct learn_cal
 		free(drop);
 		return;
 	}
-	fputs("    deny = [\n", f);
+	fputs("[\n", f);
 	for (size_t i = 0; i < s->n_deny; i++) {
 		fputs(drop[i] ? "      # dropped, now allowed: " : "      ", f);
 		if (drop[i]) {
@@ -138,7 +138,7 @@ static void put_deny(FILE *f, const struct step_learn *s, const struct learn_cal
 		put_loc(f, &s->deny[i].loc);
 		fputc('\n', f);
 	}
-	fputs("    ];\n", f);
+	fputs("    ]", f);
 	free(drop);
 }
 
@@ -165,12 +165,58 @@ static void put_notes(FILE *f, const struct step_learn *s, const struct learn_ca
 	}
 }
 
+/* What the command line set when this was learned, which the settings below carry over. */
+static void put_command_line(FILE *f, const struct step_learn *s)
+{
+	if (s->n_sets)
+		fputs(
+		    "# Given on the command line when this was learned, and carried over below so\n"
+		    "# that this profile is the policy that was learned:\n",
+		    f);
+	for (size_t i = 0; i < s->n_sets; i++) {
+		fputs("#   ", f);
+		learn_put_comment(f, s->set_origins[i]);
+		fputc('\n', f);
+	}
+	for (size_t i = 0; i < s->n_dropped; i++) {
+		fputs("# note: ", f);
+		learn_put_comment(f, s->dropped[i]);
+		fputs(": a mount from the command line is not carried over; give it again\n", f);
+	}
+}
+
+/* The command line's settings, with security.seccomp's allow (and deny) made here over them. */
+static int put_settings(FILE *f, const struct step_learn *s, const struct learn_call *const *v,
+			size_t n, size_t *ret_n)
+{
+	_cleanup_free_ char *allow = NULL, *deny = NULL;
+	size_t len_a = 0, len_d = 0;
+	FILE *fa = open_memstream(&allow, &len_a), *fd = open_memstream(&deny, &len_d);
+	struct profile_verbatim lists[2] = {{"security.seccomp.allow", NULL},
+					    {"security.seccomp.deny", NULL}};
+	struct sbx_err err = {0};
+	int ra, rd;
+
+	if (fa)
+		put_allow(fa, s, v, n, ret_n);
+	if (fd)
+		put_deny(fd, s, v, n);
+	ra = fa ? fclose(fa) : EOF;
+	rd = fd ? fclose(fd) : EOF;
+	if (ra != 0 || rd != 0 || !allow || !deny)
+		return -ENOMEM;
+	lists[0].text = allow;
+	lists[1].text = deny;
+	return profile_render_sets(s->sets, s->n_sets, lists, *deny ? 2 : 1, f, &err);
+}
+
 int learn_text(const struct learn_log *log, const struct step_learn *s, char **ret, size_t *ret_n)
 {
 	_cleanup_free_ const struct learn_call **v = calloc(log->n_calls + 1, sizeof(*v));
 	_cleanup_free_ char *buf = NULL;
 	size_t len = 0, n = 0;
 	FILE *f;
+	int r;
 
 	if (!v)
 		return -ENOMEM;
@@ -191,12 +237,12 @@ int learn_text(const struct learn_log *log, const struct step_learn *s, char **r
 	}
 	fputs(" ];\n", f);
 	put_notes(f, s, v, log->n_calls);
-	fputs("security = {\n  seccomp = {\n", f);
-	put_allow(f, s, v, log->n_calls, &n);
-	put_deny(f, s, v, log->n_calls);
-	fputs("  };\n};\n", f);
+	put_command_line(f, s);
+	r = put_settings(f, s, v, log->n_calls, &n);
 	if (fclose(f) != 0 || !buf)
 		return -ENOMEM;
+	if (r < 0)
+		return r;
 	*ret = TAKE_PTR(buf);
 	*ret_n = n;
 	return 0;
