@@ -15,7 +15,8 @@
 
 #include "util/cleanup.h"
 
-#define ERRNO_MAX 4095	    /* the kernel's MAX_ERRNO */
+/* The kernel's MAX_ERRNO is 4095, but libseccomp takes an errno action only below it. */
+#define ERRNO_MAX 4094
 #define SYSCALL_NAME_MAX 64 /* longer than any syscall or group name */
 #define PORT_MAX 65535u
 #define COND_MAX 6 /* a0 to a5 */
@@ -109,7 +110,7 @@ static int apply_deny_action(struct apply_ctx *ctx, config_setting_t *s)
 	return 0;
 }
 
-/* An errno name ("EACCES", any case) or its number, 1 to 4095. */
+/* An errno name ("EACCES", any case) or its number, 1 to ERRNO_MAX. */
 static int get_errno(struct apply_ctx *ctx, config_setting_t *s, int *ret)
 {
 	long long v;

@@ -498,8 +498,12 @@ static void test_actions(void **state)
 	struct prog log = compile("deny = [ \"ptrace\" ]; deny_action = \"log\";");
 	struct prog eacces = compile("deny = [ \"ptrace\" ]; errno = \"EACCES\";");
 	struct prog deflt = compile("default_action = \"kill\"; allow = [ \"read\" ];");
+	/* The largest errno the profile takes is one libseccomp takes too. */
+	struct prog top = compile("deny = [ \"ptrace\" ]; errno = 4094;");
 
 	(void)state;
+	assert_int_equal(verdict(&top, "ptrace", 0, 0), ERRNO(4094));
+	prog_free(&top);
 	assert_int_equal(verdict(&kill, "ptrace", 0, 0), SECCOMP_RET_KILL_PROCESS);
 	assert_int_equal(verdict(&trap, "ptrace", 0, 0), SECCOMP_RET_TRAP);
 	assert_int_equal(verdict(&log, "ptrace", 0, 0), SECCOMP_RET_LOG);

@@ -234,7 +234,7 @@ static void test_values(void **state)
 	    {"\"EHWPOISON\"", EHWPOISON},
 	    {"\"ERFKILL\"", ERFKILL},
 	    {"1", 1},
-	    {"4095", 4095},
+	    {"4094", 4094},
 	    {"38L", 38},
 	};
 	static const struct {
@@ -518,8 +518,9 @@ static void test_errors(void **state)
 	     "security.seccomp.errno: \"EBOGUS\" is not an errno name such as \"EPERM\""},
 	    {SC("errno = \"\";"), 2, "\"\" is not an errno name"},
 	    {SC("errno = \"13\";"), 2, "\"13\" is not an errno name"},
-	    {SC("errno = 0;"), 2, "security.seccomp.errno: 0 is out of range (1 to 4095)"},
-	    {SC("errno = 4096;"), 2, "security.seccomp.errno: 4096 is out of range (1 to 4095)"},
+	    {SC("errno = 0;"), 2, "security.seccomp.errno: 0 is out of range (1 to 4094)"},
+	    {SC("errno = 4095;"), 2, "security.seccomp.errno: 4095 is out of range (1 to 4094)"},
+	    {SC("errno = 4096;"), 2, "security.seccomp.errno: 4096 is out of range (1 to 4094)"},
 	    {SC("errno = -1;"), 2, "security.seccomp.errno: -1 is out of range"},
 	    {SC("errno = 1.5;"), 2, "security.seccomp.errno: must be an errno name such as"},
 	    /* allow, deny */
@@ -558,7 +559,7 @@ static void test_errors(void **state)
 	    {RULE("syscall = \"socket\";\n errno = \"ENOPE\";"), 3,
 	     "security.seccomp.rules[0].errno: \"ENOPE\" is not an errno name"},
 	    {RULE("syscall = \"socket\";\n errno = 5000;"), 3,
-	     "security.seccomp.rules[0].errno: 5000 is out of range (1 to 4095)"},
+	     "security.seccomp.rules[0].errno: 5000 is out of range (1 to 4094)"},
 	    {RULE("syscall = \"socket\"; action = \"kill\";\n errno = \"EPERM\";"), 3,
 	     "security.seccomp.rules[0].errno: only with action \"errno\" (this rule's is kill)"},
 	    {RULE("syscall = \"socket\"; action = \"allow\";\n errno = 1;"), 3,
