@@ -603,6 +603,36 @@ static void test_errors_at_lines(void **state)
 		     3, "only around a rule without '&'");
 }
 
+/* A rule libseccomp refuses is an error at the setting it came from: the deny entry, the
+ * preset. The errno is set past the parser, which refuses it, to make libseccomp refuse. */
+static void test_refused_at_lines(void **state)
+{
+	static const struct {
+		const char *text;
+		unsigned line;
+	} cases[] = {
+	    {"security = { seccomp = {\n deny = [ \"ptrace\",\n  \"getppid\" ]; }; };\n", 2},
+	    {"security = { seccomp = {\n allow = [ \"ptrace\" ];\n preset = \"default\"; }; };\n",
+	     3},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		_cleanup_(profile_freep) struct profile *p = parse(cases[i].text);
+		struct sbx_err err = {0};
+		struct filter_prog f = {0};
+
+		p->security.seccomp.errno_value = 4095;
+		assert_int_equal(filter_compile(p, NULL, &f, &err), -EINVAL);
+		free(f.insns);
+		assert_non_null(strstr(err.diag[0].msg, "libseccomp refused the rule"));
+		if (!err.diag[0].file[0] || strcmp(err.diag[0].file, "t.cfg") != 0 ||
+		    err.diag[0].line != cases[i].line)
+			fail_msg("%s: want t.cfg:%u, got '%s':%u: %s", cases[i].text, cases[i].line,
+				 err.diag[0].file, err.diag[0].line, err.diag[0].msg);
+	}
+}
+
 static void test_no_new_privs_off(void **state)
 {
 	_cleanup_(profile_freep) struct profile *p =
@@ -759,6 +789,7 @@ int main(void)
 	    cmocka_unit_test(test_base),
 	    cmocka_unit_test(test_base_errors),
 	    cmocka_unit_test(test_errors_at_lines),
+	    cmocka_unit_test(test_refused_at_lines),
 	    cmocka_unit_test(test_no_new_privs_off),
 	    cmocka_unit_test(test_plan_step),
 	    cmocka_unit_test(test_plan_step_lines),

@@ -411,18 +411,28 @@ static int add_rule(struct build *b, int nr, const struct seccomp_rule *rule, ui
 	return add(b, action, nr, (unsigned)rule->n_conds, cmp, &rule->loc);
 }
 
-/* What allow, deny and the preset give @nr, ignoring the preset's argument checks. */
-static uint32_t base_action(const struct build *b, int nr, bool *ret_preset_conds)
+/* What allow, deny and the preset give @nr, ignoring the preset's argument checks; *ret_loc:
+ * the setting that decided it (the allow or deny entry, the preset, default_action). */
+static uint32_t base_action(const struct build *b, int nr, bool *ret_preset_conds,
+			    const struct sbx_loc **ret_loc)
 {
+	const typeof(b->p->security.seccomp) *sc = &b->p->security.seccomp;
 	const struct filter_preset_entry *e = b->preset[nr];
 
 	*ret_preset_conds = false;
+	*ret_loc = &sc->default_action_loc;
 	if (b->base[nr])
 		return SCMP_ACT_ALLOW;
-	if (b->allow[nr].level > b->deny[nr].level)
+	if (b->allow[nr].level > b->deny[nr].level) {
+		*ret_loc = &b->allow[nr].entry->loc;
 		return SCMP_ACT_ALLOW;
-	if (b->deny[nr].level)
+	}
+	if (b->deny[nr].level) {
+		*ret_loc = &b->deny[nr].entry->loc;
 		return b->deny_act;
+	}
+	if (e)
+		*ret_loc = &sc->preset_loc;
 	if (e && e->how == FILTER_DENY)
 		return b->deny_act;
 	if (e && e->how == FILTER_ENOSYS)
@@ -462,8 +472,8 @@ static int emit_syscall(struct build *b, int nr, const struct seccomp_rule **rul
 	const struct seccomp_rule *uncond = NULL, *cond = NULL;
 	size_t n_cond = 0;
 	bool preset_conds;
-	uint32_t base = base_action(b, nr, &preset_conds);
-	const struct sbx_loc *loc = n ? &rules[0]->loc : &b->p->security.seccomp.preset_loc;
+	const struct sbx_loc *loc;
+	uint32_t base = base_action(b, nr, &preset_conds, &loc);
 	int r = 0;
 
 	for (size_t i = 0; i < n; i++) {
