@@ -154,7 +154,8 @@ struct seccomp_rule {
 	int errno_value;	    /* 0: seccomp.errno */
 	struct seccomp_cond conds[6];
 	size_t n_conds;
-	struct sbx_loc loc; /* the rule's group */
+	struct sbx_loc loc;	  /* the rule's group */
+	struct sbx_loc errno_loc; /* the line of its errno, when it has one */
 };
 
 struct env_var {

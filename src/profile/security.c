@@ -429,6 +429,7 @@ static void rule_key(struct apply_ctx *ctx, config_setting_t *s, struct seccomp_
 		(void)get_action(ctx, s, true, &rule->action);
 	} else if (strcmp(key, "errno") == 0) {
 		(void)get_errno(ctx, s, &rule->errno_value);
+		rule->errno_loc = profile_loc(ctx, s);
 	} else if (strcmp(key, "args") == 0) {
 		rule_args(ctx, s, rule);
 	} else {
@@ -467,6 +468,8 @@ static void rule_parse(struct apply_ctx *ctx, config_setting_t *g)
 		profile_err(ctx, g, -EINVAL, "%s: missing \"syscall\"", PATH(g));
 	action = config_setting_get_member(g, "action");
 	err_s = config_setting_get_member(g, "errno");
+	/* Without an action, the rule's is deny_action, which another file may set: the compiler
+	 * checks that one on the merged profile. */
 	if (err_s && action && rule.action != SECCOMP_ACT_UNSET && rule.action != SECCOMP_ACT_ERRNO)
 		profile_err(ctx, err_s, -EINVAL,
 			    "%s: only with action \"errno\" (this rule's is %s)", PATH(err_s),

@@ -603,6 +603,42 @@ static void test_errors_at_lines(void **state)
 		     3, "only around a rule without '&'");
 }
 
+/* A rule's errno needs the action errno, the one it gives or deny_action, which another file
+ * may set: checked on the merged profile, at the errno's line. */
+static void test_rule_errno_needs_errno(void **state)
+{
+	_cleanup_(profile_freep) struct profile *p = profile_new();
+	struct sbx_err err = {0};
+	struct filter_prog f = {0};
+	struct prog ok = compile("deny_action = \"kill\";\n"
+				 "rules = ( { syscall = \"socket\"; action = \"errno\";\n"
+				 "  errno = \"EACCES\"; } );");
+
+	(void)state;
+	assert_int_equal(verdict(&ok, "socket", 0, 0), ERRNO(EACCES));
+	prog_free(&ok);
+	expect_error("deny_action = \"kill\";\n"
+		     "rules = ( { syscall = \"socket\";\n"
+		     "  errno = \"EACCES\"; } );",
+		     4,
+		     "the rule for 'socket' has an errno and no action, so deny_action's \"kill\"");
+	assert_int_equal(profile_load_string(p,
+					     "security = { seccomp = { rules = ( {\n"
+					     "  syscall = \"socket\";\n"
+					     "  errno = \"EACCES\"; } ); }; };\n",
+					     "a.cfg", &err),
+			 0);
+	assert_int_equal(
+	    profile_load_string(p, "security = { seccomp = { deny_action = \"trap\"; }; };\n",
+				"b.cfg", &err),
+	    0);
+	assert_int_equal(filter_compile(p, NULL, &f, &err), -EINVAL);
+	free(f.insns);
+	assert_string_equal(err.diag[0].file, "a.cfg");
+	assert_int_equal(err.diag[0].line, 3);
+	assert_non_null(strstr(err.diag[0].msg, "deny_action's \"trap\""));
+}
+
 /* A rule libseccomp refuses is an error at the setting it came from: the deny entry, the
  * preset. The errno is set past the parser, which refuses it, to make libseccomp refuse. */
 static void test_refused_at_lines(void **state)
@@ -790,6 +826,7 @@ int main(void)
 	    cmocka_unit_test(test_base_errors),
 	    cmocka_unit_test(test_errors_at_lines),
 	    cmocka_unit_test(test_refused_at_lines),
+	    cmocka_unit_test(test_rule_errno_needs_errno),
 	    cmocka_unit_test(test_no_new_privs_off),
 	    cmocka_unit_test(test_plan_step),
 	    cmocka_unit_test(test_plan_step_lines),

@@ -296,6 +296,7 @@ static bool negate(const struct seccomp_cond *c, struct scmp_arg_cmp *ret)
 /* Each rule names one syscall of this architecture and compares each argument once. */
 static int check_rule(struct build *b, const struct seccomp_rule *rule, int *ret_nr)
 {
+	const typeof(b->p->security.seccomp) *sc = &b->p->security.seccomp;
 	unsigned seen = 0;
 
 	if (rule->syscall[0] == '@')
@@ -309,6 +310,13 @@ static int check_rule(struct build *b, const struct seccomp_rule *rule, int *ret
 				   "security.seccomp.rules: \"%s\" is no syscall of this "
 				   "architecture",
 				   rule->syscall);
+	if (rule->errno_value && !rule->action && sc->deny_action &&
+	    sc->deny_action != SECCOMP_ACT_ERRNO)
+		return sbx_err_set(b->err, &rule->errno_loc, -EINVAL,
+				   "security.seccomp.rules: the rule for '%s' has an errno and no "
+				   "action, so deny_action's \"%s\": errno goes only with action "
+				   "\"errno\"",
+				   rule->syscall, profile_seccomp_action_name(sc->deny_action));
 	if (!rule->n_conds && base_entry(rule->syscall) &&
 	    denies(rule->action ? rule->action : b->p->security.seccomp.deny_action))
 		return sbx_err_set(
