@@ -342,6 +342,13 @@ struct run_ctx {
 	/* Parent: --learn's record of the syscalls the filter would have denied (the
 	 * seccomp-learn step's, served through guard.serve); NULL without --learn. */
 	struct learn_log *learn;
+	/* Parent: what the learn-write step wrote, for the executor to say once every step is
+	 * done: OUT.cfg (NULL: nothing written yet) and how many syscalls it allows that the
+	 * profiles did not. */
+	struct {
+		const char *out;
+		size_t n_allowed;
+	} learned;
 };
 
 /* Parent. Register @fn(@s, ctx) for the end of the run; -ENOSPC when the list is full. */

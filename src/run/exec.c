@@ -441,6 +441,19 @@ static void print_stats(const struct run_ctx *ctx)
 	fputc('\n', stderr);
 }
 
+/* --learn: where OUT.cfg went, its name with control characters made '?' (it came from the
+ * command line, and goes to a terminal). */
+static void print_learned(const struct run_ctx *ctx)
+{
+	size_t n = ctx->learned.n_allowed;
+
+	fprintf(stderr, "sbx: learn: allowed %zu distinct syscall%s, written to ", n,
+		n == 1 ? "" : "s");
+	for (const char *c = ctx->learned.out; *c; c++)
+		fputc((unsigned char)*c < 0x20 || *c == 0x7f ? '?' : *c, stderr);
+	fputc('\n', stderr);
+}
+
 /* After a successful execve(): supervision and whatever else the plan runs last. Without a
  * supervise step, a plain wait. */
 static int finish(struct run_ctx *ctx, const struct plan_shape *sh)
@@ -449,6 +462,8 @@ static int finish(struct run_ctx *ctx, const struct plan_shape *sh)
 
 	if (r < 0)
 		return r;
+	if (ctx->learned.out && ctx->verbose >= 0)
+		print_learned(ctx);
 	if (ctx->stats)
 		print_stats(ctx);
 	if (child_alive(ctx->child)) {

@@ -17,7 +17,8 @@ int filter_run_load(const struct step *s, struct run_ctx *ctx); /* child */
 
 /* Parent, --learn (learn.c). seccomp-learn: serve the listener the seccomp step sends, from
  * the setup's waits and the supervise loop (ctx->guard.serve), into ctx->learn; learn-write,
- * after supervise: write the profile and say how many syscalls it allows. */
+ * after supervise: write the profile, and put in ctx->learned where and how many syscalls it
+ * allows, for the executor to say. */
 int filter_run_learn(const struct step *s, struct run_ctx *ctx);
 int filter_run_learn_write(const struct step *s, struct run_ctx *ctx);
 

@@ -16,7 +16,6 @@
 #include <poll.h>
 #include <seccomp.h>
 #include <stddef.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -495,12 +494,8 @@ int filter_run_learn_write(const struct step *s, struct run_ctx *ctx)
 	r = learn_write_file(s->learn.out, text, ctx->err);
 	if (r < 0)
 		return r;
-	if (ctx->verbose >= 0) {
-		fprintf(stderr, "sbx: learn: allowed %zu distinct syscall%s, written to ", n,
-			n == 1 ? "" : "s");
-		learn_put_comment(stderr, s->learn.out);
-		fputc('\n', stderr);
-	}
+	ctx->learned.out = s->learn.out;
+	ctx->learned.n_allowed = n;
 	return 0;
 }
 
