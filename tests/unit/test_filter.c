@@ -523,7 +523,7 @@ static void test_override(void **state)
 	_cleanup_(profile_freep) struct profile *p =
 	    parse("security = { seccomp = { preset = \"default\"; deny = [ \"ptrace\" ];\n"
 		  "default_action = \"errno\"; allow = [ \"read\" ]; }; };\n");
-	struct filter_opts o = {true, SCMP_ACT_NOTIFY};
+	struct filter_opts o = {.override = true, .deny_action = SCMP_ACT_NOTIFY};
 	struct sbx_err err = {0};
 	struct prog x = {{0}};
 

@@ -571,6 +571,7 @@ static int export_bpf(struct build *b, struct filter_prog *ret)
 {
 	_cleanup_close_ int fd = memfd_create("sbx-seccomp", MFD_CLOEXEC);
 	_cleanup_free_ void *buf = NULL;
+	size_t prefix = b->o ? b->o->n_prefix : 0, n;
 	struct stat st;
 	int r;
 
@@ -584,18 +585,18 @@ static int export_bpf(struct build *b, struct filter_prog *ret)
 				   strerror(-r));
 	if (fstat(fd, &st) < 0)
 		return sbx_err_errno(b->err, NULL, "seccomp: fstat");
-	if (st.st_size == 0 || st.st_size % sizeof(struct sock_filter) ||
-	    st.st_size / sizeof(struct sock_filter) > BPF_MAX)
+	n = (size_t)st.st_size / sizeof(struct sock_filter);
+	if (st.st_size == 0 || st.st_size % sizeof(struct sock_filter) || n + prefix > BPF_MAX)
 		return sbx_err_set(b->err, &b->p->security.seccomp.preset_loc, -E2BIG,
-				   "security.seccomp: the filter is %lld BPF instructions; the "
+				   "security.seccomp: the filter is %zu BPF instructions%s; the "
 				   "kernel loads at most %d",
-				   (long long)(st.st_size / sizeof(struct sock_filter)), BPF_MAX);
+				   n + prefix, prefix ? ", --learn's included" : "", BPF_MAX);
 	buf = malloc((size_t)st.st_size);
 	if (!buf)
 		return sbx_err_set(b->err, NULL, -ENOMEM, "out of memory");
 	if (pread(fd, buf, (size_t)st.st_size, 0) != st.st_size)
 		return sbx_err_errno(b->err, NULL, "seccomp: reading the exported filter");
-	ret->n_insns = (size_t)st.st_size / sizeof(struct sock_filter);
+	ret->n_insns = n;
 	ret->insns = TAKE_PTR(buf);
 	return 0;
 }

@@ -157,7 +157,8 @@ int filter_plan_add(struct plan *plan, const struct profile *p, const struct sbx
 		    struct sbx_err *err)
 {
 	/* --learn: every would-be denial goes to sbx, which lets it through. */
-	const struct filter_opts learn = {.override = true, .deny_action = SCMP_ACT_NOTIFY};
+	const struct filter_opts learn = {
+	    .override = true, .deny_action = SCMP_ACT_NOTIFY, .n_prefix = LEARN_PREFIX_INSNS};
 	struct filter_prog prog = {0};
 	const struct sbx_loc *loc = step_loc(p);
 	void *handoff = NULL;

@@ -37,6 +37,7 @@ void filter_list(void *out);
 struct filter_opts {
 	bool override;
 	uint32_t deny_action; /* a SCMP_ACT_* value */
+	size_t n_prefix;      /* instructions the caller puts in front, counted in the limit */
 };
 
 /* An exported BPF program: @n_insns struct sock_filter at @insns, malloc'd (caller frees). */

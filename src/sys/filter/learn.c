@@ -231,7 +231,7 @@ int learn_serve(struct wait_serve *w, short revents)
 
 /* The instructions in front of the program: the handoff's sendmsg(), on this architecture,
  * with @msg as its second argument, is allowed; anything else goes on to the filter. */
-static int handoff_check(const void *msg, struct sock_filter out[9])
+static int handoff_check(const void *msg, struct sock_filter out[LEARN_PREFIX_INSNS])
 {
 	uint64_t addr = (uint64_t)(uintptr_t)msg;
 	int nr = seccomp_syscall_resolve_name("sendmsg");
@@ -242,7 +242,7 @@ static int handoff_check(const void *msg, struct sock_filter out[9])
 #else
 	size_t lo = a1 + 4, hi = a1;
 #endif
-	const struct sock_filter prog[9] = {
+	const struct sock_filter prog[LEARN_PREFIX_INSNS] = {
 	    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
 	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, arch, 0, 7),
 	    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
@@ -279,7 +279,7 @@ int learn_prepare(struct plan *plan, struct filter_prog *prog, void **ret_handof
 	cm->cmsg_level = SOL_SOCKET;
 	cm->cmsg_type = SCM_RIGHTS;
 	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	insns = reallocarray(NULL, prog->n_insns + 9, sizeof(*insns));
+	insns = reallocarray(NULL, prog->n_insns + LEARN_PREFIX_INSNS, sizeof(*insns));
 	if (!insns)
 		return sbx_err_set(err, NULL, -ENOMEM, "out of memory");
 	r = handoff_check(&h->msg, insns);
@@ -287,10 +287,10 @@ int learn_prepare(struct plan *plan, struct filter_prog *prog, void **ret_handof
 		free(insns);
 		return sbx_err_set(err, NULL, r, "--learn: libseccomp doesn't know sendmsg here");
 	}
-	memcpy(insns + 9, prog->insns, prog->n_insns * sizeof(*insns));
+	memcpy(insns + LEARN_PREFIX_INSNS, prog->insns, prog->n_insns * sizeof(*insns));
 	free(prog->insns);
 	prog->insns = insns;
-	prog->n_insns += 9;
+	prog->n_insns += LEARN_PREFIX_INSNS;
 	*ret_handoff = h;
 	return 0;
 }

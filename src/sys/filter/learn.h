@@ -11,6 +11,9 @@
 #include "profile/profile.h"
 #include "sys/filter/filter.h"
 
+/* The instructions learn_prepare() puts in front of the filter (the handoff's check). */
+#define LEARN_PREFIX_INSNS 9
+
 /* The most distinct (a0, a1, a2) a learned syscall keeps for its comment in OUT.cfg. */
 #define LEARN_ARGS_MAX 8
 
