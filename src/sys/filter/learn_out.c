@@ -106,14 +106,16 @@ static void put_allow(FILE *f, const struct step_learn *s, const struct learn_ca
 }
 
 /* deny's value, which replaces the profile's list too: the same, without the names now allowed
- * (a name in both lists is a conflict). Nothing when nothing had to go. */
-static void put_deny(FILE *f, const struct step_learn *s, const struct learn_call *const *v,
-		     size_t n)
+ * (a name in both lists is a conflict). Nothing when nothing had to go. 0 or -ENOMEM. */
+static int put_deny(FILE *f, const struct step_learn *s, const struct learn_call *const *v,
+		    size_t n)
 {
-	bool *drop = calloc(s->n_deny + 1, sizeof(bool));
+	_cleanup_free_ bool *drop = calloc(s->n_deny + 1, sizeof(bool));
 	size_t n_drop = 0, done = 0;
 
-	for (size_t i = 0; drop && i < n; i++) {
+	if (!drop)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
 		const struct learn_entry *e = learn_find_entry(s->deny, s->n_deny, v[i]->name);
 
 		if (e && !drop[e - s->deny]) {
@@ -121,10 +123,8 @@ static void put_deny(FILE *f, const struct step_learn *s, const struct learn_cal
 			n_drop++;
 		}
 	}
-	if (!drop || !n_drop) {
-		free(drop);
-		return;
-	}
+	if (!n_drop)
+		return 0;
 	fputs("[\n", f);
 	for (size_t i = 0; i < s->n_deny; i++) {
 		fputs(drop[i] ? "      # dropped, now allowed: " : "      ", f);
@@ -139,7 +139,7 @@ static void put_deny(FILE *f, const struct step_learn *s, const struct learn_cal
 		fputc('\n', f);
 	}
 	fputs("    ]", f);
-	free(drop);
+	return 0;
 }
 
 /* What the allow list can't change: a syscall libseccomp can't name, or one an argument rule
@@ -195,15 +195,15 @@ static int put_settings(FILE *f, const struct step_learn *s, const struct learn_
 	struct profile_verbatim lists[2] = {{"security.seccomp.allow", NULL},
 					    {"security.seccomp.deny", NULL}};
 	struct sbx_err err = {0};
-	int ra, rd;
+	int ra, rd, r = 0;
 
 	if (fa)
 		put_allow(fa, s, v, n, ret_n);
 	if (fd)
-		put_deny(fd, s, v, n);
+		r = put_deny(fd, s, v, n);
 	ra = fa ? fclose(fa) : EOF;
 	rd = fd ? fclose(fd) : EOF;
-	if (ra != 0 || rd != 0 || !allow || !deny)
+	if (r < 0 || ra != 0 || rd != 0 || !allow || !deny)
 		return -ENOMEM;
 	lists[0].text = allow;
 	lists[1].text = deny;
