@@ -33,7 +33,7 @@ struct chain {
 	unsigned depth;
 };
 
-static void strv_free(char **v, size_t n)
+void profile_strv_free(char **v, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		free(v[i]);
@@ -73,7 +73,7 @@ struct profile *profile_free(struct profile *p)
 	for (size_t i = 0; i < p->fs.n_mounts; i++)
 		profile_mount_clear(&p->fs.mounts[i]);
 	free(p->fs.mounts);
-	strv_free(p->env.keep, p->env.n_keep);
+	profile_strv_free(p->env.keep, p->env.n_keep);
 	for (size_t i = 0; i < p->env.n_set; i++) {
 		free(p->env.set[i].name);
 		free(p->env.set[i].value);
@@ -86,10 +86,10 @@ struct profile *profile_free(struct profile *p)
 	free(p->cgroup.io_limits);
 	profile_security_free(p);
 	free(p->process.cwd);
-	strv_free(p->search, p->n_search);
+	profile_strv_free(p->search, p->n_search);
 	free(p->source_dir);
-	strv_free(p->applied, p->n_applied);
-	strv_free(p->files, p->n_files); /* last: locations point into it */
+	profile_strv_free(p->applied, p->n_applied);
+	profile_strv_free(p->files, p->n_files); /* last: locations point into it */
 	free(p);
 	return NULL;
 }
@@ -128,11 +128,11 @@ int profile_set_search_path(struct profile *p, const char *const *dirs, size_t n
 	for (size_t i = 0; i < n; i++) {
 		v[i] = strdup(dirs[i]);
 		if (!v[i]) {
-			strv_free(v, i);
+			profile_strv_free(v, i);
 			return sbx_err_set(err, NULL, -ENOMEM, "out of memory");
 		}
 	}
-	strv_free(p->search, p->n_search);
+	profile_strv_free(p->search, p->n_search);
 	p->search = v;
 	p->n_search = n;
 	return 0;

@@ -340,6 +340,8 @@ const char *profile_mount_type_name(enum mount_type t);
 const char *profile_rlimit_name(enum rlimit_res r);
 const char *profile_net_mode_name(enum net_mode m);
 const char *profile_seccomp_action_name(enum seccomp_action a); /* NULL for UNSET */
+/* "==", "<=", ...: @op as a condition writes it (MASKED_EQ's "==" after "aN & MASK"). */
+const char *profile_seccomp_op_text(enum seccomp_op op);
 
 /* Capability name ("net_bind_service", any case, optional "cap_" prefix) -> CAP_* number, or
  * -EINVAL; and back (lower case, no prefix; NULL when unknown). */

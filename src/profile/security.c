@@ -258,15 +258,10 @@ static int cond_number(const char **s, uint64_t *ret)
 								  : (*c | 0x20) - 'a' + 10);
 		}
 	} else {
-		if (!isdigit((unsigned char)*c))
-			return -EINVAL;
-		for (; isdigit((unsigned char)*c); c++) {
-			unsigned d = (unsigned)(*c - '0');
+		int r = profile_parse_digits(&c, &v);
 
-			if (v > (UINT64_MAX - d) / 10)
-				return -ERANGE;
-			v = v * 10 + d;
-		}
+		if (r < 0)
+			return r;
 		if (neg && v > (uint64_t)INT64_MAX + 1)
 			return -ERANGE;
 	}
@@ -286,6 +281,16 @@ static const struct {
     {"==", SCMP_OP_EQ}, {"!=", SCMP_OP_NE}, {"<=", SCMP_OP_LE},
     {">=", SCMP_OP_GE}, {"<", SCMP_OP_LT},  {">", SCMP_OP_GT},
 };
+
+const char *profile_seccomp_op_text(enum seccomp_op op)
+{
+	if (op == SCMP_OP_MASKED_EQ)
+		return "==";
+	for (size_t i = 0; i < ARRAY_SIZE(cond_ops); i++)
+		if (cond_ops[i].op == op)
+			return cond_ops[i].text;
+	return NULL;
+}
 
 /* Write why a condition is bad into @why; false, for `return why_set(...)`. */
 static bool why_set(char *why, size_t size, const char *fmt, ...)
@@ -508,13 +513,6 @@ int profile_apply_seccomp(struct apply_ctx *ctx, config_setting_t *s)
 
 /* --- landlock --- */
 
-static void strv_free(char **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
 /* read, write, execute: absolute paths, normalised; a later file replaces the array. */
 static int apply_paths(struct apply_ctx *ctx, config_setting_t *s, char ***dst, size_t *n_dst,
 		       struct sbx_loc *dst_loc)
@@ -532,10 +530,10 @@ static int apply_paths(struct apply_ctx *ctx, config_setting_t *s, char ***dst, 
 	for (int i = 0; i < len; i++)
 		(void)profile_get_path(ctx, config_setting_get_elem(s, (unsigned)i), &v[i]);
 	if (ctx->n_err != n_err) {
-		strv_free(v, (size_t)len);
+		profile_strv_free(v, (size_t)len);
 		return -EINVAL;
 	}
-	strv_free(*dst, *n_dst);
+	profile_strv_free(*dst, *n_dst);
 	*dst = v;
 	*n_dst = (size_t)len;
 	*dst_loc = profile_loc(ctx, s);
@@ -657,9 +655,9 @@ void profile_security_free(struct profile *p)
 	for (size_t i = 0; i < p->security.seccomp.n_rules; i++)
 		free(p->security.seccomp.rules[i].syscall);
 	free(p->security.seccomp.rules);
-	strv_free(p->security.landlock.read, p->security.landlock.n_read);
-	strv_free(p->security.landlock.write, p->security.landlock.n_write);
-	strv_free(p->security.landlock.execute, p->security.landlock.n_execute);
+	profile_strv_free(p->security.landlock.read, p->security.landlock.n_read);
+	profile_strv_free(p->security.landlock.write, p->security.landlock.n_write);
+	profile_strv_free(p->security.landlock.execute, p->security.landlock.n_execute);
 	free(p->security.landlock.bind_tcp);
 	free(p->security.landlock.connect_tcp);
 }

@@ -45,11 +45,10 @@ static const char *const *names_text(struct plan *plan, const struct seccomp_nam
 
 static void cond_text(FILE *f, const struct seccomp_cond *c)
 {
-	static const char *const ops[] = {"==", "!=", "<", "<=", ">", ">=", "=="};
 	fprintf(f, "a%u", c->arg);
 	if (c->op == SCMP_OP_MASKED_EQ)
 		fprintf(f, "&0x%llx", (unsigned long long)c->mask);
-	fputs(ops[c->op], f);
+	fputs(profile_seccomp_op_text(c->op), f);
 	fprintf(f, c->value < 256 ? "%llu" : "0x%llx", (unsigned long long)c->value);
 }
 

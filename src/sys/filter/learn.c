@@ -357,15 +357,14 @@ static int check_out(const struct profile *p, const char *out, struct sbx_err *e
 	_cleanup_free_ char *dir = NULL;
 	const char *slash = strrchr(out, '/');
 	struct stat st, pst;
+	int r;
 
 	if (!*out)
 		return sbx_err_set(err, NULL, -EINVAL, "--learn: empty file name");
-	if (lstat(out, &st) == 0) {
-		if (!S_ISREG(st.st_mode))
-			return sbx_err_set(err, NULL, -EEXIST,
-					   "--learn %s: exists and is not a regular file; not "
-					   "replaced",
-					   out);
+	r = learn_check_target(out, &st, err);
+	if (r < 0)
+		return r;
+	if (r > 0) {
 		for (size_t i = 0; i < p->n_files; i++)
 			if (stat(p->files[i], &pst) == 0 && pst.st_dev == st.st_dev &&
 			    pst.st_ino == st.st_ino)
@@ -375,8 +374,6 @@ static int check_out(const struct profile *p, const char *out, struct sbx_err *e
 						   out, p->files[i]);
 		return 0;
 	}
-	if (errno != ENOENT)
-		return sbx_err_errno(err, NULL, "--learn %s", out);
 	dir = slash ? strndup(out, slash == out ? 1 : (size_t)(slash - out)) : strdup(".");
 	if (!dir)
 		return sbx_err_set(err, NULL, -ENOMEM, "out of memory");

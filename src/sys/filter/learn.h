@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 
 #include "plan/plan.h"
 #include "profile/profile.h"
@@ -59,6 +60,11 @@ void learn_put_comment(void *out, const char *s);
 /* Parent (learn_out.c). OUT.cfg's text for what @log saw, on top of @s's profiles (malloc'd, into
  * *ret); *ret_n: the syscalls it allows that the profiles did not. -ENOMEM. */
 int learn_text(const struct learn_log *log, const struct step_learn *s, char **ret, size_t *ret_n);
+
+/* Parent (learn_out.c). Is there a file at @path that OUT.cfg may replace? 1 for a regular
+ * file (its lstat in *@ret_st, if not NULL), 0 for none; -EEXIST with @err set for anything else
+ * (a directory, a symlink, a device), or -errno. */
+int learn_check_target(const char *path, struct stat *ret_st, struct sbx_err *err);
 
 /* Parent (learn_out.c). Write @text to @path through a temporary file renamed over it, never over
  * anything but a regular file. 0 or -errno with @err set. */

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "util/cleanup.h"
+#include "util/fd.h"
 
 /* @s as a libconfig string. */
 static void put_string(FILE *f, const char *s)
@@ -248,25 +249,7 @@ int learn_text(const struct learn_log *log, const struct step_learn *s, char **r
 	return 0;
 }
 
-static int write_all(int fd, const char *text)
-{
-	size_t len = strlen(text);
-
-	while (len > 0) {
-		ssize_t n = write(fd, text, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		text += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-/* Something that isn't a regular file (a directory, a symlink, a device) is never replaced. */
-static int check_target(const char *path, struct sbx_err *err)
+int learn_check_target(const char *path, struct stat *ret_st, struct sbx_err *err)
 {
 	struct stat st;
 
@@ -276,7 +259,9 @@ static int check_target(const char *path, struct sbx_err *err)
 		return sbx_err_set(err, NULL, -EEXIST,
 				   "--learn %s: exists and is not a regular file; not replaced",
 				   path);
-	return 0;
+	if (ret_st)
+		*ret_st = st;
+	return 1;
 }
 
 int learn_write_file(const char *path, const char *text, struct sbx_err *err)
@@ -284,7 +269,7 @@ int learn_write_file(const char *path, const char *text, struct sbx_err *err)
 	_cleanup_free_ char *tmp = NULL;
 	_cleanup_close_ int fd = -1;
 	mode_t mask;
-	int r = check_target(path, err);
+	int r = learn_check_target(path, NULL, err);
 
 	if (r < 0)
 		return r;
@@ -295,7 +280,7 @@ int learn_write_file(const char *path, const char *text, struct sbx_err *err)
 		return sbx_err_errno(err, NULL, "--learn %s: creating a temporary file", path);
 	mask = umask(0);
 	umask(mask);
-	r = write_all(fd, text);
+	r = fd_write_all(fd, text, strlen(text));
 	if (r == 0 && (fchmod(fd, 0666 & ~mask) < 0 || fsync(fd) < 0))
 		r = -errno;
 	if (r == 0 && close(TAKE_FD(fd)) < 0)
@@ -305,10 +290,12 @@ int learn_write_file(const char *path, const char *text, struct sbx_err *err)
 		return sbx_err_set(err, NULL, r, "--learn %s: writing %s: %s", path, tmp,
 				   strerror(-r));
 	}
-	r = check_target(path, err); /* again: it may have appeared meanwhile */
-	if (r == 0 && rename(tmp, path) < 0)
+	r = learn_check_target(path, NULL, err); /* again: it may have appeared meanwhile */
+	if (r >= 0 && rename(tmp, path) < 0)
 		r = sbx_err_errno(err, NULL, "--learn %s", path);
-	if (r < 0)
+	if (r < 0) {
 		(void)unlink(tmp);
-	return r;
+		return r;
+	}
+	return 0;
 }
