@@ -163,6 +163,34 @@ struct env_var {
 	struct sbx_loc loc;
 };
 
+/* security.seccomp, as the profiles merge it. */
+struct profile_seccomp {
+	bool preset_default;		    /* preset = "default" (default "none") */
+	enum seccomp_action default_action; /* UNSET: allow */
+	enum seccomp_action deny_action;    /* UNSET: errno */
+	int errno_value;		    /* 0: EPERM */
+	struct seccomp_name *allow, *deny;  /* arrays: a later file replaces */
+	size_t n_allow, n_deny;
+	struct seccomp_rule *rules; /* a list: appended across files */
+	size_t n_rules;
+	struct sbx_loc preset_loc, default_action_loc, deny_action_loc, errno_loc;
+	/* The last of those four applied (a later file's over an earlier's): the
+	 * setting that made the filter what it is, so the seccomp step's line. */
+	struct sbx_loc loc;
+};
+
+/* security.landlock, as the profiles merge it. */
+struct profile_landlock {
+	bool set;			 /* any landlock key given: the sandbox gets a ruleset */
+	char **read, **write, **execute; /* absolute paths inside the sandbox */
+	size_t n_read, n_write, n_execute;
+	uint16_t *bind_tcp, *connect_tcp;
+	size_t n_bind_tcp, n_connect_tcp;
+	bool required; /* default false: best effort */
+	struct sbx_loc loc, read_loc, write_loc, execute_loc, bind_tcp_loc, connect_tcp_loc,
+	    required_loc;
+};
+
 struct profile {
 	/* File names read so far; every sbx_loc.file points into this list. */
 	char **files;
@@ -239,30 +267,8 @@ struct profile {
 		bool no_new_privs; /* default true */
 		uint64_t caps;	   /* bit = CAP_* number; default none */
 		struct sbx_loc caps_loc;
-		struct {
-			bool preset_default; /* preset = "default" (default "none") */
-			enum seccomp_action default_action; /* UNSET: allow */
-			enum seccomp_action deny_action;    /* UNSET: errno */
-			int errno_value;		    /* 0: EPERM */
-			struct seccomp_name *allow, *deny;  /* arrays: a later file replaces */
-			size_t n_allow, n_deny;
-			struct seccomp_rule *rules; /* a list: appended across files */
-			size_t n_rules;
-			struct sbx_loc preset_loc, default_action_loc, deny_action_loc, errno_loc;
-			/* The last of those four applied (a later file's over an earlier's): the
-			 * setting that made the filter what it is, so the seccomp step's line. */
-			struct sbx_loc loc;
-		} seccomp;
-		struct {
-			bool set; /* any landlock key given: the sandbox gets a ruleset */
-			char **read, **write, **execute; /* absolute paths inside the sandbox */
-			size_t n_read, n_write, n_execute;
-			uint16_t *bind_tcp, *connect_tcp;
-			size_t n_bind_tcp, n_connect_tcp;
-			bool required; /* default false: best effort */
-			struct sbx_loc loc, read_loc, write_loc, execute_loc, bind_tcp_loc,
-			    connect_tcp_loc, required_loc;
-		} landlock;
+		struct profile_seccomp seccomp;
+		struct profile_landlock landlock;
 	} security;
 
 	struct {

@@ -297,7 +297,7 @@ static bool negate(const struct seccomp_cond *c, struct scmp_arg_cmp *ret)
  * its syntax: one syscall, a0 to a5, each once). */
 static int check_rule(struct build *b, const struct seccomp_rule *rule, int *ret_nr)
 {
-	const typeof(b->p->security.seccomp) *sc = &b->p->security.seccomp;
+	const struct profile_seccomp *sc = &b->p->security.seccomp;
 
 	*ret_nr = resolve(rule->syscall);
 	if (*ret_nr < 0)
@@ -403,7 +403,7 @@ static int add_rule(struct build *b, int nr, const struct seccomp_rule *rule, ui
 static uint32_t base_action(const struct build *b, int nr, bool *ret_preset_conds,
 			    const struct sbx_loc **ret_loc)
 {
-	const typeof(b->p->security.seccomp) *sc = &b->p->security.seccomp;
+	const struct profile_seccomp *sc = &b->p->security.seccomp;
 	const struct filter_preset_entry *e = b->preset[nr];
 
 	*ret_preset_conds = false;
@@ -601,7 +601,7 @@ static int set_attrs(struct build *b)
 int filter_compile(const struct profile *p, const struct filter_opts *o, struct filter_prog *ret,
 		   struct sbx_err *err)
 {
-	const typeof(p->security.seccomp) *sc = &p->security.seccomp;
+	const struct profile_seccomp *sc = &p->security.seccomp;
 	_cleanup_free_ struct listed *allow = calloc(MAX_NR, sizeof(*allow));
 	_cleanup_free_ struct listed *deny = calloc(MAX_NR, sizeof(*deny));
 	_cleanup_free_ const struct filter_preset_entry **preset = calloc(MAX_NR, sizeof(void *));
@@ -642,7 +642,7 @@ int filter_compile(const struct profile *p, const struct filter_opts *o, struct 
 
 bool filter_wanted(const struct profile *p)
 {
-	const typeof(p->security.seccomp) *sc = &p->security.seccomp;
+	const struct profile_seccomp *sc = &p->security.seccomp;
 
 	return sc->preset_default ||
 	       (sc->default_action && sc->default_action != SECCOMP_ACT_ALLOW) || sc->n_deny ||

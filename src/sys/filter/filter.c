@@ -54,7 +54,7 @@ static void cond_text(FILE *f, const struct seccomp_cond *c)
 
 static char *rule_text(struct plan *plan, const struct profile *p, const struct seccomp_rule *r)
 {
-	const typeof(p->security.seccomp) *sc = &p->security.seccomp;
+	const struct profile_seccomp *sc = &p->security.seccomp;
 	_cleanup_free_ char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
@@ -76,7 +76,7 @@ static char *rule_text(struct plan *plan, const struct profile *p, const struct 
 
 static const struct sbx_loc *step_loc(const struct profile *p)
 {
-	const typeof(p->security.seccomp) *sc = &p->security.seccomp;
+	const struct profile_seccomp *sc = &p->security.seccomp;
 	const struct sbx_loc *locs[] = {&sc->loc, sc->n_allow ? &sc->allow[0].loc : NULL,
 					sc->n_deny ? &sc->deny[0].loc : NULL,
 					sc->n_rules ? &sc->rules[0].loc : NULL};
@@ -103,7 +103,7 @@ static const char *located(struct plan *plan, const char *text, const struct sbx
 static int describe_into(struct plan *plan, const struct profile *p, const struct sbx_loc *loc,
 			 struct step_seccomp *s)
 {
-	const typeof(p->security.seccomp) *sc = &p->security.seccomp;
+	const struct profile_seccomp *sc = &p->security.seccomp;
 	char **rules = plan_alloc(plan, (sc->n_rules + 1) * sizeof(char *));
 	const char *e = sc->errno_value ? strerrorname_np(sc->errno_value) : NULL;
 	const char *e_at = e ? located(plan, e, &sc->errno_loc, loc) : NULL;

@@ -336,7 +336,7 @@ static const struct learn_entry *copy_names(struct plan *plan, const struct secc
 static const struct learn_entry *ruled_names(struct plan *plan, const struct profile *p,
 					     size_t *ret_n)
 {
-	const typeof(p->security.seccomp) *sc = &p->security.seccomp;
+	const struct profile_seccomp *sc = &p->security.seccomp;
 	struct learn_entry *out = plan_alloc(plan, (sc->n_rules + 1) * sizeof(*out));
 	size_t n = 0;
 
@@ -398,7 +398,7 @@ static const char *const *copy_strv(struct plan *plan, const char *const *v, siz
 int learn_plan_add(struct plan *plan, const struct profile *p, const struct sbx_caller *c,
 		   struct sbx_err *err)
 {
-	const typeof(p->security.seccomp) *sc = &p->security.seccomp;
+	const struct profile_seccomp *sc = &p->security.seccomp;
 	const char **include = plan_alloc(plan, (c->n_learn_include + 1) * sizeof(char *));
 	struct step *s;
 	int r = check_out(p, c->learn_out, err);
