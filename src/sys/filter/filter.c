@@ -158,7 +158,7 @@ int filter_plan_add(struct plan *plan, const struct profile *p, const struct sbx
 	/* --learn: every would-be denial goes to sbx, which lets it through. */
 	const struct filter_opts learn = {
 	    .override = true, .deny_action = SCMP_ACT_NOTIFY, .n_prefix = LEARN_PREFIX_INSNS};
-	struct filter_prog prog = {0};
+	_cleanup_(filter_prog_done) struct filter_prog prog = {0};
 	const struct sbx_loc *loc = step_loc(p);
 	void *handoff = NULL;
 	struct step *s;
@@ -175,21 +175,16 @@ int filter_plan_add(struct plan *plan, const struct profile *p, const struct sbx
 				   "filter only for a process holding CAP_SYS_ADMIN: keep "
 				   "no_new_privs on, or keep \"sys_admin\" in capabilities");
 	r = filter_compile(p, c->learn_out ? &learn : NULL, &prog, err);
-	if (r == 0 && !filter_wanted(p)) { /* only allow: checked, but nothing to filter */
-		free(prog.insns);
+	if (r == 0 && !filter_wanted(p)) /* only allow: checked, but nothing to filter */
 		return no_filter(c, err);
-	}
 	if (r == 0 && c->learn_out)
 		r = learn_prepare(plan, &prog, &handoff, err);
-	if (r < 0) {
-		free(prog.insns);
+	if (r < 0)
 		return r;
-	}
 	s = plan_add(plan, STEP_SECCOMP, loc);
 	if (s)
 		s->seccomp.insns =
 		    plan_memdup(plan, prog.insns, prog.n_insns * sizeof(struct sock_filter));
-	free(prog.insns);
 	if (!s || !s->seccomp.insns || describe_into(plan, p, loc, &s->seccomp) < 0)
 		return sbx_err_set(err, loc, -ENOMEM, "out of memory");
 	s->seccomp.n_insns = prog.n_insns;

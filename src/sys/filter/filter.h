@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include "plan/plan.h"
 #include "profile/profile.h"
@@ -45,6 +46,13 @@ struct filter_prog {
 	void *insns;
 	size_t n_insns;
 };
+
+/* Free @f's instructions: for _cleanup_(filter_prog_done) on a struct filter_prog. */
+static inline void filter_prog_done(struct filter_prog *f)
+{
+	free(f->insns);
+	f->insns = NULL;
+}
 
 /* Parent. Compile @p's security.seccomp for the running architecture (others are killed) into
  * *@ret; @o may be NULL. Unknown names, conflicting actions and rules libseccomp can't express

@@ -264,7 +264,7 @@ int learn_prepare(struct plan *plan, struct filter_prog *prog, void **ret_handof
 		  struct sbx_err *err)
 {
 	struct learn_handoff *h = plan_alloc(plan, sizeof(*h));
-	struct sock_filter *insns;
+	_cleanup_free_ struct sock_filter *insns = NULL;
 	struct cmsghdr *cm;
 	int r;
 
@@ -283,13 +283,11 @@ int learn_prepare(struct plan *plan, struct filter_prog *prog, void **ret_handof
 	if (!insns)
 		return sbx_err_set(err, NULL, -ENOMEM, "out of memory");
 	r = handoff_check(&h->msg, insns);
-	if (r < 0) {
-		free(insns);
+	if (r < 0)
 		return sbx_err_set(err, NULL, r, "--learn: libseccomp doesn't know sendmsg here");
-	}
 	memcpy(insns + LEARN_PREFIX_INSNS, prog->insns, prog->n_insns * sizeof(*insns));
 	free(prog->insns);
-	prog->insns = insns;
+	prog->insns = TAKE_PTR(insns);
 	prog->n_insns += LEARN_PREFIX_INSNS;
 	*ret_handoff = h;
 	return 0;
