@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "util/err.h"
 
@@ -320,12 +321,12 @@ struct profile_verbatim {
 	const char *text;
 };
 
-/* Parent (--learn's OUT.cfg). Write to @out (a FILE *) the settings of @sets (each "KEY=VALUE"
+/* Parent (--learn's OUT.cfg). Write to @out the settings of @sets (each "KEY=VALUE"
  * as --set takes it, in order) merged as later profiles merge over earlier ones, then @v
  * (replacing any setting of the same name), as profile text with each group once. 0, or the
  * first error with @err set. */
 int profile_render_sets(const char *const *sets, size_t n_sets, const struct profile_verbatim *v,
-			size_t n_v, void *out, struct sbx_err *err);
+			size_t n_v, FILE *out, struct sbx_err *err);
 
 /* Parent. Apply one `--set KEY=VALUE` (KEY dotted, e.g. cgroup.memory). VALUE is read as a
  * libconfig value, or as a string when it is not one. Locations name "--set". */

@@ -208,7 +208,7 @@ static int render(config_t *cfg, const char *const *sets, size_t n_sets,
 }
 
 int profile_render_sets(const char *const *sets, size_t n_sets, const struct profile_verbatim *v,
-			size_t n_v, void *out, struct sbx_err *err)
+			size_t n_v, FILE *out, struct sbx_err *err)
 {
 	_cleanup_(profile_freep) struct profile *p = profile_new();
 	struct apply_ctx ctx = {.err = err, .prefix = "--set"};

@@ -191,14 +191,14 @@ void __wrap_seccomp_release(scmp_filter_ctx ctx)
 }
 
 int __real_profile_render_sets(const char *const *sets, size_t n_sets,
-			       const struct profile_verbatim *v, size_t n_v, void *out,
+			       const struct profile_verbatim *v, size_t n_v, FILE *out,
 			       struct sbx_err *err);
 int __wrap_profile_render_sets(const char *const *sets, size_t n_sets,
-			       const struct profile_verbatim *v, size_t n_v, void *out,
+			       const struct profile_verbatim *v, size_t n_v, FILE *out,
 			       struct sbx_err *err);
 
 int __wrap_profile_render_sets(const char *const *sets, size_t n_sets,
-			       const struct profile_verbatim *v, size_t n_v, void *out,
+			       const struct profile_verbatim *v, size_t n_v, FILE *out,
 			       struct sbx_err *err)
 {
 	return IN_LIB(-ENOMEM, __real_profile_render_sets(sets, n_sets, v, n_v, out, err));

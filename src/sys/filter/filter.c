@@ -257,10 +257,8 @@ static void list_members(FILE *f, const struct filter_group *g)
 	fputc('\n', f);
 }
 
-void filter_list(void *out)
+void filter_list(FILE *f)
 {
-	FILE *f = out;
-
 	fputs("preset \"default\": denied with deny_action, unless allow names them\n", f);
 	for (size_t i = 0; i < filter_n_preset_default; i++)
 		fprintf(f, "  %-*s%s\n", LIST_INDENT - 2, filter_preset_default[i].name,

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "plan/plan.h"
@@ -27,9 +28,9 @@ int filter_run_learn_write(const struct step *s, struct run_ctx *ctx);
 void filter_describe(const struct step *s, struct plan_kv *k);
 const char *filter_hint(const struct step *s, int code, uint32_t item);
 
-/* Parent. Print the presets and the groups, each entry with its reason, to @out (a FILE *):
- * --list-seccomp, and the table in sbx.cfg(5). */
-void filter_list(void *out);
+/* Parent. Print the presets and the groups, each entry with its reason, to @f: --list-seccomp,
+ * and the table in sbx.cfg(5). */
+void filter_list(FILE *f);
 
 /* How filter_compile() builds the program. Learn mode (--learn) sets @override with
  * SCMP_ACT_NOTIFY: every action that would deny a call (errno, kill, kill_process, trap, the

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/stat.h>
 
 #include "plan/plan.h"
@@ -53,9 +54,9 @@ int learn_serve(struct wait_serve *w, short revents);
 /* Parent (learn_out.c). The entry of @v named @name (NULL: none, or @name NULL). */
 const struct learn_entry *learn_find_entry(const struct learn_entry *v, size_t n, const char *name);
 
-/* Parent (learn_out.c). Write @s to @out (a FILE *) with every control character made '?', so it
- * can't end a comment line or act on a terminal. */
-void learn_put_comment(void *out, const char *s);
+/* Parent (learn_out.c). Write @s to @f with every control character made '?', so it can't end a
+ * comment line. */
+void learn_put_comment(FILE *f, const char *s);
 
 /* Parent (learn_out.c). OUT.cfg's text for what @log saw, on top of @s's profiles (malloc'd, into
  * *ret); *ret_n: the syscalls it allows that the profiles did not. -ENOMEM. */

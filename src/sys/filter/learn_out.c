@@ -30,10 +30,8 @@ static void put_string(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-void learn_put_comment(void *out, const char *s)
+void learn_put_comment(FILE *f, const char *s)
 {
-	FILE *f = out;
-
 	for (; *s; s++)
 		fputc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, f);
 }
