@@ -123,8 +123,8 @@ static uint32_t scmp_action(enum seccomp_action a, int errno_value)
 	}
 }
 
-/* Learn mode: what a would-be denial becomes. */
-static uint32_t act(const struct build *b, uint32_t a)
+/* Learn mode: what a would-be denial becomes (@a itself otherwise). */
+static uint32_t learn_override(const struct build *b, uint32_t a)
 {
 	if (b->o && b->o->override && a != SCMP_ACT_ALLOW && a != SCMP_ACT_LOG)
 		return b->o->deny_action;
@@ -136,7 +136,8 @@ static uint32_t rule_action(const struct build *b, const struct seccomp_rule *r)
 	const struct profile *p = b->p;
 	int e = r->errno_value ? r->errno_value : p->security.seccomp.errno_value;
 
-	return act(b, scmp_action(r->action ? r->action : p->security.seccomp.deny_action, e));
+	return learn_override(
+	    b, scmp_action(r->action ? r->action : p->security.seccomp.deny_action, e));
 }
 
 /* ---- allow and deny --------------------------------------------------------------------- */
@@ -321,8 +322,9 @@ static int check_rule(struct build *b, const struct seccomp_rule *rule, int *ret
 	return 0;
 }
 
-static int add(struct build *b, uint32_t action, int nr, unsigned n, const struct scmp_arg_cmp *cmp,
-	       const struct sbx_loc *loc)
+/* One libseccomp rule, unless @action is the default's anyway; errors located at @loc. */
+static int add_scmp_rule(struct build *b, uint32_t action, int nr, unsigned n,
+			 const struct scmp_arg_cmp *cmp, const struct sbx_loc *loc)
 {
 	int r;
 
@@ -352,7 +354,7 @@ static int add_only_values(struct build *b, uint32_t action, int nr, uint32_t fr
 {
 	unsigned bits[32], n = 0;
 	struct scmp_arg_cmp c = {0, SCMP_CMP_GT, 0xffffffffu, 0};
-	int r = add(b, action, nr, 1, &c, loc);
+	int r = add_scmp_rule(b, action, nr, 1, &c, loc);
 
 	for (unsigned i = 0; i < 32; i++)
 		if (!(free_bits & (1u << i)))
@@ -361,7 +363,7 @@ static int add_only_values(struct build *b, uint32_t action, int nr, uint32_t fr
 		uint64_t lo = 1ull << bits[i], hi = 1ull << bits[(i + 1) % n];
 
 		c = (struct scmp_arg_cmp){0, SCMP_CMP_MASKED_EQ, lo | hi, hi};
-		r = add(b, action, nr, 1, &c, loc);
+		r = add_scmp_rule(b, action, nr, 1, &c, loc);
 	}
 	for (unsigned i = 0; r == 0 && i < 32; i++) {
 		uint64_t f = 1ull << i, other = 1ull << bits[0];
@@ -369,7 +371,7 @@ static int add_only_values(struct build *b, uint32_t action, int nr, uint32_t fr
 		if (!(free_bits & f))
 			continue;
 		c = (struct scmp_arg_cmp){0, SCMP_CMP_MASKED_EQ, f | other, other};
-		r = add(b, action, nr, 1, &c, loc);
+		r = add_scmp_rule(b, action, nr, 1, &c, loc);
 	}
 	return r;
 }
@@ -384,7 +386,7 @@ static int add_preset_conds(struct build *b, int nr, const struct filter_preset_
 	for (size_t i = 0; r == 0 && i < e->n_conds; i++) {
 		struct scmp_arg_cmp c = to_cmp(&e->conds[i]);
 
-		r = add(b, b->deny_act, nr, 1, &c, loc);
+		r = add_scmp_rule(b, b->deny_act, nr, 1, &c, loc);
 	}
 	return r;
 }
@@ -395,7 +397,7 @@ static int add_rule(struct build *b, int nr, const struct seccomp_rule *rule, ui
 
 	for (size_t i = 0; i < rule->n_conds; i++)
 		cmp[i] = to_cmp(&rule->conds[i]);
-	return add(b, action, nr, (unsigned)rule->n_conds, cmp, &rule->loc);
+	return add_scmp_rule(b, action, nr, (unsigned)rule->n_conds, cmp, &rule->loc);
 }
 
 /* What allow, deny and the preset give @nr, ignoring the preset's argument checks; *ret_loc:
@@ -436,7 +438,7 @@ static int add_around(struct build *b, int nr, const struct seccomp_rule *rule, 
 	int r = 0;
 
 	if (a == base)
-		return add(b, base, nr, 0, NULL, &rule->loc);
+		return add_scmp_rule(b, base, nr, 0, NULL, &rule->loc);
 	for (size_t i = 0; i < rule->n_conds; i++) {
 		struct scmp_arg_cmp c;
 
@@ -447,7 +449,7 @@ static int add_around(struct build *b, int nr, const struct seccomp_rule *rule, 
 			    "the preset; a filter can give its other calls that action "
 			    "only around a rule without '&'",
 			    rule->syscall);
-		r = add(b, base, nr, 1, &c, &rule->loc);
+		r = add_scmp_rule(b, base, nr, 1, &c, &rule->loc);
 		if (r < 0)
 			return r;
 	}
@@ -509,7 +511,7 @@ static int emit_syscall(struct build *b, int nr, const struct seccomp_rule **rul
 				   cond->syscall);
 	if (cond)
 		return add_around(b, nr, cond, base);
-	return add(b, base, nr, 0, NULL, uncond ? &uncond->loc : loc);
+	return add_scmp_rule(b, base, nr, 0, NULL, uncond ? &uncond->loc : loc);
 }
 
 static int emit(struct build *b)
@@ -618,9 +620,10 @@ int filter_compile(const struct profile *p, const struct filter_opts *o, struct 
 		if (nr >= 0)
 			base[nr] = true;
 	}
-	b.def = act(&b, scmp_action(sc->default_action ? sc->default_action : SECCOMP_ACT_ALLOW,
-				    sc->errno_value));
-	b.deny_act = act(&b, scmp_action(sc->deny_action, sc->errno_value));
+	b.def = learn_override(
+	    &b, scmp_action(sc->default_action ? sc->default_action : SECCOMP_ACT_ALLOW,
+			    sc->errno_value));
+	b.deny_act = learn_override(&b, scmp_action(sc->deny_action, sc->errno_value));
 	ctx = b.ctx = seccomp_init(b.def);
 	if (!ctx)
 		return sbx_err_set(err, NULL, -ENOMEM,
