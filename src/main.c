@@ -22,7 +22,7 @@
 
 /* One command-line override, kept in command-line order: --set and the shortcuts apply last,
  * in the order given. */
-enum override_kind { OV_SET, OV_ENV, OV_BIND, OV_RO_BIND, OV_TMPFS };
+enum override_kind { OV_SET, OV_ENV, OV_BIND, OV_RO_BIND, OV_TMPFS, OV_FORWARD };
 struct override {
 	enum override_kind kind;
 	const char *value;
@@ -54,6 +54,7 @@ enum {
 	OPT_RO_BIND,
 	OPT_TMPFS,
 	OPT_NET,
+	OPT_FORWARD,
 	OPT_HOSTNAME,
 	OPT_ENV,
 	OPT_CWD,
@@ -178,6 +179,8 @@ static int parse_option(int c, const char *v)
 		return add_override(OV_TMPFS, v, NULL, NULL);
 	case OPT_NET:
 		return add_shortcut("--net", "network.mode", v, true);
+	case OPT_FORWARD:
+		return add_override(OV_FORWARD, v, NULL, NULL);
 	case OPT_HOSTNAME:
 		return add_shortcut("--hostname", "hostname", v, true);
 	case OPT_ENV:
@@ -221,7 +224,9 @@ static const struct opt_def opt_table[] = {
     {"bind", 0, OPT_ARG_REQUIRED, OPT_BIND, NULL, " SRC[:DST]", "add a read-write bind mount"},
     {"ro-bind", 0, OPT_ARG_REQUIRED, OPT_RO_BIND, NULL, " SRC[:DST]", "add a read-only bind mount"},
     {"tmpfs", 0, OPT_ARG_REQUIRED, OPT_TMPFS, NULL, " DST", "add a tmpfs mount"},
-    {"net", 0, OPT_ARG_REQUIRED, OPT_NET, NULL, " MODE", "network.mode (none, host)"},
+    {"net", 0, OPT_ARG_REQUIRED, OPT_NET, NULL, " MODE", "network.mode (none, host, bridge, user)"},
+    {"forward", 0, OPT_ARG_REQUIRED, OPT_FORWARD, NULL, " HOST:SANDBOX",
+     "forward a host port inside: [ADDR:]HOST:SANDBOX[/tcp|/udp]"},
     {"hostname", 0, OPT_ARG_REQUIRED, OPT_HOSTNAME, NULL, " NAME", "hostname inside"},
     {"env", 0, OPT_ARG_REQUIRED, OPT_ENV, NULL, " NAME=VALUE",
      "set an environment variable inside"},
@@ -471,6 +476,8 @@ static int apply_override(struct profile *p, const struct override *o, struct sb
 		return profile_add_cli_mount(p, MOUNT_BIND, false, o->value, err);
 	case OV_TMPFS:
 		return profile_add_cli_mount(p, MOUNT_TMPFS, true, o->value, err);
+	case OV_FORWARD:
+		return profile_add_cli_forward(p, o->value, err);
 	}
 	return -EINVAL;
 }

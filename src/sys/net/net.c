@@ -22,6 +22,7 @@
  * The netlink request that brings lo up is built with libmnl at compile time; the helper, or
  * the child, only sends it on a raw socket and reads the ack. */
 #include "sys/net/net.h"
+#include "sys/net/check.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -88,7 +89,10 @@ int net_plan_add(struct plan *plan, const struct profile *p, const struct sbx_ca
 {
 	const struct sbx_loc *loc = p->net.mode_loc.file ? &p->net.mode_loc : NULL;
 	struct step *s;
+	int r = net_check(p, c, err);
 
+	if (r < 0)
+		return r;
 	if (!(p->namespaces & NS_BIT(NS_NET)))
 		return 0; /* "host": nothing to plumb */
 	/* A helper running as an unprivileged caller can't reach a child whose ids are not the
