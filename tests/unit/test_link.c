@@ -324,6 +324,7 @@ static void test_missing_link_deletes_and_errors_name_the_object(void **state)
 {
 	_cleanup_link_nl_ struct link_nl *nl = open_nl();
 	struct sbx_err err = {0};
+	bool created = false;
 
 	(void)state;
 	assert_int_equal(link_delete(nl, "sbxt-none", &err), 0);
@@ -332,8 +333,12 @@ static void test_missing_link_deletes_and_errors_name_the_object(void **state)
 	assert_non_null(strstr(err.diag[0].msg, "link sbxt-none: bringing it up: No such device"));
 	assert_int_equal(link_addr_add(nl, 9999, ip("10.99.0.9"), 24, &err), -ENODEV);
 	assert_non_null(strstr(err.diag[1].msg, "address 10.99.0.9/24 on link 9999: adding"));
+	assert_int_equal(link_bridge_ensure(nl, "sbxt-br", ip("10.99.0.1"), 33, 0, &created, &err),
+			 -EINVAL);
+	assert_string_equal(err.diag[2].msg, "bridge sbxt-br: prefix /33 is over 32");
+	assert_int_equal(link_index(nl, "sbxt-br", &err), -ENODEV); /* not made */
 	assert_int_equal(link_set_master(nl, "lo", "sbxt-none", &err), -ENODEV);
-	assert_string_equal(err.diag[2].msg,
+	assert_string_equal(err.diag[4].msg,
 			    "link lo: attaching it to bridge sbxt-none: No such device");
 }
 

@@ -487,6 +487,9 @@ int link_bridge_ensure(struct link_nl *nl, const char *name, struct in_addr addr
 
 	if ((r = check_name(name, "bridge", err)) < 0)
 		return r;
+	if (prefix > 32) /* before the bridge is made, not after */
+		return sbx_err_set(err, NULL, -EINVAL, "bridge %s: prefix /%u is over 32", name,
+				   prefix);
 	r = bridge_exists(nl, name, err);
 	if (r == 0) {
 		r = bridge_create(nl, name, mtu);
