@@ -36,23 +36,20 @@
 #include <libnftnl/chain.h>
 #include <libnftnl/common.h>
 #include <libnftnl/expr.h>
-#include <libnftnl/gen.h>
 #include <libnftnl/rule.h>
 #include <libnftnl/table.h>
 #include <libnftnl/udata.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
-#include <linux/netfilter/nfnetlink.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
 #include <netinet/ip.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "sys/net/nft_nl.h"
 #include "util/cleanup.h"
 
 static void rule_freep(struct nftnl_rule **r)
@@ -82,9 +79,7 @@ static void chain_freep(struct nftnl_chain **c)
 #define _cleanup_rule_ _cleanup_(rule_freep)
 
 #define TABLE "sbx"
-#define MSG_ROOM 2048 /* more than any one message of ours takes */
-#define RETRIES 8     /* of a removal whose listing went stale */
-#define WHAT_MAX 128
+#define RETRIES 8 /* of a removal whose listing went stale */
 
 enum chain_id { CH_PREROUTING, CH_OUTPUT, CH_POSTROUTING, CH_GUARD, _CH_MAX };
 
@@ -98,224 +93,6 @@ static const struct {
     [CH_POSTROUTING] = {"postrouting", "nat", NF_INET_POST_ROUTING, 100},
     [CH_GUARD] = {"guard", "filter", NF_INET_PRE_ROUTING, -300},
 };
-
-/* The netlink socket ------------------------------------------------------------------------ */
-
-struct nl {
-	struct mnl_socket *sock;
-	uint32_t portid, seq;
-};
-
-static void nl_close(struct nl *nl)
-{
-	if (nl->sock)
-		mnl_socket_close(nl->sock);
-}
-
-static int nl_open(struct nl *nl, struct sbx_err *err)
-{
-	nl->sock = mnl_socket_open2(NETLINK_NETFILTER, SOCK_CLOEXEC);
-	if (!nl->sock)
-		return sbx_err_errno(err, NULL, "nftables: opening a netlink socket");
-	if (mnl_socket_bind(nl->sock, 0, MNL_SOCKET_AUTOPID) < 0)
-		return sbx_err_errno(err, NULL, "nftables: binding a netlink socket");
-	nl->portid = mnl_socket_get_portid(nl->sock);
-	nl->seq = (uint32_t)time(NULL);
-	return 0;
-}
-
-/* Send one request and run @cb on its answers until the dump ends or @cb says stop. */
-static int nl_talk(struct nl *nl, const struct nlmsghdr *req, mnl_cb_t cb, void *data)
-{
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-
-	if (mnl_socket_sendto(nl->sock, req, req->nlmsg_len) < 0)
-		return -errno;
-	for (;;) {
-		ssize_t n = mnl_socket_recvfrom(nl->sock, buf, sizeof(buf));
-		int k;
-
-		if (n < 0)
-			return -errno;
-		errno = 0;
-		k = mnl_cb_run(buf, (size_t)n, req->nlmsg_seq, nl->portid, cb, data);
-		if (k < 0)
-			return errno ? -errno : -EPROTO;
-		if (k == MNL_CB_STOP)
-			return 0;
-	}
-}
-
-static int gen_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct nftnl_gen *g = nftnl_gen_alloc();
-
-	if (!g) {
-		errno = ENOMEM;
-		return MNL_CB_ERROR;
-	}
-	if (nftnl_gen_nlmsg_parse(nlh, g) < 0) {
-		nftnl_gen_free(g);
-		errno = EPROTO;
-		return MNL_CB_ERROR;
-	}
-	*(uint32_t *)data = nftnl_gen_get_u32(g, NFTNL_GEN_ID);
-	nftnl_gen_free(g);
-	return MNL_CB_STOP; /* a single answer, with no ack after it */
-}
-
-static int get_genid(struct nl *nl, uint32_t *ret_genid)
-{
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh =
-	    nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETGEN, AF_UNSPEC, NLM_F_REQUEST, ++nl->seq);
-	uint32_t genid = 0;
-	int r = nl_talk(nl, nlh, gen_cb, &genid);
-
-	if (r < 0)
-		return r;
-	*ret_genid = genid;
-	return 0;
-}
-
-/* Batches ----------------------------------------------------------------------------------- */
-
-/* One nf_tables transaction; what[i] says what message i does, for the error. */
-struct batch {
-	char *buf;
-	size_t len, size, n, n_max;
-	uint32_t first_seq;
-	struct nlmsghdr *cur, *last;
-	char (*what)[WHAT_MAX];
-};
-
-static void batch_free(struct batch *b)
-{
-	free(b->buf);
-	free(b->what);
-}
-
-/* @genid 0: apply whatever the ruleset's generation. */
-static int batch_init(struct batch *b, struct nl *nl, size_t n_max, uint32_t genid)
-{
-	struct nlmsghdr *nlh;
-
-	b->size = (n_max + 2) * MSG_ROOM;
-	b->buf = calloc(1, b->size);
-	b->what = calloc(n_max, sizeof(*b->what));
-	if (!b->buf || !b->what)
-		return -ENOMEM;
-	b->n_max = n_max;
-	nlh = nftnl_batch_begin(b->buf, ++nl->seq);
-	if (genid)
-		mnl_attr_put_u32(nlh, NFNL_BATCH_GENID, htonl(genid));
-	b->len = NLMSG_ALIGN(nlh->nlmsg_len);
-	b->first_seq = nl->seq + 1;
-	return 0;
-}
-
-static void batch_commit(struct batch *b)
-{
-	if (b->cur) {
-		b->len += NLMSG_ALIGN(b->cur->nlmsg_len);
-		b->last = b->cur;
-		b->cur = NULL;
-	}
-}
-
-/* The next message's header, for the caller to fill in before the next call. */
-static struct nlmsghdr *batch_msg(struct batch *b, struct nl *nl, uint16_t type, uint16_t flags,
-				  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-static struct nlmsghdr *batch_msg(struct batch *b, struct nl *nl, uint16_t type, uint16_t flags,
-				  const char *fmt, ...)
-{
-	va_list ap;
-
-	batch_commit(b);
-	if (b->n == b->n_max)
-		return NULL;
-	va_start(ap, fmt);
-	vsnprintf(b->what[b->n], WHAT_MAX, fmt, ap);
-	va_end(ap);
-	b->n++;
-	b->cur = nftnl_nlmsg_build_hdr(b->buf + b->len, type, NFPROTO_IPV4, flags, ++nl->seq);
-	return b->cur;
-}
-
-/* Only the last message asks for an ack: it comes once the whole batch is committed. */
-static void batch_end(struct batch *b, struct nl *nl)
-{
-	struct nlmsghdr *nlh;
-
-	batch_commit(b);
-	if (b->last)
-		b->last->nlmsg_flags |= NLM_F_ACK;
-	nlh = nftnl_batch_end(b->buf + b->len, ++nl->seq);
-	b->len += NLMSG_ALIGN(nlh->nlmsg_len);
-}
-
-/* The kernel runs the batch within sendmsg(), so its answers are all queued when that returns:
- * read them until there are no more. On failure, *ret_failed is the first failing message's
- * index, or n when the batch failed as a whole (a stale generation: -ERESTART). */
-static int batch_send(struct batch *b, struct nl *nl, size_t *ret_failed)
-{
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	uint32_t last_seq = b->first_seq + (uint32_t)b->n - 1;
-	size_t failed = b->n;
-	bool acked = false;
-	int r = 0;
-
-	if (mnl_socket_sendto(nl->sock, b->buf, b->len) < 0)
-		return -errno;
-	for (;;) {
-		ssize_t n = recv(mnl_socket_get_fd(nl->sock), buf, sizeof(buf), MSG_DONTWAIT);
-		const struct nlmsghdr *nlh = (const struct nlmsghdr *)buf;
-		int len = (int)n;
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && errno == EAGAIN)
-			break;
-		if (n < 0)
-			return -errno;
-		for (; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
-			const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
-			size_t i = nlh->nlmsg_seq - b->first_seq;
-
-			if (nlh->nlmsg_type != NLMSG_ERROR ||
-			    mnl_nlmsg_get_payload_len(nlh) < sizeof(*e))
-				continue;
-			if (e->error == 0) {
-				acked |= nlh->nlmsg_seq == last_seq;
-				continue;
-			}
-			if (i >= b->n)
-				i = b->n;
-			if (r == 0 || i < failed) {
-				r = e->error;
-				failed = i;
-			}
-		}
-	}
-	if (r == 0 && !acked)
-		r = -EPROTO;
-	if (r < 0)
-		*ret_failed = failed;
-	return r;
-}
-
-static int batch_run(struct batch *b, struct nl *nl, struct sbx_err *err)
-{
-	size_t failed = 0;
-	int r = batch_send(b, nl, &failed);
-
-	if (r == -ERESTART || r >= 0)
-		return r;
-	if (failed < b->n)
-		return sbx_err_set(err, NULL, r, "nftables: %s failed: %s", b->what[failed],
-				   strerror(-r));
-	return sbx_err_set(err, NULL, r, "nftables: sending the batch failed: %s", strerror(-r));
-}
 
 /* Expressions ------------------------------------------------------------------------------- */
 
@@ -494,32 +271,32 @@ static void rule_what(char *buf, const struct rule_spec *rs, const struct nft_sa
 	inet_ntop(AF_INET, &sb->address, addr, sizeof(addr));
 	switch (rs->kind) {
 	case R_GUARD:
-		snprintf(buf, WHAT_MAX, "adding the drop of 127.0.0.0/8 from %s", sb->bridge);
+		snprintf(buf, NFT_WHAT_MAX, "adding the drop of 127.0.0.0/8 from %s", sb->bridge);
 		break;
 	case R_MASQ_OUT:
-		snprintf(buf, WHAT_MAX, "adding masquerade of %s leaving by anything but %s", addr,
-			 sb->bridge);
+		snprintf(buf, NFT_WHAT_MAX, "adding masquerade of %s leaving by anything but %s",
+			 addr, sb->bridge);
 		break;
 	case R_MASQ_LO:
-		snprintf(buf, WHAT_MAX, "adding masquerade of 127.0.0.0/8 going to %s", addr);
+		snprintf(buf, NFT_WHAT_MAX, "adding masquerade of 127.0.0.0/8 going to %s", addr);
 		break;
 	case R_DNAT:
 		inet_ntop(AF_INET, &f->host_address, host, sizeof(host));
-		snprintf(buf, WHAT_MAX, "adding DNAT %s:%u -> %s:%u (%s, %s)", host, f->host, addr,
-			 f->sandbox, f->proto == IPPROTO_UDP ? "udp" : "tcp",
+		snprintf(buf, NFT_WHAT_MAX, "adding DNAT %s:%u -> %s:%u (%s, %s)", host, f->host,
+			 addr, f->sandbox, f->proto == IPPROTO_UDP ? "udp" : "tcp",
 			 chains[rs->chain].name);
 		break;
 	}
 }
 
 /* The rule carries @owner_tag as its comment, as nft shows it. */
-static int put_rule(struct batch *b, struct nl *nl, const struct rule_spec *rs,
+static int put_rule(struct nft_batch *b, struct nft_nl *nl, const struct rule_spec *rs,
 		    const struct nft_sandbox *sb, const char *ifname16, const char *owner_tag)
 {
 	_cleanup_rule_ struct nftnl_rule *r = nftnl_rule_alloc();
 	_cleanup_(udata_freep) struct nftnl_udata_buf *ud = nftnl_udata_buf_alloc(NFT_TAG_MAX + 3);
 	struct nlmsghdr *nlh;
-	char what[WHAT_MAX];
+	char what[NFT_WHAT_MAX];
 	int k;
 
 	if (!r || !ud || nftnl_rule_set_str(r, NFTNL_RULE_TABLE, TABLE) < 0 ||
@@ -532,28 +309,28 @@ static int put_rule(struct batch *b, struct nl *nl, const struct rule_spec *rs,
 	if (k < 0)
 		return k;
 	rule_what(what, rs, sb);
-	nlh = batch_msg(b, nl, NFT_MSG_NEWRULE, NLM_F_CREATE | NLM_F_APPEND, "%s", what);
+	nlh = nft_batch_msg(b, nl, NFT_MSG_NEWRULE, NLM_F_CREATE | NLM_F_APPEND, "%s", what);
 	if (!nlh)
 		return -EOVERFLOW;
 	nftnl_rule_nlmsg_build_payload(nlh, r);
 	return 0;
 }
 
-static int put_table(struct batch *b, struct nl *nl, uint16_t type, const char *what)
+static int put_table(struct nft_batch *b, struct nft_nl *nl, uint16_t type, const char *what)
 {
 	_cleanup_(table_freep) struct nftnl_table *t = nftnl_table_alloc();
 	struct nlmsghdr *nlh;
 
 	if (!t || nftnl_table_set_str(t, NFTNL_TABLE_NAME, TABLE) < 0)
 		return -ENOMEM;
-	nlh = batch_msg(b, nl, type, type == NFT_MSG_NEWTABLE ? NLM_F_CREATE : 0, "%s", what);
+	nlh = nft_batch_msg(b, nl, type, type == NFT_MSG_NEWTABLE ? NLM_F_CREATE : 0, "%s", what);
 	if (!nlh)
 		return -EOVERFLOW;
 	nftnl_table_nlmsg_build_payload(nlh, t);
 	return 0;
 }
 
-static int put_chain(struct batch *b, struct nl *nl, enum chain_id id)
+static int put_chain(struct nft_batch *b, struct nft_nl *nl, enum chain_id id)
 {
 	_cleanup_(chain_freep) struct nftnl_chain *c = nftnl_chain_alloc();
 	struct nlmsghdr *nlh;
@@ -564,8 +341,8 @@ static int put_chain(struct batch *b, struct nl *nl, enum chain_id id)
 		return -ENOMEM;
 	nftnl_chain_set_u32(c, NFTNL_CHAIN_HOOKNUM, chains[id].hook);
 	nftnl_chain_set_s32(c, NFTNL_CHAIN_PRIO, chains[id].prio);
-	nlh = batch_msg(b, nl, NFT_MSG_NEWCHAIN, NLM_F_CREATE, "creating chain ip %s %s", TABLE,
-			chains[id].name);
+	nlh = nft_batch_msg(b, nl, NFT_MSG_NEWCHAIN, NLM_F_CREATE, "creating chain ip %s %s", TABLE,
+			    chains[id].name);
 	if (!nlh)
 		return -EOVERFLOW;
 	nftnl_chain_nlmsg_build_payload(nlh, c);
@@ -622,8 +399,8 @@ static int check_sandbox(const struct nft_sandbox *sb, struct sbx_err *err)
 int nft_sandbox_add(const struct nft_sandbox *sb, const char *owner_tag, struct sbx_err *err)
 {
 	_cleanup_free_ struct rule_spec *rs = NULL;
-	_cleanup_(batch_free) struct batch b = {0};
-	_cleanup_(nl_close) struct nl nl = {0};
+	_cleanup_(nft_batch_free) struct nft_batch b = {0};
+	_cleanup_(nft_nl_close) struct nft_nl nl = {0};
 	char ifname16[IFNAMSIZ] = {0};
 	size_t n;
 	int r;
@@ -638,10 +415,10 @@ int nft_sandbox_add(const struct nft_sandbox *sb, const char *owner_tag, struct 
 	if (!rs)
 		return sbx_err_set(err, NULL, -ENOMEM, "nftables: out of memory");
 	n = rule_specs(sb, rs);
-	r = nl_open(&nl, err);
+	r = nft_nl_open(&nl, err);
 	if (r < 0)
 		return r;
-	r = batch_init(&b, &nl, 1 + _CH_MAX + n, 0);
+	r = nft_batch_init(&b, &nl, 1 + _CH_MAX + n, 0);
 	if (r >= 0)
 		r = put_table(&b, &nl, NFT_MSG_NEWTABLE, "creating table ip " TABLE);
 	for (int c = 0; r >= 0 && c < _CH_MAX; c++)
@@ -650,8 +427,8 @@ int nft_sandbox_add(const struct nft_sandbox *sb, const char *owner_tag, struct 
 		r = put_rule(&b, &nl, &rs[i], sb, ifname16, owner_tag);
 	if (r < 0)
 		return sbx_err_set(err, NULL, r, "nftables: building the rules: %s", strerror(-r));
-	batch_end(&b, &nl);
-	return batch_run(&b, &nl, err);
+	nft_batch_end(&b, &nl);
+	return nft_batch_run(&b, &nl, err);
 }
 
 /* Listing ----------------------------------------------------------------------------------- */
@@ -721,7 +498,7 @@ static int ignore_cb(const struct nlmsghdr *nlh, void *data)
 
 /* The rules of the table; none when it is missing (a dump filtered by a table that is missing
  * is only empty, so ask for the table first). */
-static int list_rules(struct nl *nl, struct rule_list *l, struct sbx_err *err)
+static int list_rules(struct nft_nl *nl, struct rule_list *l, struct sbx_err *err)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	_cleanup_rule_ struct nftnl_rule *r = nftnl_rule_alloc();
@@ -736,7 +513,7 @@ static int list_rules(struct nl *nl, struct rule_list *l, struct sbx_err *err)
 		return sbx_err_set(err, NULL, -ENOMEM, "nftables: out of memory");
 	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETTABLE, NFPROTO_IPV4, NLM_F_ACK, ++nl->seq);
 	nftnl_table_nlmsg_build_payload(nlh, t);
-	k = nl_talk(nl, nlh, ignore_cb, NULL);
+	k = nft_nl_talk(nl, nlh, ignore_cb, NULL);
 	if (k == -ENOENT)
 		return 0;
 	if (k >= 0) {
@@ -744,7 +521,7 @@ static int list_rules(struct nl *nl, struct rule_list *l, struct sbx_err *err)
 		nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETRULE, NFPROTO_IPV4, NLM_F_DUMP,
 					    ++nl->seq);
 		nftnl_rule_nlmsg_build_payload(nlh, r);
-		k = nl_talk(nl, nlh, rule_cb, l);
+		k = nft_nl_talk(nl, nlh, rule_cb, l);
 	}
 	if (k < 0)
 		return sbx_err_set(err, NULL, k, "nftables: listing table ip %s: %s", TABLE,
@@ -752,7 +529,7 @@ static int list_rules(struct nl *nl, struct rule_list *l, struct sbx_err *err)
 	return 0;
 }
 
-static int put_delrule(struct batch *b, struct nl *nl, const struct rule_info *ri)
+static int put_delrule(struct nft_batch *b, struct nft_nl *nl, const struct rule_info *ri)
 {
 	_cleanup_rule_ struct nftnl_rule *r = nftnl_rule_alloc();
 	struct nlmsghdr *nlh;
@@ -761,8 +538,8 @@ static int put_delrule(struct batch *b, struct nl *nl, const struct rule_info *r
 	    nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, ri->chain) < 0)
 		return -ENOMEM;
 	nftnl_rule_set_u64(r, NFTNL_RULE_HANDLE, ri->handle);
-	nlh = batch_msg(b, nl, NFT_MSG_DELRULE, 0, "deleting rule %" PRIu64 " of chain %s",
-			ri->handle, ri->chain);
+	nlh = nft_batch_msg(b, nl, NFT_MSG_DELRULE, 0, "deleting rule %" PRIu64 " of chain %s",
+			    ri->handle, ri->chain);
 	if (!nlh)
 		return -EOVERFLOW;
 	nftnl_rule_nlmsg_build_payload(nlh, r);
@@ -770,13 +547,13 @@ static int put_delrule(struct batch *b, struct nl *nl, const struct rule_info *r
 }
 
 /* One try at removing @owner_tag's rules: -ERESTART when the listing went stale. */
-static int remove_once(struct nl *nl, struct rule_list *l, const char *owner_tag,
+static int remove_once(struct nft_nl *nl, struct rule_list *l, const char *owner_tag,
 		       struct sbx_err *err)
 {
-	_cleanup_(batch_free) struct batch b = {0};
+	_cleanup_(nft_batch_free) struct nft_batch b = {0};
 	uint32_t genid = 0;
 	size_t mine = 0;
-	int r = get_genid(nl, &genid);
+	int r = nft_nl_genid(nl, &genid);
 
 	if (r < 0)
 		return sbx_err_set(err, NULL, r, "nftables: reading the ruleset's generation: %s",
@@ -788,7 +565,7 @@ static int remove_once(struct nl *nl, struct rule_list *l, const char *owner_tag
 		mine += strcmp(l->v[i].tag, owner_tag) == 0;
 	if (!l->table || (mine == 0 && l->n > 0))
 		return 0;
-	r = batch_init(&b, nl, mine + 1, genid);
+	r = nft_batch_init(&b, nl, mine + 1, genid);
 	for (size_t i = 0; r >= 0 && i < l->n; i++)
 		if (strcmp(l->v[i].tag, owner_tag) == 0)
 			r = put_delrule(&b, nl, &l->v[i]);
@@ -797,18 +574,18 @@ static int remove_once(struct nl *nl, struct rule_list *l, const char *owner_tag
 	if (r < 0)
 		return sbx_err_set(err, NULL, r, "nftables: building the deletion: %s",
 				   strerror(-r));
-	batch_end(&b, nl);
-	return batch_run(&b, nl, err);
+	nft_batch_end(&b, nl);
+	return nft_batch_run(&b, nl, err);
 }
 
 int nft_sandbox_remove(const char *owner_tag, struct sbx_err *err)
 {
 	struct rule_list l = {0};
-	_cleanup_(nl_close) struct nl nl = {0};
+	_cleanup_(nft_nl_close) struct nft_nl nl = {0};
 	int r = check_tag(owner_tag, err);
 
 	if (r >= 0)
-		r = nl_open(&nl, err);
+		r = nft_nl_open(&nl, err);
 	for (int i = 0; r >= 0 && i < RETRIES; i++) {
 		r = remove_once(&nl, &l, owner_tag, err);
 		if (r != -ERESTART)
@@ -826,13 +603,13 @@ int nft_sandbox_remove(const char *owner_tag, struct sbx_err *err)
 int nft_owner_tags(int (*fn)(const char *tag, void *data), void *data, struct sbx_err *err)
 {
 	struct rule_list l = {0};
-	struct nl nl = {0};
+	struct nft_nl nl = {0};
 	size_t n = 0;
-	int r = nl_open(&nl, err);
+	int r = nft_nl_open(&nl, err);
 
 	if (r >= 0)
 		r = list_rules(&nl, &l, err);
-	nl_close(&nl);
+	nft_nl_close(&nl);
 	/* Keep the first of each tag, in place, so fn runs once per tag. */
 	for (size_t i = 0; r >= 0 && i < l.n; i++) {
 		bool seen = !l.v[i].tag[0];
