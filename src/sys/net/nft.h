@@ -2,7 +2,8 @@
  * own table `ip sbx`, sent over netlink with libnftnl. Each sandbox's rules carry its owner tag
  * as their comment, so they are removed by tag, also after a crash (nft_owner_tags() lists the
  * tags present, to reclaim those whose owner is gone). Parent side, as root in the network
- * namespace the bridge is in. */
+ * namespace the bridge is in. Forwards from outside and masquerade also need that namespace to
+ * forward IPv4 (net.ipv4.ip_forward = 1), which is the caller's to set. */
 #pragma once
 
 #include <netinet/in.h>
