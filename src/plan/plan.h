@@ -160,6 +160,25 @@ struct step_landlock {
 	size_t n_left_out;	     /* or "all" without Landlock */
 };
 
+/* Bridge and user mode's steps (src/sys/net/): what the profile's network section says, checked,
+ * plus what the compiler found (the helper's command line). Addresses in network byte order. */
+struct nft_forward;
+struct step_net {
+	const char *bridge;  /* bridge mode: the host bridge */
+	uint32_t gateway;    /* the bridge's address */
+	unsigned prefix;     /* the subnet's length */
+	uint32_t address;    /* eth0's static address; 0 with address = "auto" */
+	unsigned mtu;	     /* 0: the default */
+	bool nat, ephemeral; /* masquerade; remove a bridge this run made */
+	bool localnet;	     /* a forward from 127.0.0.0/8 or 0.0.0.0: route_localnet */
+	bool ip_forward;     /* nat or a forward from outside: net.ipv4.ip_forward = 1 */
+	const struct nft_forward *forwards;
+	size_t n_forwards;
+	const char *const *forward_text; /* "tcp 127.0.0.1:8080->80", for the plan */
+	const char *const *argv;	 /* user mode: the helper's command line, as --plan shows */
+	const char *helper;		 /* user mode: "pasta" or "slirp4netns" */
+};
+
 struct step {
 	enum step_kind kind;
 	enum step_phase phase; /* its bucket: the kind's phase, or another one on the same side */
@@ -171,6 +190,7 @@ struct step {
 			const char *cgroup;  /* v2 directory to clone into, NULL = none */
 		} clone;
 		struct step_cgroup cgroup;
+		struct step_net net;
 		struct {
 			const char *file; /* "uid_map" or "gid_map" */
 			const char *text; /* full map text, lines "inside outside count\n" */
@@ -188,6 +208,10 @@ struct step {
 			size_t len;
 			unsigned ifindex;
 			bool enter_userns; /* STEP_NETNS_CREATE: in the sandbox's user namespace */
+			/* STEP_NETNS_CREATE, NETNS_READY: the helper passes the namespace to
+			 * the parent too, which plumbs it (bridge, user mode) and then gives the
+			 * child the word that the network is ready */
+			bool plumb;
 		} netlink;
 		struct {
 			int resource; /* RLIMIT_* */
@@ -291,20 +315,23 @@ struct run_undo {
  * the child's lives on its stack and only holds ints. */
 struct run_ctx {
 	const struct plan *plan;
-	size_t index;	     /* index of the step being run */
-	pid_t child;	     /* parent: the cloned child's pid (host pid ns) */
-	enum run_side side;  /* which side this copy is on: its channel ends are ch[][side] */
-	int ch[_CH_MAX][2];  /* [channel][side]: each side closes the other's ends after clone */
-	int root_fd;	     /* child: O_PATH fd of /newroot while mounts are built */
-	int verbose;	     /* -1 quiet, 0 normal, 1 verbose */
-	int status;	     /* parent: wait status of the command, set by STEP_SUPERVISE */
-	bool stats;	     /* parent: print --stats */
-	bool stats_json;     /* parent: --stats=json */
-	struct sbx_err *err; /* parent only: where parent-side runners record failures */
-	pid_t parent;	     /* sbx's pid, stored by the clone runner for the child's check */
-	int pidfd;	     /* parent: pidfd of the child from clone3(), -1 without one */
-	pid_t net_helper;    /* parent: the STEP_NETNS_CREATE helper, until reaped */
-	sigset_t sigmask;    /* the caller's signal mask: the child restores it at once */
+	size_t index;	      /* index of the step being run */
+	pid_t child;	      /* parent: the cloned child's pid (host pid ns) */
+	enum run_side side;   /* which side this copy is on: its channel ends are ch[][side] */
+	int ch[_CH_MAX][2];   /* [channel][side]: each side closes the other's ends after clone */
+	int root_fd;	      /* child: O_PATH fd of /newroot while mounts are built */
+	int verbose;	      /* -1 quiet, 0 normal, 1 verbose */
+	int status;	      /* parent: wait status of the command, set by STEP_SUPERVISE */
+	bool stats;	      /* parent: print --stats */
+	bool stats_json;      /* parent: --stats=json */
+	struct sbx_err *err;  /* parent only: where parent-side runners record failures */
+	pid_t parent;	      /* sbx's pid, stored by the clone runner for the child's check */
+	int pidfd;	      /* parent: pidfd of the child from clone3(), -1 without one */
+	pid_t net_helper;     /* parent: the STEP_NETNS_CREATE helper, until reaped */
+	int net_plumb_fd;     /* parent: the helper passes it the netns (bridge, user mode) */
+	uint32_t net_address; /* parent: bridge mode's address, once net-address has run */
+	pid_t net_user_pid;   /* parent: user mode's pasta or slirp4netns, until stopped */
+	sigset_t sigmask;     /* the caller's signal mask: the child restores it at once */
 	struct wait_guard guard;      /* parent: signals and deadline that cut the setup short */
 	int time_limit_fd;	      /* parent: timerfd of process.time_limit, armed at clone() */
 	uint32_t *progress;	      /* shared page: the child stores the step it is running */

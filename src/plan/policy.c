@@ -37,6 +37,7 @@ static const plan_add_fn plan_adders[] = {
     filter_plan_add,	   /* seccomp (COMMAND), the last before exec */
     process_plan_add_exec, /* exec: the last of COMMAND */
     cgroup_plan_add_end,   /* attach (PARENT, after clone), cgroup-end (after supervise) */
+    net_plan_add_plumb,	   /* bridge's veth pair or user mode's helper (BESIDE, the last) */
 };
 
 static const struct mount_entry *first_mount(const struct profile *p, enum mount_type t)
