@@ -65,7 +65,7 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 # nftables (the nft CLI) is for the tests only: they read back with it the rules sbx sends.
 DEB_PKGS := build-essential pkg-config libconfig-dev libseccomp-dev libmnl-dev libnftnl-dev \
 	libcmocka-dev uidmap iproute2 nftables python3 procps util-linux passwd clang-format clang \
-	libclang-rt-14-dev qemu-system-x86 busybox-static cpio
+	libclang-rt-14-dev qemu-system-x86 busybox-static cpio passt slirp4netns
 
 .PHONY: all deps demo check unit integration attacks install clean format format-check bench fuzz \
 	vm-check
@@ -130,6 +130,11 @@ $(BUILD)/fdspy.so: tests/integration/fdspy.c | $(BUILD)/util
 	@echo "  CC      $@"
 	@$(CC) -std=gnu11 -D_GNU_SOURCE -O2 -Wall -Wextra -shared -fPIC -o $@ $< -ldl
 
+# Runs src/sys/net/usernet.c against a namespace of its own, for 036-usernet.sh.
+$(BUILD)/usernet-drive: tests/integration/usernet-drive.c $(HDR_ALL) $(BUILD)/libsbx.a | $(BUILD)/util
+	@echo "  CC      $@"
+	@$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libsbx.a $(PKG_LIBS)
+
 # Attack programs: each tests/integration/attacks/NAME.c is a small static program a hostile
 # command would run inside a sandbox (tests/integration/attacks/README).
 ATTACK_SRCS := $(wildcard tests/integration/attacks/*.c)
@@ -171,10 +176,12 @@ demo: deps
 unit: $(UNIT_BINS)
 	@fail=0; for t in $(UNIT_BINS); do echo "# $$t"; $$t || fail=1; done; exit $$fail
 
-integration: sbx $(BUILD)/probe $(BUILD)/bench $(BUILD)/syscall-loop $(BUILD)/fdspy.so $(ATTACK_BINS)
+integration: sbx $(BUILD)/probe $(BUILD)/bench $(BUILD)/syscall-loop $(BUILD)/fdspy.so \
+		$(BUILD)/usernet-drive $(ATTACK_BINS)
 	SBX=$(CURDIR)/sbx PROBE=$(CURDIR)/$(BUILD)/probe BENCH=$(CURDIR)/$(BUILD)/bench \
 		LOOP=$(CURDIR)/$(BUILD)/syscall-loop \
-		FDSPY=$(CURDIR)/$(BUILD)/fdspy.so ATTACKS=$(CURDIR)/$(BUILD)/attacks tests/integration/run.sh
+		FDSPY=$(CURDIR)/$(BUILD)/fdspy.so ATTACKS=$(CURDIR)/$(BUILD)/attacks \
+		USERNET_DRIVE=$(CURDIR)/$(BUILD)/usernet-drive tests/integration/run.sh
 
 # The cgroup tests on a cgroup2-only kernel under QEMU (tests/vm/README): this host's cgroups
 # are a v1/v2 hybrid. VM_TESTS picks the scripts; the kernel package is cached in build/vm.
