@@ -113,6 +113,7 @@ for helper in pasta slirp4netns; do
 	done
 	[ -n "$hpid" ] || gone="no helper pid: $(cat "$d/err")"
 	is "$gone" yes "$helper: dies when sbx is killed"
+	[ "$gone" = yes ] || [ -z "$hpid" ] || kill -KILL "$hpid" # a failure leaves nothing behind
 	kill "$(cat "$d/sbpid")" 2>/dev/null
 	wait
 done
