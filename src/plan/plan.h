@@ -175,8 +175,15 @@ struct step_net {
 	const struct nft_forward *forwards;
 	size_t n_forwards;
 	const char *const *forward_text; /* "tcp 127.0.0.1:8080->80", for the plan */
-	const char *const *argv;	 /* user mode: the helper's command line, as --plan shows */
-	const char *helper;		 /* user mode: "pasta" or "slirp4netns" */
+	/* User mode (usernet.c): the helper, its command line as --plan shows it, and the
+	 * slirp4netns API requests (one per forward) sent once it is ready. */
+	const char *helper;	 /* "pasta" or "slirp4netns" */
+	int helper_kind;	 /* enum usernet_helper */
+	const char *helper_path; /* absolute */
+	const char *const *argv;
+	size_t argc;
+	const char *const *api;
+	size_t n_api;
 };
 
 struct step {
@@ -302,6 +309,7 @@ struct run_stats {
 
 struct run_ctx;
 struct learn_log;
+struct usernet;
 
 /* Something a parent runner leaves for the end of the run, whatever way the run ends (a
  * cgroup directory to empty and remove): the executor calls them last to first. */
@@ -330,8 +338,8 @@ struct run_ctx {
 	pid_t net_helper;     /* parent: the STEP_NETNS_CREATE helper, until reaped */
 	int net_plumb_fd;     /* parent: the helper passes it the netns (bridge, user mode) */
 	uint32_t net_address; /* parent: bridge mode's address, once net-address has run */
-	pid_t net_user_pid;   /* parent: user mode's pasta or slirp4netns, until stopped */
-	sigset_t sigmask;     /* the caller's signal mask: the child restores it at once */
+	struct usernet *net_user;     /* parent: user mode's pasta or slirp4netns, until stopped */
+	sigset_t sigmask;	      /* the caller's signal mask: the child restores it at once */
 	struct wait_guard guard;      /* parent: signals and deadline that cut the setup short */
 	int time_limit_fd;	      /* parent: timerfd of process.time_limit, armed at clone() */
 	uint32_t *progress;	      /* shared page: the child stores the step it is running */

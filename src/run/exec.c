@@ -586,7 +586,6 @@ int exec_run(const struct plan *plan, const struct exec_opts *opts, struct sbx_e
 	    .pidfd = -1,
 	    .net_helper = -1,
 	    .net_plumb_fd = -1,
-	    .net_user_pid = -1,
 	    .guard = {.sigfd = -1},
 	    .time_limit_fd = -1,
 	    .scrub = opts ? opts->scrub : NULL,

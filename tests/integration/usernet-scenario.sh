@@ -5,7 +5,8 @@
 #
 #   usernet-scenario.sh DIR NAMESERVER [UID GID] -- DRIVER-ARGS...   the host's side
 #   usernet-scenario.sh inside DIR                                     the sandbox's side
-#   usernet-scenario.sh exec DIR NAMESERVER [UID GID] -- COMMAND...    the host, then COMMAND
+#   usernet-scenario.sh exec DIR NAMESERVER [UID GID] -- COMMAND...    the host (and its
+#                                                                      resolver), then COMMAND
 #
 # The host: lo, a veth pair with 192.0.2.1/24 and a default route (pasta copies nothing from
 # it but needs one), resolv.conf naming NAMESERVER (a udp echo answers there on port 53), a
@@ -63,7 +64,15 @@ echo "nameserver $ns" >"$dir/resolv.conf"
 mount --bind "$dir/resolv.conf" /etc/resolv.conf || exit 1
 mkdir -p "$dir/www"
 echo hello-from-sandbox >"$dir/www/index.html"
-[ $mode = exec ] && exec "${drop[@]}" "$@"
+if [ $mode = exec ]; then
+	# The resolver on NAMESERVER:53 is started here, before the drop to the caller's uid,
+	# which may not bind a port below 1024; it goes when COMMAND is done.
+	start h-dns "${NET[@]}" serve-udp "$ns" 53
+	"${drop[@]}" "$@"
+	rc=$?
+	kill $(jobs -p) 2>/dev/null
+	exit $rc
+fi
 start h-lo "${NET[@]}" serve-tcp 127.0.0.1 7777 host-loopback
 start h-out "${NET[@]}" serve-tcp 192.0.2.1 7778 outbound
 start h-dns "${NET[@]}" serve-udp "$ns" 53

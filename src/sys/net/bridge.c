@@ -383,7 +383,7 @@ static int plumb_veth(const struct step *s, struct run_ctx *ctx, int netns)
 
 int net_run_veth(const struct step *s, struct run_ctx *ctx)
 {
-	int netns = net_take_netns(s, ctx), r;
+	int netns = net_take_netns(s, ctx, NULL), r;
 
 	if (netns < 0) {
 		(void)net_tell_child(ctx, netns);

@@ -206,7 +206,7 @@ int net_run_create(const struct step *s, struct run_ctx *ctx)
 	return 0;
 }
 
-int net_take_netns(const struct step *s, struct run_ctx *ctx)
+int net_take_netns(const struct step *s, struct run_ctx *ctx, int *ret_userns)
 {
 	int r, fd;
 
@@ -216,6 +216,14 @@ int net_take_netns(const struct step *s, struct run_ctx *ctx)
 				   plan_step_type(s->kind)->name);
 	r = wait_for_readable(ctx->net_plumb_fd, &ctx->guard);
 	fd = r < 0 ? r : fd_recv(ctx->net_plumb_fd);
+	if (fd >= 0 && ret_userns) {
+		r = wait_for_readable(ctx->net_plumb_fd, &ctx->guard);
+		*ret_userns = r < 0 ? r : fd_recv(ctx->net_plumb_fd);
+		if (*ret_userns < 0) {
+			close(fd);
+			fd = *ret_userns;
+		}
+	}
 	close(ctx->net_plumb_fd);
 	ctx->net_plumb_fd = -1;
 	if (fd == -EINTR || fd == -ETIMEDOUT)
@@ -361,8 +369,15 @@ static _Noreturn void helper_main(const struct step *s, const struct run_ctx *ct
 		_exit(1);
 	}
 	r = link_up(s);
-	if (plumb >= 0)
-		_exit(fd_send(plumb, r < 0 ? r : fd) < 0 ? 1 : 0);
+	if (plumb >= 0) {
+		/* The user namespace too, for pasta's --userns: an unprivileged parent may not
+		 * open the child's /proc/PID/ns/user (no ptrace access to it). */
+		int userns = open("/proc/thread-self/ns/user", O_RDONLY | O_CLOEXEC);
+
+		if (fd_send(plumb, r < 0 ? r : fd) < 0 || r < 0)
+			_exit(1);
+		_exit(fd_send(plumb, userns < 0 ? -errno : userns) < 0 ? 1 : 0);
+	}
 	_exit(fd_send_code(run_ch(ctx, CH_NET), r) < 0 ? 1 : 0);
 }
 

@@ -44,9 +44,13 @@ int net_run_veth(const struct step *s, struct run_ctx *ctx);	/* parent */
 int net_user_plan_add(struct plan *plan, const struct profile *p, const struct sbx_caller *c,
 		      struct sbx_err *err);
 int net_run_user(const struct step *s, struct run_ctx *ctx); /* parent */
+/* Parent. Before the adders: user mode's /etc/resolv.conf (a file mount naming the helper's
+ * resolver, appended to @eff's mounts in plan-owned memory) unless the profile mounts its own. */
+int net_user_amend(struct profile *eff, struct plan *plan, struct sbx_err *err);
 
 /* Parent, for the plumbing steps: the netns the helper made, passed over once lo is up (an fd
- * the caller closes), or -errno with @err set (-EINTR, -ETIMEDOUT: the executor says why). */
-int net_take_netns(const struct step *s, struct run_ctx *ctx);
+ * the caller closes; and the user namespace owning it into *@ret_userns unless NULL), or -errno
+ * with @err set (-EINTR, -ETIMEDOUT: the executor says why). */
+int net_take_netns(const struct step *s, struct run_ctx *ctx, int *ret_userns);
 /* Parent: give the child (netns-ready) the word: 0 when the network is ready, else -errno. */
 int net_tell_child(struct run_ctx *ctx, int code);
