@@ -61,7 +61,8 @@ LIB_OBJS := $(patsubst src/%.c,$(BUILD)/%.o,$(LIB_SRCS)) $(BUILD)/default_profil
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
-# Debian packages the build and the tests need.
+# Debian packages the build and the tests need. nginx-light is for 035-net-web.sh only: a
+# freshly installed nginx service is stopped and disabled again where systemd runs.
 # nftables (the nft CLI) is for the tests only: they read back with it the rules sbx sends.
 DEB_PKGS := build-essential pkg-config libconfig-dev libseccomp-dev libmnl-dev libnftnl-dev \
 	libcmocka-dev uidmap iproute2 nftables python3 procps util-linux passwd clang-format clang \
@@ -162,7 +163,13 @@ deps:
 	if [ "$$(id -u)" = 0 ]; then \
 		echo "make deps: installing$$missing"; \
 		export DEBIAN_FRONTEND=noninteractive; \
-		apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing; \
+		apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing || exit 1; \
+		case " $$missing " in *" nginx-light "*) \
+			if [ -d /run/systemd/system ]; then \
+				echo "make deps: nginx is only for the tests: its service stays off"; \
+				systemctl disable --now nginx >/dev/null 2>&1 || true; \
+			fi;; \
+		esac; \
 	else \
 		echo "make deps: missing Debian packages; run as root:"; \
 		echo "  apt-get install -y$$missing"; exit 1; \
