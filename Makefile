@@ -66,7 +66,7 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 # nftables (the nft CLI) is for the tests only: they read back with it the rules sbx sends.
 DEB_PKGS := build-essential pkg-config libconfig-dev libseccomp-dev libmnl-dev libnftnl-dev \
 	libcmocka-dev uidmap iproute2 nftables python3 procps util-linux passwd clang-format clang \
-	libclang-rt-14-dev qemu-system-x86 busybox-static cpio passt slirp4netns nginx-light
+	libclang-rt-14-dev qemu-system-x86 busybox-static cpio passt slirp4netns nginx-light strace
 
 .PHONY: all deps demo check unit integration attacks install clean format format-check bench fuzz \
 	vm-check

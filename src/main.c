@@ -26,8 +26,9 @@ enum override_kind { OV_SET, OV_ENV, OV_BIND, OV_RO_BIND, OV_TMPFS, OV_FORWARD }
 struct override {
 	enum override_kind kind;
 	const char *value;
-	char *owned;  /* a --set text built from a shortcut */
-	char *origin; /* the shortcut as given ("--cwd /srv") for messages; NULL for --set */
+	char *owned;   /* a --set text built from a shortcut */
+	char *origin;  /* the shortcut as given ("--cwd /srv") for messages; NULL for --set */
+	char *carried; /* --learn: --env's --set text, or the option as typed (learn_carry()) */
 };
 
 /* The parsed command line: the only mutable global, written once before anything runs. */
@@ -40,6 +41,10 @@ static struct {
 	enum plan_format plan_format;
 	bool plan_bpf;	   /* --plan=bpf: the seccomp program's bytes instead */
 	const char *learn; /* --learn OUT.cfg */
+	/* What OUT.cfg carries of the overrides (learn_carry()): --set texts and the options as
+	 * typed; the mounts it can't, as typed. */
+	const char *learn_sets[MAX_ITEMS], *learn_set_origins[MAX_ITEMS], *learn_dropped[MAX_ITEMS];
+	size_t n_learn_sets, n_learn_dropped;
 	int verbose;
 	char **argv;		   /* the command */
 	struct mem_span scrub[16]; /* sbx's own argv and environment strings, for pid 1 to wipe */
@@ -111,7 +116,7 @@ static int add_override(enum override_kind kind, const char *value, char *owned,
 		return usage_error("too many command-line options (at most %d)", MAX_ITEMS);
 	}
 	arg.overrides[arg.n_overrides++] =
-	    (struct override){kind, owned ? owned : value, owned, origin};
+	    (struct override){kind, owned ? owned : value, owned, origin, NULL};
 	return 0;
 }
 
@@ -588,6 +593,43 @@ static char *profile_names(void)
 	return s;
 }
 
+/* --learn: OUT.cfg carries every --set, shortcut and --env, so running it is the policy that
+ * was learned; a mount option it names in a note. */
+static int learn_carry(void)
+{
+	static const char *const mount_opt[] = {
+	    [OV_BIND] = "--bind", [OV_RO_BIND] = "--ro-bind", [OV_TMPFS] = "--tmpfs"};
+
+	for (size_t i = 0; i < arg.n_overrides; i++) {
+		struct override *o = &arg.overrides[i];
+		const char *eq = strchr(o->value, '=');
+		_cleanup_free_ char *key = NULL;
+		size_t n = arg.n_learn_sets;
+
+		if (o->kind == OV_SET) {
+			if (!o->origin && asprintf(&o->carried, "--set %s", o->value) < 0)
+				return -ENOMEM;
+			arg.learn_sets[n] = o->value;
+			arg.learn_set_origins[n] = o->origin ? o->origin : o->carried;
+		} else if (o->kind == OV_ENV) {
+			if (!eq) /* refused when the profiles load */
+				continue;
+			if (asprintf(&key, "env.set.%.*s", (int)(eq - o->value), o->value) < 0 ||
+			    !(o->carried = quoted_set(key, eq + 1)))
+				return -ENOMEM;
+			arg.learn_sets[n] = o->carried;
+			arg.learn_set_origins[n] = o->origin;
+		} else {
+			if (asprintf(&o->carried, "%s %s", mount_opt[o->kind], o->value) < 0)
+				return -ENOMEM;
+			arg.learn_dropped[arg.n_learn_dropped++] = o->carried;
+			continue;
+		}
+		arg.n_learn_sets++;
+	}
+	return 0;
+}
+
 static void fill_caller(struct sbx_caller *c, char **argv)
 {
 	static const char *const default_profiles[] = {"default"};
@@ -606,6 +648,11 @@ static void fill_caller(struct sbx_caller *c, char **argv)
 	c->learn_out = arg.learn;
 	c->learn_include = arg.n_profiles ? arg.profiles : default_profiles;
 	c->n_learn_include = arg.n_profiles ? arg.n_profiles : 1;
+	c->learn_sets = arg.learn_sets;
+	c->learn_set_origins = arg.learn_set_origins;
+	c->n_learn_sets = arg.n_learn_sets;
+	c->learn_dropped = arg.learn_dropped;
+	c->n_learn_dropped = arg.n_learn_dropped;
 }
 
 /* --plan=bpf: the seccomp program as the kernel gets it (struct sock_filter[]), for
@@ -644,6 +691,10 @@ static int run(void)
 				 .n_scrub = arg.n_scrub};
 	int r;
 
+	if (arg.learn && learn_carry() < 0) {
+		fprintf(stderr, "sbx: error: out of memory\n");
+		return EXIT_SBX_FAILED;
+	}
 	fill_caller(&caller, arg.argv[0] ? arg.argv : check_argv);
 	r = load_profile(&p, &err);
 	if (p && (r == 0 || arg.check)) {
@@ -706,6 +757,7 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < arg.n_overrides; i++) {
 		free(arg.overrides[i].owned);
 		free(arg.overrides[i].origin);
+		free(arg.overrides[i].carried);
 	}
 	return r;
 }

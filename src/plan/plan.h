@@ -96,12 +96,16 @@ struct sock_filter;
 struct step_seccomp {
 	const struct sock_filter *insns;
 	size_t n_insns;
-	unsigned flags;				  /* seccomp(2)'s SECCOMP_FILTER_FLAG_* */
-	const char *default_action, *deny_action; /* "allow", "errno(EPERM)", "kill", ... */
-	const char *preset;			  /* "default" or "none" */
-	const char *const *allow, *const *deny;	  /* "name@FILE:LINE", as written */
-	const char *const *rules;		  /* "socket(a0==2)=errno(EPERM)@FILE:LINE" */
-	size_t n_allow, n_deny, n_rules;
+	unsigned flags; /* seccomp(2)'s SECCOMP_FILTER_FLAG_* */
+	/* "allow", "errno(EPERM)", "kill", ...; each of these and preset ends in "@FILE:LINE"
+	 * when its setting is not at the step's own line */
+	const char *default_action, *deny_action;
+	const char *preset;	/* "default" or "none" */
+	const char *errno_name; /* "EACCES@FILE:LINE" when set off the step's line, else NULL */
+	const char *const *allow, *const *deny; /* "name@FILE:LINE", as written */
+	const char *const *rules;		/* "socket(a0==2)=errno(EPERM)@FILE:LINE" */
+	const char *const *base; /* always allowed, as default_action denies (or NULL) */
+	size_t n_allow, n_deny, n_rules, n_base;
 	/* Learn mode: the message that passes the filter's listener to sbx (plan-owned, filled
 	 * in by the child; the program lets exactly this sendmsg() through); NULL otherwise. */
 	void *learn;
@@ -122,6 +126,10 @@ struct step_learn {
 	size_t n_include;
 	const struct learn_entry *allow, *deny, *ruled;
 	size_t n_allow, n_deny, n_ruled;
+	/* The command line's settings, carried into OUT.cfg: each "KEY=VALUE" and the option as
+	 * typed; and the options that could not be (mounts), named in a note. */
+	const char *const *sets, *const *set_origins, *const *dropped;
+	size_t n_sets, n_dropped;
 };
 
 struct step_exec {
@@ -319,6 +327,16 @@ struct run_undo {
 };
 #define RUN_UNDO_MAX 16
 
+/* A page the child shares with the parent and writes without a syscall: the step it is running
+ * (for the setup timeout's message and a death's), and its failure, which reaches the parent
+ * this way even when the seccomp filter keeps the child from writing its report. */
+struct run_progress {
+	uint32_t step;
+	uint32_t fail_step; /* when fail_code < 0 */
+	int32_t fail_code;
+	uint32_t fail_item;
+};
+
 /* The run context a step runner gets. The parent and the child each have their own copy;
  * the child's lives on its stack and only holds ints. */
 struct run_ctx {
@@ -338,12 +356,12 @@ struct run_ctx {
 	pid_t net_helper;     /* parent: the STEP_NETNS_CREATE helper, until reaped */
 	int net_plumb_fd;     /* parent: the helper passes it the netns (bridge, user mode) */
 	uint32_t net_address; /* parent: bridge mode's address, once net-address has run */
-	struct usernet *net_user;     /* parent: user mode's pasta or slirp4netns, until stopped */
-	sigset_t sigmask;	      /* the caller's signal mask: the child restores it at once */
-	struct wait_guard guard;      /* parent: signals and deadline that cut the setup short */
-	int time_limit_fd;	      /* parent: timerfd of process.time_limit, armed at clone() */
-	uint32_t *progress;	      /* shared page: the child stores the step it is running */
-	const struct mem_span *scrub; /* child: the caller's argv/environ strings, to wipe */
+	struct usernet *net_user;      /* parent: user mode's pasta or slirp4netns, until stopped */
+	sigset_t sigmask;	       /* the caller's signal mask: the child restores it at once */
+	struct wait_guard guard;       /* parent: signals and deadline that cut the setup short */
+	int time_limit_fd;	       /* parent: timerfd of process.time_limit, armed at clone() */
+	struct run_progress *progress; /* shared page the child writes, see below */
+	const struct mem_span *scrub;  /* child: the caller's argv/environ strings, to wipe */
 	size_t n_scrub;
 	/* Where the cloned child goes at once (the executor's child_main()): the clone runner
 	 * calls it, so no subsystem depends on the executor. */
@@ -359,6 +377,13 @@ struct run_ctx {
 	/* Parent: --learn's record of the syscalls the filter would have denied (the
 	 * seccomp-learn step's, served through guard.serve); NULL without --learn. */
 	struct learn_log *learn;
+	/* Parent: what the learn-write step wrote, for the executor to say once every step is
+	 * done: OUT.cfg (NULL: nothing written yet) and how many syscalls it allows that the
+	 * profiles did not. */
+	struct {
+		const char *out;
+		size_t n_allowed;
+	} learned;
 };
 
 /* Parent. Register @fn(@s, ctx) for the end of the run; -ENOSPC when the list is full. */
@@ -438,6 +463,10 @@ struct sbx_caller {
 	const char *learn_out;
 	const char *const *learn_include;
 	size_t n_learn_include;
+	/* The --set and shortcut settings as "KEY=VALUE" (learn_sets) and as typed, in order,
+	 * which OUT.cfg carries; the mount options it can't (learn_dropped, as typed). */
+	const char *const *learn_sets, *const *learn_set_origins, *const *learn_dropped;
+	size_t n_learn_sets, n_learn_dropped;
 };
 
 /* A directory of the sandbox's cgroup (cgroup_plan_add), for the `cgroup` mount type. */

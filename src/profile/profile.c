@@ -33,7 +33,7 @@ struct chain {
 	unsigned depth;
 };
 
-static void strv_free(char **v, size_t n)
+void profile_strv_free(char **v, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		free(v[i]);
@@ -73,7 +73,7 @@ struct profile *profile_free(struct profile *p)
 	for (size_t i = 0; i < p->fs.n_mounts; i++)
 		profile_mount_clear(&p->fs.mounts[i]);
 	free(p->fs.mounts);
-	strv_free(p->env.keep, p->env.n_keep);
+	profile_strv_free(p->env.keep, p->env.n_keep);
 	for (size_t i = 0; i < p->env.n_set; i++) {
 		free(p->env.set[i].name);
 		free(p->env.set[i].value);
@@ -87,10 +87,10 @@ struct profile *profile_free(struct profile *p)
 	free(p->net.forward);
 	profile_security_free(p);
 	free(p->process.cwd);
-	strv_free(p->search, p->n_search);
+	profile_strv_free(p->search, p->n_search);
 	free(p->source_dir);
-	strv_free(p->applied, p->n_applied);
-	strv_free(p->files, p->n_files); /* last: locations point into it */
+	profile_strv_free(p->applied, p->n_applied);
+	profile_strv_free(p->files, p->n_files); /* last: locations point into it */
 	free(p);
 	return NULL;
 }
@@ -129,11 +129,11 @@ int profile_set_search_path(struct profile *p, const char *const *dirs, size_t n
 	for (size_t i = 0; i < n; i++) {
 		v[i] = strdup(dirs[i]);
 		if (!v[i]) {
-			strv_free(v, i);
+			profile_strv_free(v, i);
 			return sbx_err_set(err, NULL, -ENOMEM, "out of memory");
 		}
 	}
-	strv_free(p->search, p->n_search);
+	profile_strv_free(p->search, p->n_search);
 	p->search = v;
 	p->n_search = n;
 	return 0;
@@ -638,12 +638,31 @@ int profile_set(struct profile *p, const char *key_value, struct sbx_err *err)
 	return profile_set_as(p, key_value, NULL, err);
 }
 
+config_t *profile_set_config(struct apply_ctx *ctx, const char *key_value)
+{
+	_cleanup_free_ char *key = NULL;
+	const char *eq = strchr(key_value, '=');
+
+	if (!eq || eq == key_value)
+		return profile_err_line(ctx, 0, -EINVAL, "expected KEY=VALUE"), NULL;
+	key = strndup(key_value, (size_t)(eq - key_value));
+	if (!key)
+		return profile_oom(ctx), NULL;
+	if (!valid_key(key))
+		return profile_err_line(ctx, 0, -EINVAL, "\"%.64s\" is not a setting name", key),
+		       NULL;
+	return set_parse(ctx, key, eq + 1);
+}
+
+void profile_config_free(config_t *cfg)
+{
+	free_config(cfg);
+}
+
 int profile_set_as(struct profile *p, const char *key_value, const char *origin,
 		   struct sbx_err *err)
 {
-	_cleanup_free_ char *key = NULL;
 	struct apply_ctx ctx = {.p = p, .err = err};
-	const char *eq = strchr(key_value, '=');
 	char prefix[160];
 	config_t *cfg;
 	int r;
@@ -652,21 +671,12 @@ int profile_set_as(struct profile *p, const char *key_value, const char *origin,
 		snprintf(prefix, sizeof(prefix), "%.150s", origin);
 	else
 		snprintf(prefix, sizeof(prefix), "--set %.140s", key_value);
-	if (!eq || eq == key_value)
-		return sbx_err_set(err, &(struct sbx_loc){prefix, 0}, -EINVAL,
-				   "expected KEY=VALUE");
-	key = strndup(key_value, (size_t)(eq - key_value));
-	if (!key)
-		return sbx_err_set(err, NULL, -ENOMEM, "out of memory");
-	if (!valid_key(key))
-		return sbx_err_set(err, &(struct sbx_loc){prefix, 0}, -EINVAL,
-				   "\"%.64s\" is not a setting name", key);
 	ctx.prefix = prefix;
 	/* Steps made from it name the option as the user wrote it, e.g. "--cwd /srv". */
 	ctx.file = profile_intern_file(p, prefix);
 	if (!ctx.file)
 		return sbx_err_set(err, NULL, -ENOMEM, "out of memory");
-	cfg = set_parse(&ctx, key, eq + 1);
+	cfg = profile_set_config(&ctx, key_value);
 	if (!cfg)
 		return ctx.r;
 	r = apply_config(&ctx, cfg, &(struct chain){.name = "--set"});

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <netinet/in.h>
+#include <stdio.h>
 
 #include "util/err.h"
 
@@ -170,12 +171,41 @@ struct seccomp_rule {
 	int errno_value;	    /* 0: seccomp.errno */
 	struct seccomp_cond conds[6];
 	size_t n_conds;
-	struct sbx_loc loc; /* the rule's group */
+	struct sbx_loc loc;	  /* the rule's group */
+	struct sbx_loc errno_loc; /* the line of its errno, when it has one */
 };
 
 struct env_var {
 	char *name, *value;
 	struct sbx_loc loc;
+};
+
+/* security.seccomp, as the profiles merge it. */
+struct profile_seccomp {
+	bool preset_default;		    /* preset = "default" (default "none") */
+	enum seccomp_action default_action; /* UNSET: allow */
+	enum seccomp_action deny_action;    /* UNSET: errno */
+	int errno_value;		    /* 0: EPERM */
+	struct seccomp_name *allow, *deny;  /* arrays: a later file replaces */
+	size_t n_allow, n_deny;
+	struct seccomp_rule *rules; /* a list: appended across files */
+	size_t n_rules;
+	struct sbx_loc preset_loc, default_action_loc, deny_action_loc, errno_loc;
+	/* The last of those four applied (a later file's over an earlier's): the
+	 * setting that made the filter what it is, so the seccomp step's line. */
+	struct sbx_loc loc;
+};
+
+/* security.landlock, as the profiles merge it. */
+struct profile_landlock {
+	bool set;			 /* any landlock key given: the sandbox gets a ruleset */
+	char **read, **write, **execute; /* absolute paths inside the sandbox */
+	size_t n_read, n_write, n_execute;
+	uint16_t *bind_tcp, *connect_tcp;
+	size_t n_bind_tcp, n_connect_tcp;
+	bool required; /* default false: best effort */
+	struct sbx_loc loc, read_loc, write_loc, execute_loc, bind_tcp_loc, connect_tcp_loc,
+	    required_loc;
 };
 
 struct profile {
@@ -273,27 +303,8 @@ struct profile {
 		bool no_new_privs; /* default true */
 		uint64_t caps;	   /* bit = CAP_* number; default none */
 		struct sbx_loc caps_loc;
-		struct {
-			bool preset_default; /* preset = "default" (default "none") */
-			enum seccomp_action default_action; /* UNSET: allow */
-			enum seccomp_action deny_action;    /* UNSET: errno */
-			int errno_value;		    /* 0: EPERM */
-			struct seccomp_name *allow, *deny;  /* arrays: a later file replaces */
-			size_t n_allow, n_deny;
-			struct seccomp_rule *rules; /* a list: appended across files */
-			size_t n_rules;
-			struct sbx_loc preset_loc, default_action_loc, deny_action_loc, errno_loc;
-		} seccomp;
-		struct {
-			bool set; /* any landlock key given: the sandbox gets a ruleset */
-			char **read, **write, **execute; /* absolute paths inside the sandbox */
-			size_t n_read, n_write, n_execute;
-			uint16_t *bind_tcp, *connect_tcp;
-			size_t n_bind_tcp, n_connect_tcp;
-			bool required; /* default false: best effort */
-			struct sbx_loc loc, read_loc, write_loc, execute_loc, bind_tcp_loc,
-			    connect_tcp_loc, required_loc;
-		} landlock;
+		struct profile_seccomp seccomp;
+		struct profile_landlock landlock;
 	} security;
 
 	struct {
@@ -339,6 +350,19 @@ int profile_load_string(struct profile *p, const char *text, const char *name, s
 int profile_parse_string(const char *text, const char *name, struct profile **ret_p,
 			 struct sbx_err *err);
 
+/* A setting for profile_render_sets() written as given: @text is its value, comments and all. */
+struct profile_verbatim {
+	const char *key; /* dotted: "security.seccomp.allow" */
+	const char *text;
+};
+
+/* Parent (--learn's OUT.cfg). Write to @out the settings of @sets (each "KEY=VALUE"
+ * as --set takes it, in order) merged as later profiles merge over earlier ones, then @v
+ * (replacing any setting of the same name), as profile text with each group once. 0, or the
+ * first error with @err set. */
+int profile_render_sets(const char *const *sets, size_t n_sets, const struct profile_verbatim *v,
+			size_t n_v, FILE *out, struct sbx_err *err);
+
 /* Parent. Apply one `--set KEY=VALUE` (KEY dotted, e.g. cgroup.memory). VALUE is read as a
  * libconfig value, or as a string when it is not one. Locations name "--set". */
 int profile_set(struct profile *p, const char *key_value, struct sbx_err *err);
@@ -368,6 +392,8 @@ const char *profile_net_proto_name(enum net_proto proto);
 #define PROFILE_LOC_TEXT 160
 const char *profile_loc_text(const struct sbx_loc *loc, char *buf, size_t size);
 const char *profile_seccomp_action_name(enum seccomp_action a); /* NULL for UNSET */
+/* "==", "<=", ...: @op as a condition writes it (MASKED_EQ's "==" after "aN & MASK"). */
+const char *profile_seccomp_op_text(enum seccomp_op op);
 
 /* Capability name ("net_bind_service", any case, optional "cap_" prefix) -> CAP_* number, or
  * -EINVAL; and back (lower case, no prefix; NULL when unknown). */

@@ -32,9 +32,14 @@ struct profile_key {
 
 /* profile.c */
 const char *profile_intern_file(struct profile *p, const char *name);
+void profile_strv_free(char **v, size_t n); /* @n strings and the array; NULL is fine */
 /* config_init() for profile text: any include libconfig attempts fails without opening a file
  * (the prescan already refuses @include; this holds if it ever misreads the text). */
 void profile_config_init(config_t *cfg);
+/* KEY=VALUE, as --set takes it, parsed into a config of its own: the value as libconfig reads
+ * it, else as a string. NULL with the error recorded in @ctx. Freed by profile_config_free(). */
+config_t *profile_set_config(struct apply_ctx *ctx, const char *key_value);
+void profile_config_free(config_t *cfg);
 
 /* profile_schema.c: errors and checked getters. Each getter records its own error. */
 struct sbx_loc profile_loc(const struct apply_ctx *ctx, const config_setting_t *s);
@@ -83,4 +88,7 @@ int profile_normalize_path(const char *in, char **ret, const char **ret_why);
 bool profile_valid_hostname(const char *s);
 bool profile_valid_env_name(const char *s);
 int profile_parse_octal(const char *s, int max, int *ret);
+/* Leading decimal digits of *s (at least one) into *ret; *s moves past them. -EINVAL when
+ * there is none, -ERANGE past 64 bits. */
+int profile_parse_digits(const char **s, uint64_t *ret);
 int profile_prescan(struct apply_ctx *ctx, const char *text, char **ret_text);

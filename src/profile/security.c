@@ -15,7 +15,8 @@
 
 #include "util/cleanup.h"
 
-#define ERRNO_MAX 4095	    /* the kernel's MAX_ERRNO */
+/* The kernel's MAX_ERRNO is 4095, but libseccomp takes an errno action only below it. */
+#define ERRNO_MAX 4094
 #define SYSCALL_NAME_MAX 64 /* longer than any syscall or group name */
 #define PORT_MAX 65535u
 #define COND_MAX 6 /* a0 to a5 */
@@ -69,6 +70,7 @@ static int apply_preset(struct apply_ctx *ctx, config_setting_t *s)
 				   PATH(s), v);
 	ctx->p->security.seccomp.preset_default = strcmp(v, "default") == 0;
 	ctx->p->security.seccomp.preset_loc = profile_loc(ctx, s);
+	ctx->p->security.seccomp.loc = ctx->p->security.seccomp.preset_loc;
 	return 0;
 }
 
@@ -95,6 +97,7 @@ static int apply_default_action(struct apply_ctx *ctx, config_setting_t *s)
 	if (get_action(ctx, s, true, &ctx->p->security.seccomp.default_action) < 0)
 		return -EINVAL;
 	ctx->p->security.seccomp.default_action_loc = profile_loc(ctx, s);
+	ctx->p->security.seccomp.loc = ctx->p->security.seccomp.default_action_loc;
 	return 0;
 }
 
@@ -103,10 +106,11 @@ static int apply_deny_action(struct apply_ctx *ctx, config_setting_t *s)
 	if (get_action(ctx, s, false, &ctx->p->security.seccomp.deny_action) < 0)
 		return -EINVAL;
 	ctx->p->security.seccomp.deny_action_loc = profile_loc(ctx, s);
+	ctx->p->security.seccomp.loc = ctx->p->security.seccomp.deny_action_loc;
 	return 0;
 }
 
-/* An errno name ("EACCES", any case) or its number, 1 to 4095. */
+/* An errno name ("EACCES", any case) or its number, 1 to ERRNO_MAX. */
 static int get_errno(struct apply_ctx *ctx, config_setting_t *s, int *ret)
 {
 	long long v;
@@ -138,6 +142,7 @@ static int apply_errno(struct apply_ctx *ctx, config_setting_t *s)
 	if (get_errno(ctx, s, &ctx->p->security.seccomp.errno_value) < 0)
 		return -EINVAL;
 	ctx->p->security.seccomp.errno_loc = profile_loc(ctx, s);
+	ctx->p->security.seccomp.loc = ctx->p->security.seccomp.errno_loc;
 	return 0;
 }
 
@@ -253,15 +258,10 @@ static int cond_number(const char **s, uint64_t *ret)
 								  : (*c | 0x20) - 'a' + 10);
 		}
 	} else {
-		if (!isdigit((unsigned char)*c))
-			return -EINVAL;
-		for (; isdigit((unsigned char)*c); c++) {
-			unsigned d = (unsigned)(*c - '0');
+		int r = profile_parse_digits(&c, &v);
 
-			if (v > (UINT64_MAX - d) / 10)
-				return -ERANGE;
-			v = v * 10 + d;
-		}
+		if (r < 0)
+			return r;
 		if (neg && v > (uint64_t)INT64_MAX + 1)
 			return -ERANGE;
 	}
@@ -281,6 +281,16 @@ static const struct {
     {"==", SCMP_OP_EQ}, {"!=", SCMP_OP_NE}, {"<=", SCMP_OP_LE},
     {">=", SCMP_OP_GE}, {"<", SCMP_OP_LT},  {">", SCMP_OP_GT},
 };
+
+const char *profile_seccomp_op_text(enum seccomp_op op)
+{
+	if (op == SCMP_OP_MASKED_EQ)
+		return "==";
+	for (size_t i = 0; i < ARRAY_SIZE(cond_ops); i++)
+		if (cond_ops[i].op == op)
+			return cond_ops[i].text;
+	return NULL;
+}
 
 /* Write why a condition is bad into @why; false, for `return why_set(...)`. */
 static bool why_set(char *why, size_t size, const char *fmt, ...)
@@ -424,6 +434,7 @@ static void rule_key(struct apply_ctx *ctx, config_setting_t *s, struct seccomp_
 		(void)get_action(ctx, s, true, &rule->action);
 	} else if (strcmp(key, "errno") == 0) {
 		(void)get_errno(ctx, s, &rule->errno_value);
+		rule->errno_loc = profile_loc(ctx, s);
 	} else if (strcmp(key, "args") == 0) {
 		rule_args(ctx, s, rule);
 	} else {
@@ -462,6 +473,8 @@ static void rule_parse(struct apply_ctx *ctx, config_setting_t *g)
 		profile_err(ctx, g, -EINVAL, "%s: missing \"syscall\"", PATH(g));
 	action = config_setting_get_member(g, "action");
 	err_s = config_setting_get_member(g, "errno");
+	/* Without an action, the rule's is deny_action, which another file may set: the compiler
+	 * checks that one on the merged profile. */
 	if (err_s && action && rule.action != SECCOMP_ACT_UNSET && rule.action != SECCOMP_ACT_ERRNO)
 		profile_err(ctx, err_s, -EINVAL,
 			    "%s: only with action \"errno\" (this rule's is %s)", PATH(err_s),
@@ -500,13 +513,6 @@ int profile_apply_seccomp(struct apply_ctx *ctx, config_setting_t *s)
 
 /* --- landlock --- */
 
-static void strv_free(char **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
 /* read, write, execute: absolute paths, normalised; a later file replaces the array. */
 static int apply_paths(struct apply_ctx *ctx, config_setting_t *s, char ***dst, size_t *n_dst,
 		       struct sbx_loc *dst_loc)
@@ -524,10 +530,10 @@ static int apply_paths(struct apply_ctx *ctx, config_setting_t *s, char ***dst, 
 	for (int i = 0; i < len; i++)
 		(void)profile_get_path(ctx, config_setting_get_elem(s, (unsigned)i), &v[i]);
 	if (ctx->n_err != n_err) {
-		strv_free(v, (size_t)len);
+		profile_strv_free(v, (size_t)len);
 		return -EINVAL;
 	}
-	strv_free(*dst, *n_dst);
+	profile_strv_free(*dst, *n_dst);
 	*dst = v;
 	*n_dst = (size_t)len;
 	*dst_loc = profile_loc(ctx, s);
@@ -649,9 +655,9 @@ void profile_security_free(struct profile *p)
 	for (size_t i = 0; i < p->security.seccomp.n_rules; i++)
 		free(p->security.seccomp.rules[i].syscall);
 	free(p->security.seccomp.rules);
-	strv_free(p->security.landlock.read, p->security.landlock.n_read);
-	strv_free(p->security.landlock.write, p->security.landlock.n_write);
-	strv_free(p->security.landlock.execute, p->security.landlock.n_execute);
+	profile_strv_free(p->security.landlock.read, p->security.landlock.n_read);
+	profile_strv_free(p->security.landlock.write, p->security.landlock.n_write);
+	profile_strv_free(p->security.landlock.execute, p->security.landlock.n_execute);
 	free(p->security.landlock.bind_tcp);
 	free(p->security.landlock.connect_tcp);
 }

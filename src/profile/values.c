@@ -130,8 +130,7 @@ const char *profile_cap_name(unsigned cap)
 	return cap < ARRAY_SIZE(cap_names) ? cap_names[cap] : NULL;
 }
 
-/* Leading decimal digits of *s (at least one) into *ret; *s moves past them. */
-static int parse_digits(const char **s, uint64_t *ret)
+int profile_parse_digits(const char **s, uint64_t *ret)
 {
 	const char *p = *s;
 	uint64_t v = 0;
@@ -160,7 +159,7 @@ int profile_parse_size(const char *s, uint64_t *ret)
 
 	if (!s)
 		return -EINVAL;
-	r = parse_digits(&s, &v);
+	r = profile_parse_digits(&s, &v);
 	if (r < 0)
 		return r;
 	if (*s) {
@@ -185,7 +184,7 @@ int profile_parse_duration(const char *s, uint64_t *ret)
 
 	if (!s)
 		return -EINVAL;
-	r = parse_digits(&s, &v);
+	r = profile_parse_digits(&s, &v);
 	if (r < 0)
 		return r;
 	if (*s) {

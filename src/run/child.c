@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/prctl.h>
 #include <time.h>
@@ -20,8 +21,23 @@ uint64_t child_now_usec(void)
 	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
-/* One fixed-size record; a pipe write this small is atomic. A lost record only costs the
- * parent its message, so there is nothing more to do when the write fails. */
+/* Once the seccomp step has loaded its filter, the child makes no syscall but the filter's
+ * base (close_range, execve, exit_group): what it has to say then goes through the progress
+ * page alone, which the parent reads at EOF on the report pipe. */
+static bool filtered(const struct run_ctx *ctx, size_t step, int code)
+{
+	const struct step *steps = ctx->plan->steps;
+
+	if (steps[step].kind == STEP_SECCOMP)
+		return code >= 0;
+	for (size_t i = step; i-- > 0;)
+		if (steps[i].kind == STEP_SECCOMP)
+			return true;
+	return false;
+}
+
+/* One fixed-size record; a pipe write this small is atomic. A failure goes to the progress
+ * page first, so a lost record (a failed write) costs the parent nothing but the -v log. */
 static void report(const struct run_ctx *ctx, size_t step, int code, uint64_t usec)
 {
 	struct child_report rec = {.step = (uint32_t)step,
@@ -30,6 +46,13 @@ static void report(const struct run_ctx *ctx, size_t step, int code, uint64_t us
 				   .item = code < 0 ? ctx->fail_item : 0};
 	ssize_t n;
 
+	if (code < 0 && ctx->progress) {
+		ctx->progress->fail_step = rec.step;
+		ctx->progress->fail_item = rec.item;
+		__atomic_store_n(&ctx->progress->fail_code, code, __ATOMIC_RELEASE);
+	}
+	if (filtered(ctx, step, code))
+		return;
 	do
 		n = write(run_ch(ctx, CH_REPORT), &rec, sizeof(rec));
 	while (n < 0 && errno == EINTR);
@@ -61,6 +84,8 @@ void child_step_done(const struct run_ctx *ctx, size_t step, uint64_t start)
 {
 	const struct plan *plan = ctx->plan;
 
+	if (filtered(ctx, step, 0))
+		return; /* the page says the next step runs */
 	/* Every record wakes the parent: without -v only the last step before exec is sent. */
 	if (ctx->verbose > 0 ||
 	    (step + 1 < plan->n_steps && plan->steps[step + 1].kind == STEP_EXEC))
@@ -126,7 +151,7 @@ _Noreturn void child_run_steps(struct run_ctx *ctx, size_t from)
 			continue;
 		ctx->index = i;
 		if (ctx->progress) /* for the parent's message if this step outlasts the setup */
-			__atomic_store_n(ctx->progress, (uint32_t)i, __ATOMIC_RELAXED);
+			__atomic_store_n(&ctx->progress->step, (uint32_t)i, __ATOMIC_RELAXED);
 		start = child_now_usec();
 		r = t->run(s, ctx);
 		/* STEP_EXEC only comes back on failure: never report it as done. */

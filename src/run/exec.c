@@ -290,12 +290,52 @@ static int child_died(struct run_ctx *ctx, size_t next)
 	return sbx_err_set(ctx->err, &s->loc, -EIO, "%s%s", what, tail);
 }
 
+/* The child step running now, from the page the child writes its progress to. */
+static size_t child_at(const struct run_ctx *ctx, const struct plan_shape *sh)
+{
+	uint32_t i = ctx->progress ? __atomic_load_n(&ctx->progress->step, __ATOMIC_RELAXED) : 0;
+
+	return i >= sh->first_child && i < sh->end_child ? i : sh->clone;
+}
+
+/* EOF on the report pipe after the records up to step @next: execve() succeeded, or the child
+ * failed or died. After its seccomp step the child tells only through the progress page
+ * (child.c): its failure, or that it got to the exec step; a death is put on the step it was
+ * running. */
+static int child_gone(struct run_ctx *ctx, const struct plan_shape *sh, size_t next, uint64_t last)
+{
+	const struct run_progress *pg = ctx->progress;
+	size_t at = child_at(ctx, sh);
+
+	if (pg && __atomic_load_n(&pg->fail_code, __ATOMIC_ACQUIRE) < 0) {
+		struct child_report rec = {
+		    .step = pg->fail_step, .code = pg->fail_code, .item = pg->fail_item};
+
+		if (rec.step >= sh->end_child) {
+			end_child(ctx, NULL);
+			return sbx_err_set(ctx->err, NULL, -EPROTO,
+					   "internal error: bad report from the sandbox");
+		}
+		return child_failed(ctx, &rec);
+	}
+	if (at == sh->clone || at < next)
+		at = next;
+	if (at >= sh->end_child || ctx->plan->steps[at].kind != STEP_EXEC)
+		return child_died(ctx, at < sh->end_child ? at : sh->end_child - 1);
+	for (; next <= at; next++) { /* execve() and what went unreported, as seen from here */
+		uint64_t now = now_usec();
+
+		log_step(ctx, next, now - last);
+		last = now;
+	}
+	return 0;
+}
+
 /* Follows the child's reports until EOF. 0 when execve() succeeded, else what exec_run()
  * returns (an error, or 126/127); the child is reaped in that case. @released: the go byte
  * reached the child (else it died before, and EOF can't mean success). */
 static int follow_child(struct run_ctx *ctx, int fd, const struct plan_shape *sh, bool released)
 {
-	const struct plan *plan = ctx->plan;
 	size_t next = sh->first_child;
 	uint64_t last = now_usec();
 	struct child_report rec;
@@ -324,10 +364,7 @@ static int follow_child(struct run_ctx *ctx, int fd, const struct plan_shape *sh
 	}
 	if (!released)
 		return child_died(ctx, sh->clone);
-	if (next >= sh->end_child || plan->steps[next].kind != STEP_EXEC)
-		return child_died(ctx, next < sh->end_child ? next : sh->end_child - 1);
-	log_step(ctx, next, now_usec() - last); /* execve() as seen from here */
-	return 0;
+	return child_gone(ctx, sh, next, last);
 }
 
 static int exit_status(int status)
@@ -404,6 +441,19 @@ static void print_stats(const struct run_ctx *ctx)
 	fputc('\n', stderr);
 }
 
+/* --learn: where OUT.cfg went, its name with control characters made '?' (it came from the
+ * command line, and goes to a terminal). */
+static void print_learned(const struct run_ctx *ctx)
+{
+	size_t n = ctx->learned.n_allowed;
+
+	fprintf(stderr, "sbx: learn: allowed %zu distinct syscall%s, written to ", n,
+		n == 1 ? "" : "s");
+	for (const char *c = ctx->learned.out; *c; c++)
+		fputc((unsigned char)*c < 0x20 || *c == 0x7f ? '?' : *c, stderr);
+	fputc('\n', stderr);
+}
+
 /* After a successful execve(): supervision and whatever else the plan runs last. Without a
  * supervise step, a plain wait. */
 static int finish(struct run_ctx *ctx, const struct plan_shape *sh)
@@ -412,6 +462,8 @@ static int finish(struct run_ctx *ctx, const struct plan_shape *sh)
 
 	if (r < 0)
 		return r;
+	if (ctx->learned.out && ctx->verbose >= 0)
+		print_learned(ctx);
 	if (ctx->stats)
 		print_stats(ctx);
 	if (child_alive(ctx->child)) {
@@ -504,14 +556,6 @@ static int setup_cut_short(struct run_ctx *ctx, int r, size_t at)
 		 limit);
 	describe_for_error(s, tail, what);
 	return sbx_err_set(ctx->err, &s->loc, -ETIMEDOUT, "%s%s", what, tail);
-}
-
-/* The child step running now, from the page the child writes its progress to. */
-static size_t child_at(const struct run_ctx *ctx, const struct plan_shape *sh)
-{
-	uint32_t i = ctx->progress ? __atomic_load_n(ctx->progress, __ATOMIC_RELAXED) : 0;
-
-	return i >= sh->first_child && i < sh->end_child ? i : sh->clone;
 }
 
 /* Clone, run the parent's steps, release the child and follow it. The guard kills and reaps

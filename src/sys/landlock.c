@@ -111,14 +111,12 @@ static uint64_t known_net(int abi)
 	return abi >= 4 ? LANDLOCK_ACCESS_NET_BIND_TCP | LANDLOCK_ACCESS_NET_CONNECT_TCP : 0;
 }
 
-typedef __typeof__(((struct profile *)0)->security.landlock) landlock_profile;
-
 static bool given(const struct sbx_loc *loc, size_t n)
 {
 	return loc->file || n > 0;
 }
 
-static bool has_fs(const landlock_profile *l)
+static bool has_fs(const struct profile_landlock *l)
 {
 	return given(&l->read_loc, l->n_read) || given(&l->write_loc, l->n_write) ||
 	       given(&l->execute_loc, l->n_execute);
@@ -139,7 +137,7 @@ static const struct feature features[_F_MAX] = {
 };
 
 /* The features the profile asks, as F_* bits, and where each is asked. */
-static unsigned asked(const landlock_profile *l, const struct sbx_loc *where[_F_MAX])
+static unsigned asked(const struct profile_landlock *l, const struct sbx_loc *where[_F_MAX])
 {
 	const struct sbx_loc *fs = l->write_loc.file	 ? &l->write_loc
 				   : l->read_loc.file	 ? &l->read_loc
@@ -164,7 +162,7 @@ static unsigned asked(const landlock_profile *l, const struct sbx_loc *where[_F_
 
 /* With `required`, each missing feature is an error at the setting that asks it; otherwise
  * one warning, and the plan's left-out names them. */
-static int check_abi(struct plan *plan, const landlock_profile *l, struct step_landlock *s,
+static int check_abi(struct plan *plan, const struct profile_landlock *l, struct step_landlock *s,
 		     struct sbx_err *err)
 {
 	static const char *const all[] = {"all"};
@@ -261,7 +259,7 @@ static int add_ports(struct plan *plan, const uint16_t *v, size_t n, const struc
 	return 0;
 }
 
-static int fill_step(struct plan *plan, struct step_landlock *s, const landlock_profile *l)
+static int fill_step(struct plan *plan, struct step_landlock *s, const struct profile_landlock *l)
 {
 	struct landlock_path *paths;
 	int r;
@@ -300,7 +298,7 @@ static int fill_step(struct plan *plan, struct step_landlock *s, const landlock_
 int landlock_plan_add(struct plan *plan, const struct profile *p, const struct sbx_caller *c,
 		      struct sbx_err *err)
 {
-	const landlock_profile *l = &p->security.landlock;
+	const struct profile_landlock *l = &p->security.landlock;
 	struct step_landlock s = {.required = l->required};
 	struct step *step;
 	int r;

@@ -1,5 +1,5 @@
-/* fd.c — passing one fd, or a result code, over a unix socket. Runs in the child too: nothing
- * here allocates. */
+/* fd.c — passing one fd, or a result code, over a unix socket; writing a whole buffer. Runs in
+ * the child too: nothing here allocates. */
 #include "util/fd.h"
 
 #include <errno.h>
@@ -151,4 +151,21 @@ void fd_close_all_but(int *keep, size_t n)
 		next = (unsigned)keep[i] + 1;
 	}
 	(void)close_range(next, ~0u, 0);
+}
+
+int fd_write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
 }

@@ -1,4 +1,5 @@
-/* fd.h — passing one fd over a unix socket (SCM_RIGHTS); closing all fds but a few. */
+/* fd.h — passing one fd over a unix socket (SCM_RIGHTS); closing all fds but a few; writing a
+ * whole buffer. */
 #pragma once
 
 #include <stddef.h>
@@ -22,3 +23,7 @@ int fd_recv(int sock);
  * @keep is sorted in place), as close_range() does: for a process just forked or cloned, which
  * must hold nothing of its parent's but what it uses. */
 void fd_close_all_but(int *keep, size_t n);
+
+/* Child-safe. Write all @len bytes of @buf to @fd, again after a short write or EINTR. 0 or
+ * -errno. */
+int fd_write_all(int fd, const void *buf, size_t len);

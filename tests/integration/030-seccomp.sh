@@ -85,6 +85,58 @@ profile eacces 'preset = "default"; errno = "EACCES";'
 run --profile "$T/eacces.cfg" "${PB[@]}" -- /probe sys bpf
 is "$OUT" EACCES "errno = \"EACCES\" is what a denied call returns"
 
+# ---- a default that denies: the base sbx adds -----------------------------------------------
+# What the static probe needs for `sys getppid`, and not execve or exit_group: sbx adds those.
+probe_needs='"@file-system", "write", "brk", "mprotect", "arch_prctl", "set_tid_address",
+  "set_robust_list", "prlimit64", "getrandom", "rseq", "getppid"'
+profile strict "default_action = \"errno\"; errno = \"EXDEV\"; allow = [ $probe_needs ];"
+run --profile "$T/strict.cfg" "${PB[@]}" -- /probe sys getppid
+is "$OUT" ok "default_action = \"errno\" with an allow list enough for the probe: it runs"
+run --profile "$T/strict.cfg" "${PB[@]}" -- /probe sys keyctl
+is "$OUT" EXDEV "... and what the list leaves out gets the default action"
+profile strictkill "default_action = \"kill_process\"; allow = [ $probe_needs ];"
+run -v --profile "$T/strictkill.cfg" "${PB[@]}" -- /probe sys getppid
+is "$OUT" ok "default_action = \"kill_process\": the probe runs (and -v's records don't kill it)"
+like "$ERR" "child  seccomp default=kill_process base=execve,execveat,exit,exit_group,rt_sigreturn,close_range " \
+	"-v logs the seccomp step with its base"
+run --profile "$T/strictkill.cfg" "${PB[@]}" -- /nosuch
+is_rc 127 "under a killing default, a command that is not there: exit 127"
+is "$ERR" "sbx: error: /nosuch: command not found in the sandbox" "... said as without a filter"
+profile denyall 'default_action = "errno";'
+run --profile "$T/denyall.cfg" -- /bin/true
+unlike "$ERR" "enter-ids|sandbox process died" "nothing allowed: the command starts, no setup step is blamed"
+[ "$RC" != 0 ] && [ "$RC" != 125 ] && ok "... and sbx exits with the command's own failure ($RC)" ||
+	not_ok "... and sbx exits with the command's own failure (got $RC)"
+run --plan --profile "$T/denyall.cfg" -- /bin/true
+like "$OUT" "child  seccomp default=errno\(EPERM\) base=execve,execveat,exit,exit_group,rt_sigreturn,close_range deny_action" \
+	"--plan shows the base"
+like "$OUT" "preset=default@builtin:default.cfg:[0-9]+ other_arch=kill_process  # $T/denyall.cfg:3$" \
+	"... on the line of the default_action that made it deny, the included preset at its own"
+run --plan --profile "$T/denyall.cfg" --set 'security.seccomp.deny_action="kill"' -- /bin/true
+like "$OUT" "child  seccomp default=errno\(EPERM\)@$T/denyall.cfg:3 .* deny_action=kill .*  # --set security.seccomp.deny_action=\"kill\"$" \
+	"a --set of deny_action after it: the step names the --set, default_action keeps its line"
+printf 'include = [ "default" ];\nsecurity = { seccomp = {\n  default_action = "errno";\n  deny = [ "read",\n    "execve" ];\n}; };\n' >"$T/denyexec.cfg"
+run --check --profile "$T/denyexec.cfg"
+like "$ERR" "^$T/denyexec.cfg:5: error: security.seccomp.deny\[1\]: \"execve\" can't be denied: the command could never start" \
+	"deny naming execve is an error at its line"
+run --profile "$T/denyexec.cfg" -- /bin/true
+is_rc 125 "... and the run is refused"
+
+# A child that dies in a setup step is blamed on that step, not on the first one: strace kills
+# it at the step's syscall (sethostname: the hostname step; setsid: the command's new-session).
+if command -v strace >/dev/null; then
+	for c in "sethostname hostname" "setsid new-session"; do
+		set -- $c
+		SBXT_MARK=$MARK timeout -k 3 20 strace -f -qq -o /dev/null -e trace="$1" \
+			-e inject="$1":signal=SIGKILL:when=1 "$SBX" -- /bin/true >"$T/.out" 2>"$T/.err" </dev/null
+		RC=$? ERR=$(cat "$T/.err")
+		is_rc 125 "killed in the $2 step: exit 125"
+		like "$ERR" "^sbx: error: ([^ ]*: )?$2 .*: the sandbox process died" "... and the message names the $2 step"
+	done
+else
+	not_ok "strace(1) is needed to kill the sandbox in a chosen step"
+fi
+
 # ---- an argument rule ---------------------------------------------------------------------
 profile rule 'preset = "default";
 rules = ( { syscall = "socket"; action = "errno"; errno = "EAFNOSUPPORT"; args = [ "a0 == 2" ]; } );'

@@ -498,8 +498,12 @@ static void test_actions(void **state)
 	struct prog log = compile("deny = [ \"ptrace\" ]; deny_action = \"log\";");
 	struct prog eacces = compile("deny = [ \"ptrace\" ]; errno = \"EACCES\";");
 	struct prog deflt = compile("default_action = \"kill\"; allow = [ \"read\" ];");
+	/* The largest errno the profile takes is one libseccomp takes too. */
+	struct prog top = compile("deny = [ \"ptrace\" ]; errno = 4094;");
 
 	(void)state;
+	assert_int_equal(verdict(&top, "ptrace", 0, 0), ERRNO(4094));
+	prog_free(&top);
 	assert_int_equal(verdict(&kill, "ptrace", 0, 0), SECCOMP_RET_KILL_PROCESS);
 	assert_int_equal(verdict(&trap, "ptrace", 0, 0), SECCOMP_RET_TRAP);
 	assert_int_equal(verdict(&log, "ptrace", 0, 0), SECCOMP_RET_LOG);
@@ -519,7 +523,7 @@ static void test_override(void **state)
 	_cleanup_(profile_freep) struct profile *p =
 	    parse("security = { seccomp = { preset = \"default\"; deny = [ \"ptrace\" ];\n"
 		  "default_action = \"errno\"; allow = [ \"read\" ]; }; };\n");
-	struct filter_opts o = {true, SCMP_ACT_NOTIFY};
+	struct filter_opts o = {.override = true, .deny_action = SCMP_ACT_NOTIFY};
 	struct sbx_err err = {0};
 	struct prog x = {{0}};
 
@@ -530,6 +534,52 @@ static void test_override(void **state)
 	assert_int_equal(verdict(&x, "read", 0, 0), ALLOW);
 	assert_int_equal(verdict(&x, "clone3", 0, 0), ERRNO(ENOSYS));
 	prog_free(&x);
+}
+
+/* A default that denies keeps the base: what the command needs to start and end, and what
+ * sbx's exec step does under the filter; even a group in deny doesn't take it away. */
+static void test_base(void **state)
+{
+	static const char *const base[] = {"execve",	 "execveat",	 "exit",
+					   "exit_group", "rt_sigreturn", "close_range"};
+	struct prog x = compile("default_action = \"errno\"; deny_action = \"kill\";\n"
+				"deny = [ \"@process\" ]; allow = [ \"read\" ];");
+	struct prog k = compile("default_action = \"kill_process\";");
+	struct prog a = compile("deny = [ \"@process\" ];");
+	struct prog r = compile("default_action = \"errno\";\n"
+				"rules = ( { syscall = \"execve\"; args = [ \"a0 == 0\" ]; } );");
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(base) / sizeof(base[0]); i++) {
+		if (verdict(&x, base[i], 0, 0) != ALLOW || verdict(&k, base[i], 0, 0) != ALLOW)
+			fail_msg("%s is not in the base", base[i]);
+	}
+	assert_int_equal(verdict(&x, "read", 0, 0), ALLOW);
+	assert_int_equal(verdict(&x, "getppid", 0, 0), ERRNO(EPERM));
+	assert_int_equal(verdict(&x, "fork", 0, 0), SECCOMP_RET_KILL_THREAD);
+	assert_int_equal(verdict(&k, "write", 0, 0), SECCOMP_RET_KILL_PROCESS);
+	/* With the default allowing there is no base: deny means it. */
+	assert_int_equal(verdict(&a, "execve", 0, 0), ERRNO(EPERM));
+	/* A rule with conditions still narrows a base call. */
+	assert_int_equal(verdict(&r, "execve", 0, 0), ERRNO(EPERM));
+	assert_int_equal(verdict(&r, "execve", 1, 0), ALLOW);
+	prog_free(&x);
+	prog_free(&k);
+	prog_free(&a);
+	prog_free(&r);
+}
+
+/* Naming a base call in deny, or denying it by a rule for every call, is an error at its line,
+ * whatever the default. */
+static void test_base_errors(void **state)
+{
+	(void)state;
+	expect_error("default_action = \"errno\";\ndeny = [ \"read\",\n  \"execve\" ];", 4,
+		     "deny[1]: \"execve\" can't be denied: the command could never start");
+	expect_error("deny = [ \"exit_group\" ];", 2, "the command could never exit");
+	expect_error("preset = \"default\";\n"
+		     "rules = ( { syscall = \"execveat\"; action = \"kill\"; } );",
+		     3, "\"execveat\" can't be denied for every call");
 }
 
 static void test_errors_at_lines(void **state)
@@ -551,6 +601,72 @@ static void test_errors_at_lines(void **state)
 		     "rules = ( { syscall = \"socket\"; action = \"allow\"; args = [ \"a0 & 1 == "
 		     "1\" ]; } );",
 		     3, "only around a rule without '&'");
+}
+
+/* A rule's errno needs the action errno, the one it gives or deny_action, which another file
+ * may set: checked on the merged profile, at the errno's line. */
+static void test_rule_errno_needs_errno(void **state)
+{
+	_cleanup_(profile_freep) struct profile *p = profile_new();
+	struct sbx_err err = {0};
+	struct filter_prog f = {0};
+	struct prog ok = compile("deny_action = \"kill\";\n"
+				 "rules = ( { syscall = \"socket\"; action = \"errno\";\n"
+				 "  errno = \"EACCES\"; } );");
+
+	(void)state;
+	assert_int_equal(verdict(&ok, "socket", 0, 0), ERRNO(EACCES));
+	prog_free(&ok);
+	expect_error("deny_action = \"kill\";\n"
+		     "rules = ( { syscall = \"socket\";\n"
+		     "  errno = \"EACCES\"; } );",
+		     4,
+		     "the rule for 'socket' has an errno and no action, so deny_action's \"kill\"");
+	assert_int_equal(profile_load_string(p,
+					     "security = { seccomp = { rules = ( {\n"
+					     "  syscall = \"socket\";\n"
+					     "  errno = \"EACCES\"; } ); }; };\n",
+					     "a.cfg", &err),
+			 0);
+	assert_int_equal(
+	    profile_load_string(p, "security = { seccomp = { deny_action = \"trap\"; }; };\n",
+				"b.cfg", &err),
+	    0);
+	assert_int_equal(filter_compile(p, NULL, &f, &err), -EINVAL);
+	free(f.insns);
+	assert_string_equal(err.diag[0].file, "a.cfg");
+	assert_int_equal(err.diag[0].line, 3);
+	assert_non_null(strstr(err.diag[0].msg, "deny_action's \"trap\""));
+}
+
+/* A rule libseccomp refuses is an error at the setting it came from: the deny entry, the
+ * preset. The errno is set past the parser, which refuses it, to make libseccomp refuse. */
+static void test_refused_at_lines(void **state)
+{
+	static const struct {
+		const char *text;
+		unsigned line;
+	} cases[] = {
+	    {"security = { seccomp = {\n deny = [ \"ptrace\",\n  \"getppid\" ]; }; };\n", 2},
+	    {"security = { seccomp = {\n allow = [ \"ptrace\" ];\n preset = \"default\"; }; };\n",
+	     3},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		_cleanup_(profile_freep) struct profile *p = parse(cases[i].text);
+		struct sbx_err err = {0};
+		struct filter_prog f = {0};
+
+		p->security.seccomp.errno_value = 4095;
+		assert_int_equal(filter_compile(p, NULL, &f, &err), -EINVAL);
+		free(f.insns);
+		assert_non_null(strstr(err.diag[0].msg, "libseccomp refused the rule"));
+		if (!err.diag[0].file[0] || strcmp(err.diag[0].file, "t.cfg") != 0 ||
+		    err.diag[0].line != cases[i].line)
+			fail_msg("%s: want t.cfg:%u, got '%s':%u: %s", cases[i].text, cases[i].line,
+				 err.diag[0].file, err.diag[0].line, err.diag[0].msg);
+	}
 }
 
 static void test_no_new_privs_off(void **state)
@@ -592,6 +708,35 @@ static void test_plan_step(void **state)
 	if (!strstr(text, "seccomp default=allow deny_action=errno(EPERM) insns=") ||
 	    !strstr(text, " preset=default allow=@io-uring@t.cfg:3 ") ||
 	    !strstr(text, "rules=\"socket(a0==2,a1&0xf==1)=errno(EAFNOSUPPORT)@t.cfg:4\""))
+		fail_msg("%s", text);
+}
+
+/* The step's line is the setting applied last that shaped the filter (here a --set's
+ * default_action over a file's preset); the others set elsewhere keep their own lines. */
+static void test_plan_step_lines(void **state)
+{
+	_cleanup_(profile_freep) struct profile *p = parse("security = { seccomp = {\n"
+							   " preset = \"default\";\n"
+							   " errno = \"EACCES\";\n"
+							   "}; };\n");
+	_cleanup_(plan_freep) struct plan *plan = NULL;
+	char *argv[] = {"/bin/true", NULL};
+	struct sbx_caller c = unit_caller(1000, argv, argv + 1);
+	struct sbx_err err = {0};
+	const struct step *s;
+	char text[1024];
+
+	(void)state;
+	assert_int_equal(profile_set(p, "security.seccomp.default_action=errno", &err), 0);
+	assert_int_equal(policy_compile(p, &c, &plan, &err), 0);
+	s = plan_first(plan, STEP_SECCOMP);
+	assert_non_null(s);
+	assert_string_equal(s->loc.file, "--set security.seccomp.default_action=errno");
+	assert_int_equal(s->loc.line, 0);
+	plan_describe(s, text, sizeof(text));
+	if (!strstr(text, "seccomp default=errno(EACCES) base=") ||
+	    !strstr(text, " deny_action=errno(EACCES) insns=") ||
+	    !strstr(text, " preset=default@t.cfg:2 errno=EACCES@t.cfg:3 other_arch="))
 		fail_msg("%s", text);
 }
 
@@ -677,9 +822,14 @@ int main(void)
 	    cmocka_unit_test(test_rules),
 	    cmocka_unit_test(test_actions),
 	    cmocka_unit_test(test_override),
+	    cmocka_unit_test(test_base),
+	    cmocka_unit_test(test_base_errors),
 	    cmocka_unit_test(test_errors_at_lines),
+	    cmocka_unit_test(test_refused_at_lines),
+	    cmocka_unit_test(test_rule_errno_needs_errno),
 	    cmocka_unit_test(test_no_new_privs_off),
 	    cmocka_unit_test(test_plan_step),
+	    cmocka_unit_test(test_plan_step_lines),
 	    cmocka_unit_test(test_kernel_loads),
 	};
 

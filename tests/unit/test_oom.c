@@ -8,15 +8,21 @@
  * without failing them directly most of their callers would never see a failure. libseccomp
  * (linked statically, so its own allocations would be wrapped too) is failed at the calls
  * sbx makes into it, as one allocation each: inside, it tolerates some failures of its own
- * (a transaction's spare snapshot), which are its business, not sbx's. */
+ * (a transaction's spare snapshot), which are its business, not sbx's.
+ *
+ * --learn's OUT.cfg text is built the same way after the run: each allocation failing in turn
+ * gives -ENOMEM, never a shorter text. The settings it renders through libconfig, which
+ * doesn't survive a failed allocation of its own, count as one. */
 /* LDWRAP: -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=reallocarray */
 /* LDWRAP: -Wl,--wrap=strdup,--wrap=strndup,--wrap=asprintf,--wrap=vasprintf */
 /* LDWRAP: -Wl,--wrap=plan_add,--wrap=plan_add_to */
 /* LDWRAP: -Wl,--wrap=seccomp_init,--wrap=seccomp_rule_add_exact_array,--wrap=seccomp_attr_set */
 /* LDWRAP: -Wl,--wrap=seccomp_export_bpf,--wrap=seccomp_release */
+/* LDWRAP: -Wl,--wrap=profile_render_sets */
 #include "unit.h"
 
 #include <errno.h>
+#include <linux/audit.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -27,6 +33,7 @@
 #include "plan/plan.h"
 #include "plan/policy.h"
 #include "profile/profile.h"
+#include "sys/filter/learn.h"
 #include "util/cleanup.h"
 
 #include "caller.h"
@@ -181,6 +188,20 @@ void __wrap_seccomp_release(scmp_filter_ctx ctx)
 	alloc.in_lib = true;
 	__real_seccomp_release(ctx);
 	alloc.in_lib = false;
+}
+
+int __real_profile_render_sets(const char *const *sets, size_t n_sets,
+			       const struct profile_verbatim *v, size_t n_v, FILE *out,
+			       struct sbx_err *err);
+int __wrap_profile_render_sets(const char *const *sets, size_t n_sets,
+			       const struct profile_verbatim *v, size_t n_v, FILE *out,
+			       struct sbx_err *err);
+
+int __wrap_profile_render_sets(const char *const *sets, size_t n_sets,
+			       const struct profile_verbatim *v, size_t n_v, FILE *out,
+			       struct sbx_err *err)
+{
+	return IN_LIB(-ENOMEM, __real_profile_render_sets(sets, n_sets, v, n_v, out, err));
 }
 
 static char *test_argv[] = {"/bin/true", "arg", NULL};
@@ -373,6 +394,58 @@ static void test_root_without_userns(void **state)
 		   &root);
 }
 
+static void test_learn_text(void **state)
+{
+	static const char *const include[] = {"default"};
+	static const char *const sets[] = {"process.cwd=\"/tmp\""};
+	static const struct learn_entry allow[] = {{"read", {"app.cfg", 2}}};
+	static const struct learn_entry deny[] = {{"ptrace", {"app.cfg", 3}},
+						  {"getppid", {"app.cfg", 4}}};
+	const struct step_learn s = {.include = include,
+				     .n_include = 1,
+				     .allow = allow,
+				     .n_allow = 1,
+				     .deny = deny,
+				     .n_deny = 2,
+				     .sets = sets,
+				     .set_origins = sets,
+				     .n_sets = 1};
+	struct learn_log *log = NULL;
+	struct sbx_err err = {0};
+
+	(void)state;
+	assert_int_equal(learn_log_new(&log, &err), 0);
+	assert_int_equal(learn_log_add(log, AUDIT_ARCH_X86_64,
+				       seccomp_syscall_resolve_name("getppid"),
+				       (uint64_t[3]){0, 0, 0}),
+			 0);
+	for (unsigned long n = 1;; n++) {
+		_cleanup_free_ char *text = NULL;
+		size_t n_allowed = 0;
+		int r;
+
+		alloc.armed = true;
+		alloc.seen = 0;
+		alloc.fail_at = n;
+		r = learn_text(log, &s, &text, &n_allowed);
+		alloc.armed = false;
+		if (alloc.seen < n) {
+			assert_int_equal(r, 0);
+			/* getppid leaves deny, which is written again without it */
+			if (!strstr(text, "deny = [") || !strstr(text, "now allowed: getppid"))
+				fail_msg("%s", text);
+			print_message("learn_text: each of %lu allocations failed in turn\n",
+				      n - 1);
+			break;
+		}
+		if (r != -ENOMEM)
+			fail_msg("learn_text: allocation %lu failed: returned %d, text:\n%s", n, r,
+				 text ? text : "(none)");
+		assert_null(text);
+	}
+	learn_log_free(log);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -381,6 +454,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_unmapped_caller_dir_root, make_upper,
 					    remove_upper),
 	    cmocka_unit_test(test_root_without_userns),
+	    cmocka_unit_test(test_learn_text),
 	};
 	return cmocka_run_group_tests(tests, unit_tmp_setup, unit_tmp_teardown);
 }

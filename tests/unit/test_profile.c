@@ -1480,22 +1480,6 @@ static void test_set_values(void **state)
 	assert_int_equal(err.n, 0);
 }
 
-static void expect_set_error(const char *kv, const char *msg)
-{
-	_cleanup_(profile_freep) struct profile *p = profile_new();
-	struct sbx_err err = {0};
-	char want[512];
-
-	assert_true(profile_set(p, kv, &err) < 0);
-	assert_int_equal(err.n, 1);
-	/* Located at the option as typed, in place of FILE:LINE; the message doesn't repeat it. */
-	snprintf(want, sizeof(want), "--set %s", kv);
-	assert_string_equal(err.diag[0].file, want);
-	assert_int_equal(err.diag[0].line, 0);
-	if (strncmp(err.diag[0].msg, "--set", 5) == 0 || !strstr(err.diag[0].msg, msg))
-		fail_msg("--set %s: got \"%s\", want \"%s\"", kv, err.diag[0].msg, msg);
-}
-
 static void test_set_errors(void **state)
 {
 	(void)state;

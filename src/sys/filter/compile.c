@@ -2,7 +2,9 @@
  *
  * For one syscall, highest first: a `rules` entry (for the arguments it matches), `allow`,
  * `deny`, the preset, default_action. Within allow or deny, a name beats a group; a syscall in
- * both lists at the same level (two names, or two groups) is an error at the deny entry. */
+ * both lists at the same level (two names, or two groups) is an error at the deny entry.
+ * Above them all when default_action denies: the base (filter_base), which no rule or list
+ * may deny outright. */
 #include "sys/filter/filter.h"
 
 #include <errno.h>
@@ -36,6 +38,7 @@ struct build {
 	scmp_filter_ctx ctx;
 	struct listed *allow, *deny;		   /* [MAX_NR] */
 	const struct filter_preset_entry **preset; /* [MAX_NR]: NULL = not in the preset */
+	bool *base;				   /* [MAX_NR]: in the base, which applies */
 	uint32_t def, deny_act;
 	struct sbx_err *err;
 };
@@ -61,6 +64,28 @@ const struct filter_group *filter_find_group(const char *name)
 		if (strcmp(filter_groups[i].name, name) == 0)
 			return &filter_groups[i];
 	return NULL;
+}
+
+/* The base entry for syscall @name, or NULL. */
+static const struct filter_base_entry *base_entry(const char *name)
+{
+	for (size_t i = 0; i < filter_n_base; i++)
+		if (strcmp(filter_base[i].name, name) == 0)
+			return &filter_base[i];
+	return NULL;
+}
+
+bool filter_base_on(const struct profile *p)
+{
+	enum seccomp_action a = p->security.seccomp.default_action;
+
+	return a != SECCOMP_ACT_UNSET && a != SECCOMP_ACT_ALLOW && a != SECCOMP_ACT_LOG;
+}
+
+/* Does @a (the profile's, before learn mode) keep the call from running? */
+static bool denies(enum seccomp_action a)
+{
+	return a != SECCOMP_ACT_ALLOW && a != SECCOMP_ACT_LOG;
 }
 
 /* Call @fn for each member of @g the running architecture has. */
@@ -98,8 +123,8 @@ static uint32_t scmp_action(enum seccomp_action a, int errno_value)
 	}
 }
 
-/* Learn mode: what a would-be denial becomes. */
-static uint32_t act(const struct build *b, uint32_t a)
+/* Learn mode: what a would-be denial becomes (@a itself otherwise). */
+static uint32_t learn_override(const struct build *b, uint32_t a)
 {
 	if (b->o && b->o->override && a != SCMP_ACT_ALLOW && a != SCMP_ACT_LOG)
 		return b->o->deny_action;
@@ -111,7 +136,8 @@ static uint32_t rule_action(const struct build *b, const struct seccomp_rule *r)
 	const struct profile *p = b->p;
 	int e = r->errno_value ? r->errno_value : p->security.seccomp.errno_value;
 
-	return act(b, scmp_action(r->action ? r->action : p->security.seccomp.deny_action, e));
+	return learn_override(
+	    b, scmp_action(r->action ? r->action : p->security.seccomp.deny_action, e));
 }
 
 /* ---- allow and deny --------------------------------------------------------------------- */
@@ -153,6 +179,12 @@ static int mark_list(struct build *b, const struct seccomp_name *v, size_t n, st
 			}
 			m.what.level = LVL_GROUP;
 			each_member(g, 0, mark_one, b, &m);
+		} else if (table == b->deny && base_entry(v[i].name)) {
+			int k =
+			    sbx_err_set(b->err, &v[i].loc, -EINVAL,
+					"security.seccomp.deny[%zu]: \"%s\" can't be denied: %s", i,
+					v[i].name, base_entry(v[i].name)->why);
+			r = r ? r : k;
 		} else if ((nr = resolve(v[i].name)) < 0) {
 			int k =
 			    sbx_err_set(b->err, &v[i].loc, -EINVAL,
@@ -262,43 +294,37 @@ static bool negate(const struct seccomp_cond *c, struct scmp_arg_cmp *ret)
 	return true;
 }
 
-/* Each rule names one syscall of this architecture and compares each argument once. */
+/* A rule names a syscall of this architecture, and what it gives fits (the parser checked
+ * its syntax: one syscall, a0 to a5, each once). */
 static int check_rule(struct build *b, const struct seccomp_rule *rule, int *ret_nr)
 {
-	unsigned seen = 0;
+	const struct profile_seccomp *sc = &b->p->security.seccomp;
 
-	if (rule->syscall[0] == '@')
-		return sbx_err_set(b->err, &rule->loc, -EINVAL,
-				   "security.seccomp.rules: a rule names one syscall, not a group "
-				   "('%s')",
-				   rule->syscall);
 	*ret_nr = resolve(rule->syscall);
 	if (*ret_nr < 0)
 		return sbx_err_set(b->err, &rule->loc, -EINVAL,
 				   "security.seccomp.rules: \"%s\" is no syscall of this "
 				   "architecture",
 				   rule->syscall);
-	for (size_t i = 0; i < rule->n_conds; i++) {
-		unsigned a = rule->conds[i].arg;
-
-		if (a > 5)
-			return sbx_err_set(b->err, &rule->loc, -EINVAL,
-					   "security.seccomp.rules: argument a%u is out of range "
-					   "(a0..a5)",
-					   a);
-		if (seen & (1u << a))
-			return sbx_err_set(
-			    b->err, &rule->loc, -EINVAL,
-			    "security.seccomp.rules: a%u is compared twice; a filter "
-			    "compares each argument once per rule: write two rules",
-			    a);
-		seen |= 1u << a;
-	}
+	if (rule->errno_value && !rule->action && sc->deny_action &&
+	    sc->deny_action != SECCOMP_ACT_ERRNO)
+		return sbx_err_set(b->err, &rule->errno_loc, -EINVAL,
+				   "security.seccomp.rules: the rule for '%s' has an errno and no "
+				   "action, so deny_action's \"%s\": errno goes only with action "
+				   "\"errno\"",
+				   rule->syscall, profile_seccomp_action_name(sc->deny_action));
+	if (!rule->n_conds && base_entry(rule->syscall) &&
+	    denies(rule->action ? rule->action : sc->deny_action))
+		return sbx_err_set(
+		    b->err, &rule->loc, -EINVAL,
+		    "security.seccomp.rules: \"%s\" can't be denied for every call: %s",
+		    rule->syscall, base_entry(rule->syscall)->why);
 	return 0;
 }
 
-static int add(struct build *b, uint32_t action, int nr, unsigned n, const struct scmp_arg_cmp *cmp,
-	       const struct sbx_loc *loc)
+/* One libseccomp rule, unless @action is the default's anyway; errors located at @loc. */
+static int add_scmp_rule(struct build *b, uint32_t action, int nr, unsigned n,
+			 const struct scmp_arg_cmp *cmp, const struct sbx_loc *loc)
 {
 	int r;
 
@@ -328,7 +354,7 @@ static int add_only_values(struct build *b, uint32_t action, int nr, uint32_t fr
 {
 	unsigned bits[32], n = 0;
 	struct scmp_arg_cmp c = {0, SCMP_CMP_GT, 0xffffffffu, 0};
-	int r = add(b, action, nr, 1, &c, loc);
+	int r = add_scmp_rule(b, action, nr, 1, &c, loc);
 
 	for (unsigned i = 0; i < 32; i++)
 		if (!(free_bits & (1u << i)))
@@ -337,7 +363,7 @@ static int add_only_values(struct build *b, uint32_t action, int nr, uint32_t fr
 		uint64_t lo = 1ull << bits[i], hi = 1ull << bits[(i + 1) % n];
 
 		c = (struct scmp_arg_cmp){0, SCMP_CMP_MASKED_EQ, lo | hi, hi};
-		r = add(b, action, nr, 1, &c, loc);
+		r = add_scmp_rule(b, action, nr, 1, &c, loc);
 	}
 	for (unsigned i = 0; r == 0 && i < 32; i++) {
 		uint64_t f = 1ull << i, other = 1ull << bits[0];
@@ -345,7 +371,7 @@ static int add_only_values(struct build *b, uint32_t action, int nr, uint32_t fr
 		if (!(free_bits & f))
 			continue;
 		c = (struct scmp_arg_cmp){0, SCMP_CMP_MASKED_EQ, f | other, other};
-		r = add(b, action, nr, 1, &c, loc);
+		r = add_scmp_rule(b, action, nr, 1, &c, loc);
 	}
 	return r;
 }
@@ -360,7 +386,7 @@ static int add_preset_conds(struct build *b, int nr, const struct filter_preset_
 	for (size_t i = 0; r == 0 && i < e->n_conds; i++) {
 		struct scmp_arg_cmp c = to_cmp(&e->conds[i]);
 
-		r = add(b, b->deny_act, nr, 1, &c, loc);
+		r = add_scmp_rule(b, b->deny_act, nr, 1, &c, loc);
 	}
 	return r;
 }
@@ -371,19 +397,31 @@ static int add_rule(struct build *b, int nr, const struct seccomp_rule *rule, ui
 
 	for (size_t i = 0; i < rule->n_conds; i++)
 		cmp[i] = to_cmp(&rule->conds[i]);
-	return add(b, action, nr, (unsigned)rule->n_conds, cmp, &rule->loc);
+	return add_scmp_rule(b, action, nr, (unsigned)rule->n_conds, cmp, &rule->loc);
 }
 
-/* What allow, deny and the preset give @nr, ignoring the preset's argument checks. */
-static uint32_t base_action(const struct build *b, int nr, bool *ret_preset_conds)
+/* What allow, deny and the preset give @nr, ignoring the preset's argument checks; *ret_loc:
+ * the setting that decided it (the allow or deny entry, the preset, default_action). */
+static uint32_t base_action(const struct build *b, int nr, bool *ret_preset_conds,
+			    const struct sbx_loc **ret_loc)
 {
+	const struct profile_seccomp *sc = &b->p->security.seccomp;
 	const struct filter_preset_entry *e = b->preset[nr];
 
 	*ret_preset_conds = false;
-	if (b->allow[nr].level > b->deny[nr].level)
+	*ret_loc = &sc->default_action_loc;
+	if (b->base[nr])
 		return SCMP_ACT_ALLOW;
-	if (b->deny[nr].level)
+	if (b->allow[nr].level > b->deny[nr].level) {
+		*ret_loc = &b->allow[nr].entry->loc;
+		return SCMP_ACT_ALLOW;
+	}
+	if (b->deny[nr].level) {
+		*ret_loc = &b->deny[nr].entry->loc;
 		return b->deny_act;
+	}
+	if (e)
+		*ret_loc = &sc->preset_loc;
 	if (e && e->how == FILTER_DENY)
 		return b->deny_act;
 	if (e && e->how == FILTER_ENOSYS)
@@ -400,7 +438,7 @@ static int add_around(struct build *b, int nr, const struct seccomp_rule *rule, 
 	int r = 0;
 
 	if (a == base)
-		return add(b, base, nr, 0, NULL, &rule->loc);
+		return add_scmp_rule(b, base, nr, 0, NULL, &rule->loc);
 	for (size_t i = 0; i < rule->n_conds; i++) {
 		struct scmp_arg_cmp c;
 
@@ -411,7 +449,7 @@ static int add_around(struct build *b, int nr, const struct seccomp_rule *rule, 
 			    "the preset; a filter can give its other calls that action "
 			    "only around a rule without '&'",
 			    rule->syscall);
-		r = add(b, base, nr, 1, &c, &rule->loc);
+		r = add_scmp_rule(b, base, nr, 1, &c, &rule->loc);
 		if (r < 0)
 			return r;
 	}
@@ -423,8 +461,8 @@ static int emit_syscall(struct build *b, int nr, const struct seccomp_rule **rul
 	const struct seccomp_rule *uncond = NULL, *cond = NULL;
 	size_t n_cond = 0;
 	bool preset_conds;
-	uint32_t base = base_action(b, nr, &preset_conds);
-	const struct sbx_loc *loc = n ? &rules[0]->loc : &b->p->security.seccomp.preset_loc;
+	const struct sbx_loc *loc;
+	uint32_t base = base_action(b, nr, &preset_conds, &loc);
 	int r = 0;
 
 	for (size_t i = 0; i < n; i++) {
@@ -473,7 +511,7 @@ static int emit_syscall(struct build *b, int nr, const struct seccomp_rule **rul
 				   cond->syscall);
 	if (cond)
 		return add_around(b, nr, cond, base);
-	return add(b, base, nr, 0, NULL, uncond ? &uncond->loc : loc);
+	return add_scmp_rule(b, base, nr, 0, NULL, uncond ? &uncond->loc : loc);
 }
 
 static int emit(struct build *b)
@@ -514,6 +552,7 @@ static int export_bpf(struct build *b, struct filter_prog *ret)
 {
 	_cleanup_close_ int fd = memfd_create("sbx-seccomp", MFD_CLOEXEC);
 	_cleanup_free_ void *buf = NULL;
+	size_t prefix = b->o ? b->o->n_prefix : 0, n;
 	struct stat st;
 	int r;
 
@@ -527,18 +566,18 @@ static int export_bpf(struct build *b, struct filter_prog *ret)
 				   strerror(-r));
 	if (fstat(fd, &st) < 0)
 		return sbx_err_errno(b->err, NULL, "seccomp: fstat");
-	if (st.st_size == 0 || st.st_size % sizeof(struct sock_filter) ||
-	    st.st_size / sizeof(struct sock_filter) > BPF_MAX)
+	n = (size_t)st.st_size / sizeof(struct sock_filter);
+	if (st.st_size == 0 || st.st_size % sizeof(struct sock_filter) || n + prefix > BPF_MAX)
 		return sbx_err_set(b->err, &b->p->security.seccomp.preset_loc, -E2BIG,
-				   "security.seccomp: the filter is %lld BPF instructions; the "
+				   "security.seccomp: the filter is %zu BPF instructions%s; the "
 				   "kernel loads at most %d",
-				   (long long)(st.st_size / sizeof(struct sock_filter)), BPF_MAX);
+				   n + prefix, prefix ? ", --learn's included" : "", BPF_MAX);
 	buf = malloc((size_t)st.st_size);
 	if (!buf)
 		return sbx_err_set(b->err, NULL, -ENOMEM, "out of memory");
 	if (pread(fd, buf, (size_t)st.st_size, 0) != st.st_size)
 		return sbx_err_errno(b->err, NULL, "seccomp: reading the exported filter");
-	ret->n_insns = (size_t)st.st_size / sizeof(struct sock_filter);
+	ret->n_insns = n;
 	ret->insns = TAKE_PTR(buf);
 	return 0;
 }
@@ -564,19 +603,27 @@ static int set_attrs(struct build *b)
 int filter_compile(const struct profile *p, const struct filter_opts *o, struct filter_prog *ret,
 		   struct sbx_err *err)
 {
-	const typeof(p->security.seccomp) *sc = &p->security.seccomp;
+	const struct profile_seccomp *sc = &p->security.seccomp;
 	_cleanup_free_ struct listed *allow = calloc(MAX_NR, sizeof(*allow));
 	_cleanup_free_ struct listed *deny = calloc(MAX_NR, sizeof(*deny));
 	_cleanup_free_ const struct filter_preset_entry **preset = calloc(MAX_NR, sizeof(void *));
+	_cleanup_free_ bool *base = calloc(MAX_NR, sizeof(bool));
 	_cleanup_scmp_ scmp_filter_ctx ctx = NULL;
-	struct build b = {p, o, NULL, allow, deny, preset, 0, 0, err};
+	struct build b = {p, o, NULL, allow, deny, preset, base, 0, 0, err};
 	int r, k;
 
-	if (!allow || !deny || !preset)
+	if (!allow || !deny || !preset || !base)
 		return sbx_err_set(err, NULL, -ENOMEM, "out of memory");
-	b.def = act(&b, scmp_action(sc->default_action ? sc->default_action : SECCOMP_ACT_ALLOW,
-				    sc->errno_value));
-	b.deny_act = act(&b, scmp_action(sc->deny_action, sc->errno_value));
+	for (size_t i = 0; filter_base_on(p) && i < filter_n_base; i++) {
+		int nr = resolve(filter_base[i].name);
+
+		if (nr >= 0)
+			base[nr] = true;
+	}
+	b.def = learn_override(
+	    &b, scmp_action(sc->default_action ? sc->default_action : SECCOMP_ACT_ALLOW,
+			    sc->errno_value));
+	b.deny_act = learn_override(&b, scmp_action(sc->deny_action, sc->errno_value));
 	ctx = b.ctx = seccomp_init(b.def);
 	if (!ctx)
 		return sbx_err_set(err, NULL, -ENOMEM,
@@ -598,7 +645,7 @@ int filter_compile(const struct profile *p, const struct filter_opts *o, struct 
 
 bool filter_wanted(const struct profile *p)
 {
-	const typeof(p->security.seccomp) *sc = &p->security.seccomp;
+	const struct profile_seccomp *sc = &p->security.seccomp;
 
 	return sc->preset_default ||
 	       (sc->default_action && sc->default_action != SECCOMP_ACT_ALLOW) || sc->n_deny ||

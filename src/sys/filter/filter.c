@@ -45,17 +45,16 @@ static const char *const *names_text(struct plan *plan, const struct seccomp_nam
 
 static void cond_text(FILE *f, const struct seccomp_cond *c)
 {
-	static const char *const ops[] = {"==", "!=", "<", "<=", ">", ">=", "=="};
 	fprintf(f, "a%u", c->arg);
 	if (c->op == SCMP_OP_MASKED_EQ)
 		fprintf(f, "&0x%llx", (unsigned long long)c->mask);
-	fputs(ops[c->op], f);
+	fputs(profile_seccomp_op_text(c->op), f);
 	fprintf(f, c->value < 256 ? "%llu" : "0x%llx", (unsigned long long)c->value);
 }
 
 static char *rule_text(struct plan *plan, const struct profile *p, const struct seccomp_rule *r)
 {
-	const typeof(p->security.seccomp) *sc = &p->security.seccomp;
+	const struct profile_seccomp *sc = &p->security.seccomp;
 	_cleanup_free_ char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
@@ -77,12 +76,8 @@ static char *rule_text(struct plan *plan, const struct profile *p, const struct 
 
 static const struct sbx_loc *step_loc(const struct profile *p)
 {
-	const typeof(p->security.seccomp) *sc = &p->security.seccomp;
-	const struct sbx_loc *locs[] = {&sc->preset_loc,
-					&sc->default_action_loc,
-					&sc->deny_action_loc,
-					&sc->errno_loc,
-					sc->n_allow ? &sc->allow[0].loc : NULL,
+	const struct profile_seccomp *sc = &p->security.seccomp;
+	const struct sbx_loc *locs[] = {&sc->loc, sc->n_allow ? &sc->allow[0].loc : NULL,
 					sc->n_deny ? &sc->deny[0].loc : NULL,
 					sc->n_rules ? &sc->rules[0].loc : NULL};
 
@@ -92,15 +87,36 @@ static const struct sbx_loc *step_loc(const struct profile *p)
 	return NULL;
 }
 
-static int describe_into(struct plan *plan, const struct profile *p, struct step_seccomp *s)
+/* @text, with "@FILE[:LINE]" when the setting at @at is not at the step's own line @step: a
+ * later file's default_action on an included preset shows both lines. */
+static const char *located(struct plan *plan, const char *text, const struct sbx_loc *at,
+			   const struct sbx_loc *step)
 {
-	const typeof(p->security.seccomp) *sc = &p->security.seccomp;
+	if (!text || !at->file ||
+	    (step && step->file && strcmp(at->file, step->file) == 0 && at->line == step->line))
+		return text;
+	if (!at->line)
+		return plan_printf(plan, "%s@%s", text, at->file);
+	return plan_printf(plan, "%s@%s:%u", text, at->file, at->line);
+}
+
+static int describe_into(struct plan *plan, const struct profile *p, const struct sbx_loc *loc,
+			 struct step_seccomp *s)
+{
+	const struct profile_seccomp *sc = &p->security.seccomp;
 	char **rules = plan_alloc(plan, (sc->n_rules + 1) * sizeof(char *));
+	const char *e = sc->errno_value ? strerrorname_np(sc->errno_value) : NULL;
+	const char *e_at = e ? located(plan, e, &sc->errno_loc, loc) : NULL;
 
 	s->default_action =
-	    action_text(plan, sc->default_action, SECCOMP_ACT_ALLOW, sc->errno_value);
-	s->deny_action = action_text(plan, sc->deny_action, SECCOMP_ACT_ERRNO, sc->errno_value);
-	s->preset = sc->preset_default ? "default" : "none";
+	    located(plan, action_text(plan, sc->default_action, SECCOMP_ACT_ALLOW, sc->errno_value),
+		    &sc->default_action_loc, loc);
+	s->deny_action =
+	    located(plan, action_text(plan, sc->deny_action, SECCOMP_ACT_ERRNO, sc->errno_value),
+		    &sc->deny_action_loc, loc);
+	s->preset = located(plan, sc->preset_default ? "default" : "none", &sc->preset_loc, loc);
+	/* Shown apart only when it comes from elsewhere than the step's line. */
+	s->errno_name = e_at != e ? e_at : NULL;
 	s->allow = names_text(plan, sc->allow, sc->n_allow);
 	s->deny = names_text(plan, sc->deny, sc->n_deny);
 	s->n_allow = sc->n_allow;
@@ -110,7 +126,18 @@ static int describe_into(struct plan *plan, const struct profile *p, struct step
 			rules = NULL;
 	s->rules = (const char *const *)rules;
 	s->n_rules = sc->n_rules;
-	if (!s->default_action || !s->deny_action || !s->allow || !s->deny || !s->rules)
+	if (filter_base_on(p)) {
+		const char **base = plan_alloc(plan, filter_n_base * sizeof(char *));
+
+		for (size_t i = 0; base && i < filter_n_base; i++)
+			base[i] = filter_base[i].name;
+		s->base = base;
+		s->n_base = filter_n_base;
+		if (!base)
+			return -ENOMEM;
+	}
+	if (!s->default_action || !s->deny_action || !s->preset || !s->allow || !s->deny ||
+	    !s->rules)
 		return -ENOMEM;
 	return 0;
 }
@@ -129,8 +156,9 @@ int filter_plan_add(struct plan *plan, const struct profile *p, const struct sbx
 		    struct sbx_err *err)
 {
 	/* --learn: every would-be denial goes to sbx, which lets it through. */
-	const struct filter_opts learn = {.override = true, .deny_action = SCMP_ACT_NOTIFY};
-	struct filter_prog prog = {0};
+	const struct filter_opts learn = {
+	    .override = true, .deny_action = SCMP_ACT_NOTIFY, .n_prefix = LEARN_PREFIX_INSNS};
+	_cleanup_(filter_prog_done) struct filter_prog prog = {0};
 	const struct sbx_loc *loc = step_loc(p);
 	void *handoff = NULL;
 	struct step *s;
@@ -147,22 +175,17 @@ int filter_plan_add(struct plan *plan, const struct profile *p, const struct sbx
 				   "filter only for a process holding CAP_SYS_ADMIN: keep "
 				   "no_new_privs on, or keep \"sys_admin\" in capabilities");
 	r = filter_compile(p, c->learn_out ? &learn : NULL, &prog, err);
-	if (r == 0 && !filter_wanted(p)) { /* only allow: checked, but nothing to filter */
-		free(prog.insns);
+	if (r == 0 && !filter_wanted(p)) /* only allow: checked, but nothing to filter */
 		return no_filter(c, err);
-	}
 	if (r == 0 && c->learn_out)
 		r = learn_prepare(plan, &prog, &handoff, err);
-	if (r < 0) {
-		free(prog.insns);
+	if (r < 0)
 		return r;
-	}
 	s = plan_add(plan, STEP_SECCOMP, loc);
 	if (s)
 		s->seccomp.insns =
 		    plan_memdup(plan, prog.insns, prog.n_insns * sizeof(struct sock_filter));
-	free(prog.insns);
-	if (!s || !s->seccomp.insns || describe_into(plan, p, &s->seccomp) < 0)
+	if (!s || !s->seccomp.insns || describe_into(plan, p, loc, &s->seccomp) < 0)
 		return sbx_err_set(err, loc, -ENOMEM, "out of memory");
 	s->seccomp.n_insns = prog.n_insns;
 	if (!c->learn_out)
@@ -181,9 +204,13 @@ void filter_describe(const struct step *s, struct plan_kv *k)
 		return;
 	}
 	plan_kv_str(k, "default", f->default_action);
+	if (f->n_base)
+		plan_kv_list(k, "base", f->base, f->n_base);
 	plan_kv_str(k, "deny_action", f->deny_action);
 	plan_kv_num(k, "insns", f->n_insns);
 	plan_kv_str(k, "preset", f->preset);
+	if (f->errno_name)
+		plan_kv_str(k, "errno", f->errno_name);
 	if (f->n_allow)
 		plan_kv_list(k, "allow", f->allow, f->n_allow);
 	if (f->n_deny)
@@ -230,10 +257,8 @@ static void list_members(FILE *f, const struct filter_group *g)
 	fputc('\n', f);
 }
 
-void filter_list(void *out)
+void filter_list(FILE *f)
 {
-	FILE *f = out;
-
 	fputs("preset \"default\": denied with deny_action, unless allow names them\n", f);
 	for (size_t i = 0; i < filter_n_preset_default; i++)
 		fprintf(f, "  %-*s%s\n", LIST_INDENT - 2, filter_preset_default[i].name,

@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 
 #include "plan/plan.h"
 #include "profile/profile.h"
@@ -17,7 +19,8 @@ int filter_run_load(const struct step *s, struct run_ctx *ctx); /* child */
 
 /* Parent, --learn (learn.c). seccomp-learn: serve the listener the seccomp step sends, from
  * the setup's waits and the supervise loop (ctx->guard.serve), into ctx->learn; learn-write,
- * after supervise: write the profile and say how many syscalls it allows. */
+ * after supervise: write the profile, and put in ctx->learned where and how many syscalls it
+ * allows, for the executor to say. */
 int filter_run_learn(const struct step *s, struct run_ctx *ctx);
 int filter_run_learn_write(const struct step *s, struct run_ctx *ctx);
 
@@ -25,9 +28,9 @@ int filter_run_learn_write(const struct step *s, struct run_ctx *ctx);
 void filter_describe(const struct step *s, struct plan_kv *k);
 const char *filter_hint(const struct step *s, int code, uint32_t item);
 
-/* Parent. Print the presets and the groups, each entry with its reason, to @out (a FILE *):
- * --list-seccomp, and the table in sbx.cfg(5). */
-void filter_list(void *out);
+/* Parent. Print the presets and the groups, each entry with its reason, to @f: --list-seccomp,
+ * and the table in sbx.cfg(5). */
+void filter_list(FILE *f);
 
 /* How filter_compile() builds the program. Learn mode (--learn) sets @override with
  * SCMP_ACT_NOTIFY: every action that would deny a call (errno, kill, kill_process, trap, the
@@ -36,6 +39,7 @@ void filter_list(void *out);
 struct filter_opts {
 	bool override;
 	uint32_t deny_action; /* a SCMP_ACT_* value */
+	size_t n_prefix;      /* instructions the caller puts in front, counted in the limit */
 };
 
 /* An exported BPF program: @n_insns struct sock_filter at @insns, malloc'd (caller frees). */
@@ -43,6 +47,13 @@ struct filter_prog {
 	void *insns;
 	size_t n_insns;
 };
+
+/* Free @f's instructions: for _cleanup_(filter_prog_done) on a struct filter_prog. */
+static inline void filter_prog_done(struct filter_prog *f)
+{
+	free(f->insns);
+	f->insns = NULL;
+}
 
 /* Parent. Compile @p's security.seccomp for the running architecture (others are killed) into
  * *@ret; @o may be NULL. Unknown names, conflicting actions and rules libseccomp can't express

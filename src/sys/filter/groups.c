@@ -280,3 +280,16 @@ const struct filter_preset_entry filter_preset_default[] = {
      "io_uring is a frequent escape path; allow = [ \"@io-uring\" ] brings it back"},
 };
 const size_t filter_n_preset_default = N(filter_preset_default);
+
+/* Always allowed when default_action denies (FILTER_BASE_*): the command can then start, end
+ * and return from a signal handler whatever the allow list forgets, and sbx's exec step, which
+ * runs under the filter, can do its work and report a failed execve. */
+const struct filter_base_entry filter_base[] = {
+    {"execve", "the command could never start"},
+    {"execveat", "the command could never start"},
+    {"exit", "the command could never exit"},
+    {"exit_group", "the command could never exit"},
+    {"rt_sigreturn", "no signal handler could return"},
+    {"close_range", "sbx's exec step marks the fds above 2 close-on-exec with it"},
+};
+const size_t filter_n_base = N(filter_base);

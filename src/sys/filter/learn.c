@@ -16,7 +16,6 @@
 #include <poll.h>
 #include <seccomp.h>
 #include <stddef.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -232,7 +231,7 @@ int learn_serve(struct wait_serve *w, short revents)
 
 /* The instructions in front of the program: the handoff's sendmsg(), on this architecture,
  * with @msg as its second argument, is allowed; anything else goes on to the filter. */
-static int handoff_check(const void *msg, struct sock_filter out[9])
+static int handoff_check(const void *msg, struct sock_filter out[LEARN_PREFIX_INSNS])
 {
 	uint64_t addr = (uint64_t)(uintptr_t)msg;
 	int nr = seccomp_syscall_resolve_name("sendmsg");
@@ -243,7 +242,7 @@ static int handoff_check(const void *msg, struct sock_filter out[9])
 #else
 	size_t lo = a1 + 4, hi = a1;
 #endif
-	const struct sock_filter prog[9] = {
+	const struct sock_filter prog[LEARN_PREFIX_INSNS] = {
 	    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
 	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, arch, 0, 7),
 	    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
@@ -265,7 +264,7 @@ int learn_prepare(struct plan *plan, struct filter_prog *prog, void **ret_handof
 		  struct sbx_err *err)
 {
 	struct learn_handoff *h = plan_alloc(plan, sizeof(*h));
-	struct sock_filter *insns;
+	_cleanup_free_ struct sock_filter *insns = NULL;
 	struct cmsghdr *cm;
 	int r;
 
@@ -280,18 +279,16 @@ int learn_prepare(struct plan *plan, struct filter_prog *prog, void **ret_handof
 	cm->cmsg_level = SOL_SOCKET;
 	cm->cmsg_type = SCM_RIGHTS;
 	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	insns = reallocarray(NULL, prog->n_insns + 9, sizeof(*insns));
+	insns = reallocarray(NULL, prog->n_insns + LEARN_PREFIX_INSNS, sizeof(*insns));
 	if (!insns)
 		return sbx_err_set(err, NULL, -ENOMEM, "out of memory");
 	r = handoff_check(&h->msg, insns);
-	if (r < 0) {
-		free(insns);
+	if (r < 0)
 		return sbx_err_set(err, NULL, r, "--learn: libseccomp doesn't know sendmsg here");
-	}
-	memcpy(insns + 9, prog->insns, prog->n_insns * sizeof(*insns));
+	memcpy(insns + LEARN_PREFIX_INSNS, prog->insns, prog->n_insns * sizeof(*insns));
 	free(prog->insns);
-	prog->insns = insns;
-	prog->n_insns += 9;
+	prog->insns = TAKE_PTR(insns);
+	prog->n_insns += LEARN_PREFIX_INSNS;
 	*ret_handoff = h;
 	return 0;
 }
@@ -337,7 +334,7 @@ static const struct learn_entry *copy_names(struct plan *plan, const struct secc
 static const struct learn_entry *ruled_names(struct plan *plan, const struct profile *p,
 					     size_t *ret_n)
 {
-	const typeof(p->security.seccomp) *sc = &p->security.seccomp;
+	const struct profile_seccomp *sc = &p->security.seccomp;
 	struct learn_entry *out = plan_alloc(plan, (sc->n_rules + 1) * sizeof(*out));
 	size_t n = 0;
 
@@ -358,15 +355,14 @@ static int check_out(const struct profile *p, const char *out, struct sbx_err *e
 	_cleanup_free_ char *dir = NULL;
 	const char *slash = strrchr(out, '/');
 	struct stat st, pst;
+	int r;
 
 	if (!*out)
 		return sbx_err_set(err, NULL, -EINVAL, "--learn: empty file name");
-	if (lstat(out, &st) == 0) {
-		if (!S_ISREG(st.st_mode))
-			return sbx_err_set(err, NULL, -EEXIST,
-					   "--learn %s: exists and is not a regular file; not "
-					   "replaced",
-					   out);
+	r = learn_check_target(out, &st, err);
+	if (r < 0)
+		return r;
+	if (r > 0) {
 		for (size_t i = 0; i < p->n_files; i++)
 			if (stat(p->files[i], &pst) == 0 && pst.st_dev == st.st_dev &&
 			    pst.st_ino == st.st_ino)
@@ -376,8 +372,6 @@ static int check_out(const struct profile *p, const char *out, struct sbx_err *e
 						   out, p->files[i]);
 		return 0;
 	}
-	if (errno != ENOENT)
-		return sbx_err_errno(err, NULL, "--learn %s", out);
 	dir = slash ? strndup(out, slash == out ? 1 : (size_t)(slash - out)) : strdup(".");
 	if (!dir)
 		return sbx_err_set(err, NULL, -ENOMEM, "out of memory");
@@ -389,10 +383,20 @@ static int check_out(const struct profile *p, const char *out, struct sbx_err *e
 	return 0;
 }
 
+static const char *const *copy_strv(struct plan *plan, const char *const *v, size_t n)
+{
+	const char **out = plan_alloc(plan, (n + 1) * sizeof(char *));
+
+	for (size_t i = 0; out && i < n; i++)
+		if (!(out[i] = plan_strdup(plan, v[i])))
+			return NULL;
+	return out;
+}
+
 int learn_plan_add(struct plan *plan, const struct profile *p, const struct sbx_caller *c,
 		   struct sbx_err *err)
 {
-	const typeof(p->security.seccomp) *sc = &p->security.seccomp;
+	const struct profile_seccomp *sc = &p->security.seccomp;
 	const char **include = plan_alloc(plan, (c->n_learn_include + 1) * sizeof(char *));
 	struct step *s;
 	int r = check_out(p, c->learn_out, err);
@@ -414,7 +418,13 @@ int learn_plan_add(struct plan *plan, const struct profile *p, const struct sbx_
 	s->learn.deny = copy_names(plan, sc->deny, sc->n_deny);
 	s->learn.n_deny = sc->n_deny;
 	s->learn.ruled = ruled_names(plan, p, &s->learn.n_ruled);
-	if (!s->learn.allow || !s->learn.deny || !s->learn.ruled)
+	s->learn.sets = copy_strv(plan, c->learn_sets, c->n_learn_sets);
+	s->learn.set_origins = copy_strv(plan, c->learn_set_origins, c->n_learn_sets);
+	s->learn.n_sets = c->n_learn_sets;
+	s->learn.dropped = copy_strv(plan, c->learn_dropped, c->n_learn_dropped);
+	s->learn.n_dropped = c->n_learn_dropped;
+	if (!s->learn.allow || !s->learn.deny || !s->learn.ruled || !s->learn.sets ||
+	    !s->learn.set_origins || !s->learn.dropped)
 		return sbx_err_set(err, NULL, -ENOMEM, "out of memory");
 	return 0;
 }
@@ -473,16 +483,14 @@ int filter_run_learn_write(const struct step *s, struct run_ctx *ctx)
 		close(TAKE_FD(log->listener));
 	r = learn_text(log, &s->learn, &text, &n);
 	if (r < 0)
-		return sbx_err_set(ctx->err, NULL, r, "out of memory");
+		return sbx_err_set(ctx->err, NULL, r,
+				   r == -ENOMEM ? "out of memory"
+						: "--learn: a --set could not be written back");
 	r = learn_write_file(s->learn.out, text, ctx->err);
 	if (r < 0)
 		return r;
-	if (ctx->verbose >= 0) {
-		fprintf(stderr, "sbx: learn: allowed %zu distinct syscall%s, written to ", n,
-			n == 1 ? "" : "s");
-		learn_put_comment(stderr, s->learn.out);
-		fputc('\n', stderr);
-	}
+	ctx->learned.out = s->learn.out;
+	ctx->learned.n_allowed = n;
 	return 0;
 }
 

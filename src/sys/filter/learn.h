@@ -6,10 +6,15 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <sys/stat.h>
 
 #include "plan/plan.h"
 #include "profile/profile.h"
 #include "sys/filter/filter.h"
+
+/* The instructions learn_prepare() puts in front of the filter (the handoff's check). */
+#define LEARN_PREFIX_INSNS 9
 
 /* The most distinct (a0, a1, a2) a learned syscall keeps for its comment in OUT.cfg. */
 #define LEARN_ARGS_MAX 8
@@ -49,13 +54,18 @@ int learn_serve(struct wait_serve *w, short revents);
 /* Parent (learn_out.c). The entry of @v named @name (NULL: none, or @name NULL). */
 const struct learn_entry *learn_find_entry(const struct learn_entry *v, size_t n, const char *name);
 
-/* Parent (learn_out.c). Write @s to @out (a FILE *) with every control character made '?', so it
- * can't end a comment line or act on a terminal. */
-void learn_put_comment(void *out, const char *s);
+/* Parent (learn_out.c). Write @s to @f with every control character made '?', so it can't end a
+ * comment line. */
+void learn_put_comment(FILE *f, const char *s);
 
 /* Parent (learn_out.c). OUT.cfg's text for what @log saw, on top of @s's profiles (malloc'd, into
  * *ret); *ret_n: the syscalls it allows that the profiles did not. -ENOMEM. */
 int learn_text(const struct learn_log *log, const struct step_learn *s, char **ret, size_t *ret_n);
+
+/* Parent (learn_out.c). Is there a file at @path that OUT.cfg may replace? 1 for a regular
+ * file (its lstat in *@ret_st, if not NULL), 0 for none; -EEXIST with @err set for anything else
+ * (a directory, a symlink, a device), or -errno. */
+int learn_check_target(const char *path, struct stat *ret_st, struct sbx_err *err);
 
 /* Parent (learn_out.c). Write @text to @path through a temporary file renamed over it, never over
  * anything but a regular file. 0 or -errno with @err set. */

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "util/cleanup.h"
+#include "util/fd.h"
 
 /* @s as a libconfig string. */
 static void put_string(FILE *f, const char *s)
@@ -29,10 +30,8 @@ static void put_string(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-void learn_put_comment(void *out, const char *s)
+void learn_put_comment(FILE *f, const char *s)
 {
-	FILE *f = out;
-
 	for (; *s; s++)
 		fputc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, f);
 }
@@ -74,7 +73,7 @@ static void put_seen(FILE *f, const struct learn_call *c)
 			(unsigned long long)c->args[i][1], (unsigned long long)c->args[i][2]);
 }
 
-/* The profile's own allow entries, then the learned ones; *ret_n counts the latter. */
+/* allow's value: the profile's own entries, then the learned ones; *ret_n counts the latter. */
 static void put_allow(FILE *f, const struct step_learn *s, const struct learn_call *const *v,
 		      size_t n, size_t *ret_n)
 {
@@ -83,7 +82,7 @@ static void put_allow(FILE *f, const struct step_learn *s, const struct learn_ca
 	for (size_t i = 0; i < n; i++)
 		if (v[i]->name && !learn_find_entry(s->allow, s->n_allow, v[i]->name))
 			total++;
-	fputs("    allow = [\n", f);
+	fputs("[\n", f);
 	for (size_t i = 0; i < s->n_allow; i++) {
 		fputs("      ", f);
 		put_string(f, s->allow[i].name);
@@ -101,19 +100,21 @@ static void put_allow(FILE *f, const struct step_learn *s, const struct learn_ca
 		fputc('\n', f);
 		learned++;
 	}
-	fputs("    ];\n", f);
+	fputs("    ]", f);
 	*ret_n = learned;
 }
 
-/* deny replaces the profile's list too: the same, without the names now allowed (a name in
- * both lists is a conflict). Left out when nothing had to go. */
-static void put_deny(FILE *f, const struct step_learn *s, const struct learn_call *const *v,
-		     size_t n)
+/* deny's value, which replaces the profile's list too: the same, without the names now allowed
+ * (a name in both lists is a conflict). Nothing when nothing had to go. 0 or -ENOMEM. */
+static int put_deny(FILE *f, const struct step_learn *s, const struct learn_call *const *v,
+		    size_t n)
 {
-	bool *drop = calloc(s->n_deny + 1, sizeof(bool));
+	_cleanup_free_ bool *drop = calloc(s->n_deny + 1, sizeof(bool));
 	size_t n_drop = 0, done = 0;
 
-	for (size_t i = 0; drop && i < n; i++) {
+	if (!drop)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
 		const struct learn_entry *e = learn_find_entry(s->deny, s->n_deny, v[i]->name);
 
 		if (e && !drop[e - s->deny]) {
@@ -121,11 +122,9 @@ static void put_deny(FILE *f, const struct step_learn *s, const struct learn_cal
 			n_drop++;
 		}
 	}
-	if (!drop || !n_drop) {
-		free(drop);
-		return;
-	}
-	fputs("    deny = [\n", f);
+	if (!n_drop)
+		return 0;
+	fputs("[\n", f);
 	for (size_t i = 0; i < s->n_deny; i++) {
 		fputs(drop[i] ? "      # dropped, now allowed: " : "      ", f);
 		if (drop[i]) {
@@ -138,8 +137,8 @@ static void put_deny(FILE *f, const struct step_learn *s, const struct learn_cal
 		put_loc(f, &s->deny[i].loc);
 		fputc('\n', f);
 	}
-	fputs("    ];\n", f);
-	free(drop);
+	fputs("    ]", f);
+	return 0;
 }
 
 /* What the allow list can't change: a syscall libseccomp can't name, or one an argument rule
@@ -165,12 +164,58 @@ static void put_notes(FILE *f, const struct step_learn *s, const struct learn_ca
 	}
 }
 
+/* What the command line set when this was learned, which the settings below carry over. */
+static void put_command_line(FILE *f, const struct step_learn *s)
+{
+	if (s->n_sets)
+		fputs(
+		    "# Given on the command line when this was learned, and carried over below so\n"
+		    "# that this profile is the policy that was learned:\n",
+		    f);
+	for (size_t i = 0; i < s->n_sets; i++) {
+		fputs("#   ", f);
+		learn_put_comment(f, s->set_origins[i]);
+		fputc('\n', f);
+	}
+	for (size_t i = 0; i < s->n_dropped; i++) {
+		fputs("# note: ", f);
+		learn_put_comment(f, s->dropped[i]);
+		fputs(": a mount from the command line is not carried over; give it again\n", f);
+	}
+}
+
+/* The command line's settings, with security.seccomp's allow (and deny) made here over them. */
+static int put_settings(FILE *f, const struct step_learn *s, const struct learn_call *const *v,
+			size_t n, size_t *ret_n)
+{
+	_cleanup_free_ char *allow = NULL, *deny = NULL;
+	size_t len_a = 0, len_d = 0;
+	FILE *fa = open_memstream(&allow, &len_a), *fd = open_memstream(&deny, &len_d);
+	struct profile_verbatim lists[2] = {{"security.seccomp.allow", NULL},
+					    {"security.seccomp.deny", NULL}};
+	struct sbx_err err = {0};
+	int ra, rd, r = 0;
+
+	if (fa)
+		put_allow(fa, s, v, n, ret_n);
+	if (fd)
+		r = put_deny(fd, s, v, n);
+	ra = fa ? fclose(fa) : EOF;
+	rd = fd ? fclose(fd) : EOF;
+	if (r < 0 || ra != 0 || rd != 0 || !allow || !deny)
+		return -ENOMEM;
+	lists[0].text = allow;
+	lists[1].text = deny;
+	return profile_render_sets(s->sets, s->n_sets, lists, *deny ? 2 : 1, f, &err);
+}
+
 int learn_text(const struct learn_log *log, const struct step_learn *s, char **ret, size_t *ret_n)
 {
 	_cleanup_free_ const struct learn_call **v = calloc(log->n_calls + 1, sizeof(*v));
 	_cleanup_free_ char *buf = NULL;
 	size_t len = 0, n = 0;
 	FILE *f;
+	int r;
 
 	if (!v)
 		return -ENOMEM;
@@ -191,36 +236,18 @@ int learn_text(const struct learn_log *log, const struct step_learn *s, char **r
 	}
 	fputs(" ];\n", f);
 	put_notes(f, s, v, log->n_calls);
-	fputs("security = {\n  seccomp = {\n", f);
-	put_allow(f, s, v, log->n_calls, &n);
-	put_deny(f, s, v, log->n_calls);
-	fputs("  };\n};\n", f);
+	put_command_line(f, s);
+	r = put_settings(f, s, v, log->n_calls, &n);
 	if (fclose(f) != 0 || !buf)
 		return -ENOMEM;
+	if (r < 0)
+		return r;
 	*ret = TAKE_PTR(buf);
 	*ret_n = n;
 	return 0;
 }
 
-static int write_all(int fd, const char *text)
-{
-	size_t len = strlen(text);
-
-	while (len > 0) {
-		ssize_t n = write(fd, text, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		text += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-/* Something that isn't a regular file (a directory, a symlink, a device) is never replaced. */
-static int check_target(const char *path, struct sbx_err *err)
+int learn_check_target(const char *path, struct stat *ret_st, struct sbx_err *err)
 {
 	struct stat st;
 
@@ -230,7 +257,9 @@ static int check_target(const char *path, struct sbx_err *err)
 		return sbx_err_set(err, NULL, -EEXIST,
 				   "--learn %s: exists and is not a regular file; not replaced",
 				   path);
-	return 0;
+	if (ret_st)
+		*ret_st = st;
+	return 1;
 }
 
 int learn_write_file(const char *path, const char *text, struct sbx_err *err)
@@ -238,7 +267,7 @@ int learn_write_file(const char *path, const char *text, struct sbx_err *err)
 	_cleanup_free_ char *tmp = NULL;
 	_cleanup_close_ int fd = -1;
 	mode_t mask;
-	int r = check_target(path, err);
+	int r = learn_check_target(path, NULL, err);
 
 	if (r < 0)
 		return r;
@@ -249,7 +278,7 @@ int learn_write_file(const char *path, const char *text, struct sbx_err *err)
 		return sbx_err_errno(err, NULL, "--learn %s: creating a temporary file", path);
 	mask = umask(0);
 	umask(mask);
-	r = write_all(fd, text);
+	r = fd_write_all(fd, text, strlen(text));
 	if (r == 0 && (fchmod(fd, 0666 & ~mask) < 0 || fsync(fd) < 0))
 		r = -errno;
 	if (r == 0 && close(TAKE_FD(fd)) < 0)
@@ -259,10 +288,12 @@ int learn_write_file(const char *path, const char *text, struct sbx_err *err)
 		return sbx_err_set(err, NULL, r, "--learn %s: writing %s: %s", path, tmp,
 				   strerror(-r));
 	}
-	r = check_target(path, err); /* again: it may have appeared meanwhile */
-	if (r == 0 && rename(tmp, path) < 0)
+	r = learn_check_target(path, NULL, err); /* again: it may have appeared meanwhile */
+	if (r >= 0 && rename(tmp, path) < 0)
 		r = sbx_err_errno(err, NULL, "--learn %s", path);
-	if (r < 0)
+	if (r < 0) {
 		(void)unlink(tmp);
-	return r;
+		return r;
+	}
+	return 0;
 }

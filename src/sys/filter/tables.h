@@ -1,6 +1,7 @@
 /* tables.h — the groups and presets (groups.c), private to src/sys/filter. */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -44,6 +45,18 @@ extern const struct filter_group filter_groups[];
 extern const size_t filter_n_groups;
 extern const struct filter_preset_entry filter_preset_default[];
 extern const size_t filter_n_preset_default;
+
+/* A syscall the filter always allows when default_action denies, and why. */
+struct filter_base_entry {
+	const char *name;
+	const char *why; /* what denying it would do */
+};
+
+extern const struct filter_base_entry filter_base[];
+extern const size_t filter_n_base;
+
+/* Does @p's default_action deny, so that the base applies? */
+bool filter_base_on(const struct profile *p);
 
 /* The group called @name ("@mount"), or NULL. */
 const struct filter_group *filter_find_group(const char *name);

@@ -19,6 +19,7 @@
 
 #include "sys/mount/child.h"
 #include "util/cleanup.h"
+#include "util/fd.h"
 #include "util/fmt.h"
 #include "util/child-safe.h"
 
@@ -325,21 +326,6 @@ int mount_run_tmpfs(const struct step *s, struct run_ctx *ctx)
 	return mount_attach_at(mnt, ctx->root_fd, s->mnt.dst);
 }
 
-static int write_all(int fd, const char *p, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* Child. The content is written into a private tmpfs, never into a file found on a path,
  * and that file is bind-mounted read-only on dst. */
 int mount_run_file(const struct step *s, struct run_ctx *ctx)
@@ -355,7 +341,7 @@ int mount_run_file(const struct step *s, struct run_ctx *ctx)
 	fd = openat(tmp, "file", O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return -errno;
-	r = write_all(fd, m->content, m->content_len);
+	r = fd_write_all(fd, m->content, m->content_len);
 	if (r < 0)
 		return r;
 	if (fchmod(fd, m->mode) < 0)
