@@ -540,19 +540,20 @@ static void print_run_error(const struct sbx_err *err)
 }
 
 /* What the compiler found valid but without effect: `sbx: warning: FILE:LINE: MESSAGE`, the
- * same with --check, --plan and a run; -q leaves them out. */
-static void print_warnings(const struct sbx_err *err)
+ * same with --check, --plan and a run; -q leaves them out. Those from @from on: a run's steps
+ * add their own (a line of bridge mode's address file that could not be read), said after. */
+static void print_warnings(const struct sbx_err *err, unsigned from)
 {
 	unsigned shown = err->n_warn < SBX_WARN_MAX ? err->n_warn : SBX_WARN_MAX;
 	char line[512];
 
 	if (arg.verbose < 0)
 		return;
-	for (unsigned i = 0; i < shown; i++) {
+	for (unsigned i = from; i < shown; i++) {
 		sbx_diag_format(&err->warn[i], line, sizeof(line));
 		fprintf(stderr, "sbx: warning: %s\n", line);
 	}
-	if (err->n_warn > shown)
+	if (err->n_warn > shown && from <= shown)
 		fprintf(stderr, "sbx: warning: ... and %u more\n", err->n_warn - shown);
 }
 
@@ -683,6 +684,7 @@ static int run(void)
 	_cleanup_(plan_freep) struct plan *plan = NULL;
 	_cleanup_free_ char *names = NULL;
 	struct sbx_err err = {0};
+	unsigned n_warn;
 	struct sbx_caller caller = {0};
 	struct exec_opts opts = {.verbose = arg.verbose,
 				 .stats = arg.stats,
@@ -702,7 +704,7 @@ static int run(void)
 		if (k < 0 && r == 0)
 			r = k;
 	}
-	print_warnings(&err);
+	print_warnings(&err, 0);
 	if (arg.check)
 		return report_check(&err);
 	if (r < 0) {
@@ -716,7 +718,9 @@ static int run(void)
 	if (arg.plan)
 		return plan_dump(plan, arg.plan_format, stdout) < 0 ? EXIT_SBX_FAILED : 0;
 	fflush(stdout);
+	n_warn = err.n_warn;
 	r = exec_run(plan, &opts, &err);
+	print_warnings(&err, n_warn);
 	if (r < 0 || err.n > 0)
 		print_run_error(&err);
 	return r < 0 ? EXIT_SBX_FAILED : r;

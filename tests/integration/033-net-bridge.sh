@@ -182,6 +182,15 @@ is "$RC:$(in_ns ip -o link show sbxt-eph0 2>/dev/null | wc -l)" "0:1" \
 	"bridge_ephemeral: a bridge that was there before stays"
 is "$(in_ns ip -o link show sbx0 | wc -l)" 1 "the shared bridge sbx0 stays (not ephemeral)"
 
+# A line of the address file sbx can't read is dropped with a warning naming FILE:LINE.
+mkdir -p /run/sbx/ipam && chmod 0700 /run/sbx /run/sbx/ipam
+printf '# made by 033\ngarbage line\n' >/run/sbx/ipam/sbxt-w0
+nsrun --profile "$T/br.cfg" --set 'network.bridge="sbxt-w0"' -- /bin/true
+is "$RC" 0 "a damaged address file: the run goes on"
+like "$ERR" "warning: /run/sbx/ipam/sbxt-w0:2: dropped a line .*'garbage line'" \
+	"... with a warning naming the file and line"
+is "$(cat /run/sbx/ipam/sbxt-w0 2>/dev/null)" "" "... and the file, empty again, is gone"
+
 # The plan shows every link, address, route and rule.
 nsrun --plan --profile "$T/fwd.cfg" -- /bin/true
 like "$OUT" 'net-bridge bridge=sbx0 if-missing=create reclaim=rules-of-dead-owners address=10\.88\.0\.1 prefix=24' "the plan: the bridge"
