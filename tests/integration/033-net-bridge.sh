@@ -64,6 +64,7 @@ profile br 'network = { mode = "bridge"; };'
 profile a 'network = { mode = "bridge"; address = "10.88.0.10/24"; };'
 profile fwd 'network = { mode = "bridge"; forward = ( { host = 8080; sandbox = 8000; } ); };'
 profile nat 'network = { mode = "bridge"; nat = true; };'
+profile mtu 'network = { mode = "bridge"; bridge = "sbxt-mtu0"; gateway = "10.90.0.1/24"; mtu = 1400; };'
 profile eph 'network = { mode = "bridge"; bridge = "sbxt-eph0"; gateway = "10.89.0.1/24";' \
 	'bridge_ephemeral = true; };'
 
@@ -181,6 +182,10 @@ nsrun --profile "$T/eph.cfg" -- /bin/true
 is "$RC:$(in_ns ip -o link show sbxt-eph0 2>/dev/null | wc -l)" "0:1" \
 	"bridge_ephemeral: a bridge that was there before stays"
 is "$(in_ns ip -o link show sbx0 | wc -l)" 1 "the shared bridge sbx0 stays (not ephemeral)"
+
+# mtu: eth0 gets it (the bridge's own follows its ports, as Linux does).
+nsrun --profile "$T/mtu.cfg" -- /bin/sh -c 'cat /sys/class/net/eth0/mtu 2>/dev/null || ip -o link show eth0'
+like "$RC:$OUT" '^0:(1400|.* mtu 1400 .*)$' "mtu = 1400: eth0 has it"
 
 # A line of the address file sbx can't read is dropped with a warning naming FILE:LINE.
 mkdir -p /run/sbx/ipam && chmod 0700 /run/sbx /run/sbx/ipam
