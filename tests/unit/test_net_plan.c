@@ -415,7 +415,9 @@ static const char user_profile[] = "network = {\n"				     /* 1 */
 
 /* The pasta the plan runs, as the plan prints it, for an unprivileged caller whose
  * /dev/net/tun opens; the resolv.conf naming the helper's resolver, at the mode's line; the
- * helper started last of the beside steps. */
+ * helper started last of the beside steps. The profile has no mounts (fs.mounts NULL): the
+ * resolv.conf is the only one, added without copying from NULL (which UBSan, make
+ * SANITIZE=1, caught). */
 static void test_user_pasta(void **state)
 {
 	struct compiled x;
