@@ -42,7 +42,8 @@ int net_user_amend(struct profile *eff, struct plan *plan, struct sbx_err *err)
 	m = plan_alloc(plan, (eff->fs.n_mounts + 1) * sizeof(*m));
 	if (!m)
 		return oom(err);
-	memcpy(m, eff->fs.mounts, eff->fs.n_mounts * sizeof(*m));
+	if (eff->fs.n_mounts) /* a profile without mounts has none to copy, and mounts NULL */
+		memcpy(m, eff->fs.mounts, eff->fs.n_mounts * sizeof(*m));
 	m[eff->fs.n_mounts] = (struct mount_entry){
 	    .type = MOUNT_FILE,
 	    .dst = plan_strdup(plan, RESOLV_CONF),
