@@ -27,6 +27,9 @@ network = {
 filesystem = { mounts = ( { type = "bind"; src = "$TESTDIR"; dst = "/t"; } ); };
 EOF
 sed 's/mode = "user";/mode = "user"; host_loopback = true;/' "$T/user.cfg" >"$T/loop.cfg"
+cat >"$T/rofile.cfg" <<EOF
+filesystem = { mounts = ( { type = "file"; dst = "/usr/sbxt-f"; content = "x"; } ); };
+EOF
 cat >"$T/tcp.cfg" <<EOF
 include = [ "builtin:default" ];
 network = { mode = "user"; forward = ( { host = 8080; sandbox = 8000; } ); };
@@ -131,6 +134,17 @@ for _ in $(seq 50); do [ -n "$pid" ] && [ ! -e "/proc/$pid" ] && break; sleep 0.
 '
 like "$OUT" 'helper-pid [0-9]+' "the helper runs beside the sandbox" || diag "$OUT"
 like "$OUT" 'helper-gone yes' "after SIGKILL of sbx, pasta is gone too"
+
+# A setup that fails in the child (a file mount on the read-only /usr) is reported as the
+# child's error, never as the network helper's that followed from it (it could not reach the
+# gone child): 20 runs in a row, racing the helper.
+host '
+for i in $(seq 20); do
+	"$SBX" --profile "$T/tcp.cfg" --profile "$T/rofile.cfg" -- /bin/true 2>&1 |
+		grep -o -E "mount-file|net-user: [a-z ]*" | head -1
+done | sort | uniq -c
+'
+like "$OUT" '^ *20 mount-file' "a child's own failure is reported, 20 of 20, not the helper's" || diag "$OUT"
 
 # A helper that fails (no external interface for pasta to use): exit 125 with its reason.
 if is_root; then

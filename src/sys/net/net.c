@@ -181,7 +181,7 @@ static _Noreturn void helper_main(const struct step *s, const struct run_ctx *ct
 
 int net_run_create(const struct step *s, struct run_ctx *ctx)
 {
-	int plumb_end = -1;
+	int plumb_end = -1, r;
 	pid_t pid;
 
 	if (run_ch(ctx, CH_NET) < 0)
@@ -200,8 +200,13 @@ int net_run_create(const struct step *s, struct run_ctx *ctx)
 		helper_main(s, ctx, plumb_end); /* at once, as after clone() */
 	if (plumb_end >= 0)
 		close(plumb_end);
-	if (pid < 0)
-		return sbx_err_errno(ctx->err, &s->loc, "netns-create: cannot fork the helper");
+	if (pid < 0) {
+		r = sbx_err_errno(ctx->err, &s->loc, "netns-create: cannot fork the helper");
+		if (ctx->net_plumb_fd >= 0)
+			close(ctx->net_plumb_fd);
+		ctx->net_plumb_fd = -1;
+		return r;
+	}
 	ctx->net_helper = pid;
 	return 0;
 }
@@ -217,11 +222,15 @@ int net_take_netns(const struct step *s, struct run_ctx *ctx, int *ret_userns)
 	r = wait_for_readable(ctx->net_plumb_fd, &ctx->guard);
 	fd = r < 0 ? r : fd_recv(ctx->net_plumb_fd);
 	if (fd >= 0 && ret_userns) {
+		int userns;
+
 		r = wait_for_readable(ctx->net_plumb_fd, &ctx->guard);
-		*ret_userns = r < 0 ? r : fd_recv(ctx->net_plumb_fd);
-		if (*ret_userns < 0) {
+		userns = r < 0 ? r : fd_recv(ctx->net_plumb_fd);
+		if (userns < 0) {
 			close(fd);
-			fd = *ret_userns;
+			fd = userns;
+		} else {
+			*ret_userns = userns;
 		}
 	}
 	close(ctx->net_plumb_fd);
