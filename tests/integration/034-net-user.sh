@@ -3,7 +3,7 @@
 # absent) started beside the child, forwards on the host's 127.0.0.1, DNS through the helper,
 # the host's loopback closed unless host_loopback, the helper gone when the sandbox ends, and
 # the errors. Each case runs in a "host" network namespace this test makes (usernet-scenario.sh
-# exec: unshare -nm as root; as a user, unshare -rnm and back to the user's own uid, with no
+# exec-dns: unshare -nm as root; as a user, unshare -rnm and back to the user's own uid, with no
 # capability there), so every address it talks to is inside namespaces it made.
 . "$(dirname "$0")/lib.sh"
 require_userns
@@ -45,10 +45,10 @@ host() {
 	printf '%s\n' "$1" >"$d/script.sh"
 	local env=(env SBX="$SBX" T="$T" D="$d" NETPY="$NETPY" PY="$PY")
 	if is_root; then
-		OUT=$(SBXT_MARK=$MARK timeout -k 3 90 unshare -nm -- "$SCEN" exec "$d" 192.0.2.1 -- \
+		OUT=$(SBXT_MARK=$MARK timeout -k 3 90 unshare -nm -- "$SCEN" exec-dns "$d" 192.0.2.1 -- \
 			"${env[@]}" /bin/bash "$d/script.sh" 2>&1)
 	else
-		OUT=$(SBXT_MARK=$MARK timeout -k 3 90 unshare -rnm -- "$SCEN" exec "$d" 192.0.2.1 \
+		OUT=$(SBXT_MARK=$MARK timeout -k 3 90 unshare -rnm -- "$SCEN" exec-dns "$d" 192.0.2.1 \
 			"$ME_UID" "$ME_GID" -- "${env[@]}" /bin/bash "$d/script.sh" 2>&1)
 	fi
 	RC=$?

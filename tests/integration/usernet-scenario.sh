@@ -5,8 +5,12 @@
 #
 #   usernet-scenario.sh DIR NAMESERVER [UID GID] -- DRIVER-ARGS...   the host's side
 #   usernet-scenario.sh inside DIR                                     the sandbox's side
-#   usernet-scenario.sh exec DIR NAMESERVER [UID GID] -- COMMAND...    the host (and its
-#                                                                      resolver), then COMMAND
+#   usernet-scenario.sh exec DIR NAMESERVER [UID GID] -- COMMAND...    the host, then COMMAND
+#                                                                      (exec'd: its pid is the
+#                                                                      caller's)
+#   usernet-scenario.sh exec-dns DIR NAMESERVER [UID GID] -- COMMAND... the same, with a resolver
+#                                                                      answering on NAMESERVER:53
+#                                                                      while COMMAND runs
 #
 # The host: lo, a veth pair with 192.0.2.1/24 and a default route (pasta copies nothing from
 # it but needs one), resolv.conf naming NAMESERVER (a udp echo answers there on port 53), a
@@ -44,8 +48,8 @@ if [ "$1" = inside ]; then
 fi
 
 mode=run
-if [ "$1" = exec ]; then
-	mode=exec
+if [ "$1" = exec ] || [ "$1" = exec-dns ]; then
+	mode=$1
 	shift
 fi
 dir=$1 ns=$2
@@ -64,7 +68,8 @@ echo "nameserver $ns" >"$dir/resolv.conf"
 mount --bind "$dir/resolv.conf" /etc/resolv.conf || exit 1
 mkdir -p "$dir/www"
 echo hello-from-sandbox >"$dir/www/index.html"
-if [ $mode = exec ]; then
+[ $mode = exec ] && exec "${drop[@]}" "$@"
+if [ $mode = exec-dns ]; then
 	# The resolver on NAMESERVER:53 is started here, before the drop to the caller's uid,
 	# which may not bind a port below 1024; it goes when COMMAND is done.
 	start h-dns "${NET[@]}" serve-udp "$ns" 53
