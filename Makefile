@@ -9,7 +9,7 @@ VERSION    := 0.1.0
 
 CC      ?= cc
 PKG_CONFIG ?= pkg-config
-PKGS    := libconfig libseccomp libmnl
+PKGS    := libconfig libseccomp libmnl libnftnl
 CFLAGS  ?= -O2 -g
 WARN    := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wmissing-prototypes -Wstrict-prototypes
 CPPFLAGS_SBX := -std=gnu11 -D_GNU_SOURCE -Isrc -DSBX_VERSION='"$(VERSION)"' \
@@ -24,10 +24,10 @@ SANFLAGS :=
 endif
 
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-# libconfig and libseccomp are linked statically when their archives exist (Debian's -dev
-# packages ship them): loading two fewer shared objects saves about 0.2 ms of every start.
+# libconfig, libseccomp and libnftnl are linked statically when their archives exist (Debian's
+# -dev packages ship them): each shared object fewer to load saves about 0.1 ms of every start.
 # libmnl ships no archive and stays shared.
-STATIC_LIBS := $(foreach l,config seccomp,$(if $(wildcard /usr/lib/$(shell $(CC) -print-multiarch 2>/dev/null)/lib$(l).a),-l$(l)))
+STATIC_LIBS := $(foreach l,config seccomp nftnl,$(if $(wildcard /usr/lib/$(shell $(CC) -print-multiarch 2>/dev/null)/lib$(l).a),-l$(l)))
 DYN_LIBS    := $(filter-out $(STATIC_LIBS),$(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null))
 comma := ,
 PKG_LIBS    = $(if $(STATIC_LIBS),-Wl$(comma)-Bstatic $(STATIC_LIBS) -Wl$(comma)-Bdynamic) $(DYN_LIBS)
@@ -61,10 +61,12 @@ LIB_OBJS := $(patsubst src/%.c,$(BUILD)/%.o,$(LIB_SRCS)) $(BUILD)/default_profil
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
-# Debian packages the build and the tests need.
-DEB_PKGS := build-essential pkg-config libconfig-dev libseccomp-dev libmnl-dev libcmocka-dev \
-	uidmap iproute2 python3 procps util-linux passwd clang-format clang libclang-rt-14-dev \
-	qemu-system-x86 busybox-static cpio strace
+# Debian packages the build and the tests need. nginx-light is for 035-net-web.sh only: a
+# freshly installed nginx service is stopped and disabled again where systemd runs.
+# nftables (the nft CLI) is for the tests only: they read back with it the rules sbx sends.
+DEB_PKGS := build-essential pkg-config libconfig-dev libseccomp-dev libmnl-dev libnftnl-dev \
+	libcmocka-dev uidmap iproute2 nftables python3 procps util-linux passwd clang-format clang \
+	libclang-rt-14-dev qemu-system-x86 busybox-static cpio passt slirp4netns nginx-light strace
 
 .PHONY: all deps demo check unit integration attacks install clean format format-check bench fuzz \
 	vm-check
@@ -129,6 +131,11 @@ $(BUILD)/fdspy.so: tests/integration/fdspy.c | $(BUILD)/util
 	@echo "  CC      $@"
 	@$(CC) -std=gnu11 -D_GNU_SOURCE -O2 -Wall -Wextra -shared -fPIC -o $@ $< -ldl
 
+# Runs src/sys/net/usernet.c against a namespace of its own, for 036-usernet.sh.
+$(BUILD)/usernet-drive: tests/integration/usernet-drive.c $(HDR_ALL) $(BUILD)/libsbx.a | $(BUILD)/util
+	@echo "  CC      $@"
+	@$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libsbx.a $(PKG_LIBS)
+
 # Attack programs: each tests/integration/attacks/NAME.c is a small static program a hostile
 # command would run inside a sandbox (tests/integration/attacks/README).
 ATTACK_SRCS := $(wildcard tests/integration/attacks/*.c)
@@ -156,7 +163,13 @@ deps:
 	if [ "$$(id -u)" = 0 ]; then \
 		echo "make deps: installing$$missing"; \
 		export DEBIAN_FRONTEND=noninteractive; \
-		apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing; \
+		apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing || exit 1; \
+		case " $$missing " in *" nginx-light "*) \
+			if [ -d /run/systemd/system ]; then \
+				echo "make deps: nginx is only for the tests: its service stays off"; \
+				systemctl disable --now nginx >/dev/null 2>&1 || true; \
+			fi;; \
+		esac; \
 	else \
 		echo "make deps: missing Debian packages; run as root:"; \
 		echo "  apt-get install -y$$missing"; exit 1; \
@@ -170,10 +183,12 @@ demo: deps
 unit: $(UNIT_BINS)
 	@fail=0; for t in $(UNIT_BINS); do echo "# $$t"; $$t || fail=1; done; exit $$fail
 
-integration: sbx $(BUILD)/probe $(BUILD)/bench $(BUILD)/syscall-loop $(BUILD)/fdspy.so $(ATTACK_BINS)
+integration: sbx $(BUILD)/probe $(BUILD)/bench $(BUILD)/syscall-loop $(BUILD)/fdspy.so \
+		$(BUILD)/usernet-drive $(ATTACK_BINS)
 	SBX=$(CURDIR)/sbx PROBE=$(CURDIR)/$(BUILD)/probe BENCH=$(CURDIR)/$(BUILD)/bench \
 		LOOP=$(CURDIR)/$(BUILD)/syscall-loop \
-		FDSPY=$(CURDIR)/$(BUILD)/fdspy.so ATTACKS=$(CURDIR)/$(BUILD)/attacks tests/integration/run.sh
+		FDSPY=$(CURDIR)/$(BUILD)/fdspy.so ATTACKS=$(CURDIR)/$(BUILD)/attacks \
+		USERNET_DRIVE=$(CURDIR)/$(BUILD)/usernet-drive tests/integration/run.sh
 
 # The cgroup tests on a cgroup2-only kernel under QEMU (tests/vm/README): this host's cgroups
 # are a v1/v2 hybrid. VM_TESTS picks the scripts; the kernel package is cached in build/vm.
@@ -223,7 +238,7 @@ CHECK_FUZZ_SECONDS ?= 180
 fuzz: $(BUILD)/default_profile.c
 	clang -std=gnu11 -D_GNU_SOURCE -Isrc -DSBX_VERSION='"fuzz"' -DSBX_SYSCONFDIR='"/nonexistent"' \
 		-DSBX_DATADIR='"/nonexistent"' -g -O1 -fsanitize=fuzzer,address,undefined \
-		-o $(BUILD)/fuzz_profile tests/fuzz/fuzz_profile.c $(LIB_SRCS) $< -lconfig -lmnl -lseccomp
+		-o $(BUILD)/fuzz_profile tests/fuzz/fuzz_profile.c $(LIB_SRCS) $< -lconfig -lnftnl -lmnl -lseccomp
 	mkdir -p $(BUILD)/fuzz-corpus
 	cp profiles/*.cfg tests/unit/data/*.cfg tests/unit/data/bad/*.cfg \
 		tests/integration/profiles/*.cfg bench/profiles/*.cfg tests/fuzz/seeds/* \

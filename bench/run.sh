@@ -26,8 +26,14 @@
 # seccomp_ns_per_syscall is what sbx's filter adds to a syscall of that loop (the median time
 # of its 12M syscalls under sbx minus bare), and seccomp_ns_per_syscall_bwrap the same for bwrap.
 #
+# The cost of network mode "user": sbx-usernet is sbx with --net user and one forward (the
+# host's 127.0.0.1:18080 to port 80 inside; nothing is sent), one more launcher of the same
+# driver run; its median minus sbx's (mode none) is startup_user_net_ms. pasta's own start is
+# most of it. The user pass needs /dev/net/tun usable: as root, run.sh makes it 0666 for that
+# pass (as Debian's udev rule does) and puts its mode back after.
+#
 # Prints a report, writes it to bench/results/latest.md, and ends with the one line
-#   bench: startup_ratio_vs_bwrap=X startup_seccomp_ratio_vs_bwrap=X rss_ratio_vs_bwrap=X seccomp_ns_per_syscall=X seccomp_ns_per_syscall_bwrap=X concurrent_failures=N cgroup_startup_overhead_ms=X
+#   bench: startup_ratio_vs_bwrap=X startup_seccomp_ratio_vs_bwrap=X rss_ratio_vs_bwrap=X seccomp_ns_per_syscall=X seccomp_ns_per_syscall_bwrap=X concurrent_failures=N cgroup_startup_overhead_ms=X startup_user_net_ms=X
 # Environment: BENCH_ROUNDS (100), BENCH_WARMUP (5), BENCH_COPIES (100), BENCH_PASSES
 # ("root user"), BENCH_LOOP_ROUNDS (3), BENCH_LOOP ("10000000 1000000": getppid calls and
 # open/close pairs), BENCH_RESULTS (the report file). No timing is asserted anywhere.
@@ -93,6 +99,7 @@ install_peers() {
 CG_PARENT=/sbx-bench-$$
 CG_DIRS=()
 CG_SKIP="" # why cgroup_startup_overhead_ms is not measured
+TUN_MODE="" # /dev/net/tun's mode while the user pass has it 0666
 
 # A copy of sbx, the driver and the profile that any user can read, and the passes' files.
 work=$(mktemp -d /tmp/bench-run.XXXXXX) || exit 2
@@ -107,6 +114,7 @@ cleanup() {
 		done
 	done
 	[ ${#CG_DIRS[@]} -gt 0 ] && cg_parent_remove "${CG_DIRS[@]}"
+	[ -n "$TUN_MODE" ] && chmod "$TUN_MODE" /dev/net/tun
 	rm -rf "$work"
 }
 trap cleanup EXIT
@@ -248,6 +256,8 @@ startup_launchers() {
 			CG_SKIP="sbx-with-a-cgroup-failed"
 	fi
 	add_launcher "$pass" "$file" sbx-seccomp "${SBX_SECCOMP[@]}" -- /bin/true
+	add_launcher "$pass" "$file" sbx-usernet "$work/sbx" --profile "$work/bench.cfg" \
+		--net user --forward 18080:80 -- /bin/true
 	if command -v bwrap >/dev/null; then
 		add_launcher "$pass" "$file" bwrap bwrap "${BWRAP_ARGS[@]}" /bin/true
 		if seccomp_program "$pass"; then
@@ -321,6 +331,13 @@ cgroup_done() {
 	[ -n "$left" ] && NOTES+=("root: cgroups left behind: $(paste -sd' ' <<<"$left")")
 	cg_parent_remove "${CG_DIRS[@]}"
 	CG_DIRS=()
+}
+
+# user_net_cost PASS: median of sbx-usernet minus sbx's in PASS, or n/a.
+user_net_cost() {
+	awk -v p="$1" '$1 == p && $2 == "sbx" { s = $5 } $1 == p && $2 == "sbx-usernet" { u = $5 }
+		END { if (s == "" || u == "" || s == "-" || u == "-") print "n/a";
+		      else printf "%.2f\n", u - s }' "$work/rows.tsv"
 }
 
 # cgroup_overhead: median of sbx-cgroup minus sbx's in the root pass, or skipped(REASON).
@@ -479,6 +496,12 @@ report() {
 	echo "in a parent cgroup made for the run at the root of each hierarchy (root pass only). Its"
 	echo "median minus sbx's, from the same interleaved runs: $(cgroup_overhead) ms."
 	echo
+	echo "## The cost of network mode user"
+	echo
+	echo "sbx-usernet is sbx with \`--net user --forward 18080:80\` (pasta, or slirp4netns without it)"
+	echo "on bench.cfg; its median minus sbx's (mode none), from the same interleaved runs:"
+	echo "$(user_net_cost root) ms as root, $(user_net_cost user) ms as the user."
+	echo
 	echo "## $COPIES sandboxes at once"
 	echo
 	echo "All started at once by the driver, each running \`sleep 1\` in sbx's bench profile;"
@@ -526,7 +549,11 @@ if is_root; then
 	[[ $PASSES == *root* ]] && run_pass root
 	if [[ $PASSES == *user* ]]; then
 		if ensure_user; then
+			TUN_MODE=$(stat -c %a /dev/net/tun 2>/dev/null)
+			[ -n "$TUN_MODE" ] && chmod 0666 /dev/net/tun
 			run_pass user
+			[ -n "$TUN_MODE" ] && chmod "$TUN_MODE" /dev/net/tun
+			TUN_MODE=""
 		else
 			NOTES+=("user: skipped (could not create $TEST_USER)")
 		fi
@@ -547,7 +574,7 @@ line="bench: startup_ratio_vs_bwrap=$startup"
 line="$line startup_seccomp_ratio_vs_bwrap=$(ratio "$hp" 5 sbx-seccomp bwrap-seccomp)"
 line="$line rss_ratio_vs_bwrap=$rss seccomp_ns_per_syscall=$(filter_cost sbx-seccomp)"
 line="$line seccomp_ns_per_syscall_bwrap=$(filter_cost bwrap-seccomp) concurrent_failures=$conc"
-line="$line cgroup_startup_overhead_ms=$(cgroup_overhead)"
+line="$line cgroup_startup_overhead_ms=$(cgroup_overhead) startup_user_net_ms=$(user_net_cost "$hp")"
 {
 	cat "$work/report.md"
 	echo

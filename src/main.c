@@ -22,7 +22,7 @@
 
 /* One command-line override, kept in command-line order: --set and the shortcuts apply last,
  * in the order given. */
-enum override_kind { OV_SET, OV_ENV, OV_BIND, OV_RO_BIND, OV_TMPFS };
+enum override_kind { OV_SET, OV_ENV, OV_BIND, OV_RO_BIND, OV_TMPFS, OV_FORWARD };
 struct override {
 	enum override_kind kind;
 	const char *value;
@@ -59,6 +59,7 @@ enum {
 	OPT_RO_BIND,
 	OPT_TMPFS,
 	OPT_NET,
+	OPT_FORWARD,
 	OPT_HOSTNAME,
 	OPT_ENV,
 	OPT_CWD,
@@ -183,6 +184,8 @@ static int parse_option(int c, const char *v)
 		return add_override(OV_TMPFS, v, NULL, NULL);
 	case OPT_NET:
 		return add_shortcut("--net", "network.mode", v, true);
+	case OPT_FORWARD:
+		return add_override(OV_FORWARD, v, NULL, NULL);
 	case OPT_HOSTNAME:
 		return add_shortcut("--hostname", "hostname", v, true);
 	case OPT_ENV:
@@ -226,7 +229,9 @@ static const struct opt_def opt_table[] = {
     {"bind", 0, OPT_ARG_REQUIRED, OPT_BIND, NULL, " SRC[:DST]", "add a read-write bind mount"},
     {"ro-bind", 0, OPT_ARG_REQUIRED, OPT_RO_BIND, NULL, " SRC[:DST]", "add a read-only bind mount"},
     {"tmpfs", 0, OPT_ARG_REQUIRED, OPT_TMPFS, NULL, " DST", "add a tmpfs mount"},
-    {"net", 0, OPT_ARG_REQUIRED, OPT_NET, NULL, " MODE", "network.mode (none, host)"},
+    {"net", 0, OPT_ARG_REQUIRED, OPT_NET, NULL, " MODE", "network.mode (none, host, bridge, user)"},
+    {"forward", 0, OPT_ARG_REQUIRED, OPT_FORWARD, NULL, " HOST:SANDBOX",
+     "forward a host port inside: [ADDR:]HOST:SANDBOX[/tcp|/udp]"},
     {"hostname", 0, OPT_ARG_REQUIRED, OPT_HOSTNAME, NULL, " NAME", "hostname inside"},
     {"env", 0, OPT_ARG_REQUIRED, OPT_ENV, NULL, " NAME=VALUE",
      "set an environment variable inside"},
@@ -476,6 +481,8 @@ static int apply_override(struct profile *p, const struct override *o, struct sb
 		return profile_add_cli_mount(p, MOUNT_BIND, false, o->value, err);
 	case OV_TMPFS:
 		return profile_add_cli_mount(p, MOUNT_TMPFS, true, o->value, err);
+	case OV_FORWARD:
+		return profile_add_cli_forward(p, o->value, err);
 	}
 	return -EINVAL;
 }
@@ -533,19 +540,20 @@ static void print_run_error(const struct sbx_err *err)
 }
 
 /* What the compiler found valid but without effect: `sbx: warning: FILE:LINE: MESSAGE`, the
- * same with --check, --plan and a run; -q leaves them out. */
-static void print_warnings(const struct sbx_err *err)
+ * same with --check, --plan and a run; -q leaves them out. Those from @from on: a run's steps
+ * add their own (a line of bridge mode's address file that could not be read), said after. */
+static void print_warnings(const struct sbx_err *err, unsigned from)
 {
 	unsigned shown = err->n_warn < SBX_WARN_MAX ? err->n_warn : SBX_WARN_MAX;
 	char line[512];
 
 	if (arg.verbose < 0)
 		return;
-	for (unsigned i = 0; i < shown; i++) {
+	for (unsigned i = from; i < shown; i++) {
 		sbx_diag_format(&err->warn[i], line, sizeof(line));
 		fprintf(stderr, "sbx: warning: %s\n", line);
 	}
-	if (err->n_warn > shown)
+	if (err->n_warn > shown && from <= shown)
 		fprintf(stderr, "sbx: warning: ... and %u more\n", err->n_warn - shown);
 }
 
@@ -676,6 +684,7 @@ static int run(void)
 	_cleanup_(plan_freep) struct plan *plan = NULL;
 	_cleanup_free_ char *names = NULL;
 	struct sbx_err err = {0};
+	unsigned n_warn;
 	struct sbx_caller caller = {0};
 	struct exec_opts opts = {.verbose = arg.verbose,
 				 .stats = arg.stats,
@@ -695,7 +704,7 @@ static int run(void)
 		if (k < 0 && r == 0)
 			r = k;
 	}
-	print_warnings(&err);
+	print_warnings(&err, 0);
 	if (arg.check)
 		return report_check(&err);
 	if (r < 0) {
@@ -709,7 +718,9 @@ static int run(void)
 	if (arg.plan)
 		return plan_dump(plan, arg.plan_format, stdout) < 0 ? EXIT_SBX_FAILED : 0;
 	fflush(stdout);
+	n_warn = err.n_warn;
 	r = exec_run(plan, &opts, &err);
+	print_warnings(&err, n_warn);
 	if (r < 0 || err.n > 0)
 		print_run_error(&err);
 	return r < 0 ? EXIT_SBX_FAILED : r;

@@ -168,6 +168,32 @@ struct step_landlock {
 	size_t n_left_out;	     /* or "all" without Landlock */
 };
 
+/* Bridge and user mode's steps (src/sys/net/): what the profile's network section says, checked,
+ * plus what the compiler found (the helper's command line). Addresses in network byte order. */
+struct nft_forward;
+struct step_net {
+	const char *bridge;  /* bridge mode: the host bridge */
+	uint32_t gateway;    /* the bridge's address */
+	unsigned prefix;     /* the subnet's length */
+	uint32_t address;    /* eth0's static address; 0 with address = "auto" */
+	unsigned mtu;	     /* 0: the default */
+	bool nat, ephemeral; /* masquerade; remove a bridge this run made */
+	bool localnet;	     /* a forward from 127.0.0.0/8 or 0.0.0.0: route_localnet */
+	bool ip_forward;     /* nat or a forward from outside: net.ipv4.ip_forward = 1 */
+	const struct nft_forward *forwards;
+	size_t n_forwards;
+	const char *const *forward_text; /* "tcp 127.0.0.1:8080->80", for the plan */
+	/* User mode (usernet.c): the helper, its command line as --plan shows it, and the
+	 * slirp4netns API requests (one per forward) sent once it is ready. */
+	const char *helper;	 /* "pasta" or "slirp4netns" */
+	int helper_kind;	 /* enum usernet_helper */
+	const char *helper_path; /* absolute */
+	const char *const *argv;
+	size_t argc;
+	const char *const *api;
+	size_t n_api;
+};
+
 struct step {
 	enum step_kind kind;
 	enum step_phase phase; /* its bucket: the kind's phase, or another one on the same side */
@@ -179,6 +205,7 @@ struct step {
 			const char *cgroup;  /* v2 directory to clone into, NULL = none */
 		} clone;
 		struct step_cgroup cgroup;
+		struct step_net net;
 		struct {
 			const char *file; /* "uid_map" or "gid_map" */
 			const char *text; /* full map text, lines "inside outside count\n" */
@@ -196,6 +223,10 @@ struct step {
 			size_t len;
 			unsigned ifindex;
 			bool enter_userns; /* STEP_NETNS_CREATE: in the sandbox's user namespace */
+			/* STEP_NETNS_CREATE, NETNS_READY: the helper passes the namespace to
+			 * the parent too, which plumbs it (bridge, user mode) and then gives the
+			 * child the word that the network is ready */
+			bool plumb;
 		} netlink;
 		struct {
 			int resource; /* RLIMIT_* */
@@ -286,6 +317,7 @@ struct run_stats {
 
 struct run_ctx;
 struct learn_log;
+struct usernet;
 
 /* Something a parent runner leaves for the end of the run, whatever way the run ends (a
  * cgroup directory to empty and remove): the executor calls them last to first. */
@@ -309,20 +341,23 @@ struct run_progress {
  * the child's lives on its stack and only holds ints. */
 struct run_ctx {
 	const struct plan *plan;
-	size_t index;	     /* index of the step being run */
-	pid_t child;	     /* parent: the cloned child's pid (host pid ns) */
-	enum run_side side;  /* which side this copy is on: its channel ends are ch[][side] */
-	int ch[_CH_MAX][2];  /* [channel][side]: each side closes the other's ends after clone */
-	int root_fd;	     /* child: O_PATH fd of /newroot while mounts are built */
-	int verbose;	     /* -1 quiet, 0 normal, 1 verbose */
-	int status;	     /* parent: wait status of the command, set by STEP_SUPERVISE */
-	bool stats;	     /* parent: print --stats */
-	bool stats_json;     /* parent: --stats=json */
-	struct sbx_err *err; /* parent only: where parent-side runners record failures */
-	pid_t parent;	     /* sbx's pid, stored by the clone runner for the child's check */
-	int pidfd;	     /* parent: pidfd of the child from clone3(), -1 without one */
-	pid_t net_helper;    /* parent: the STEP_NETNS_CREATE helper, until reaped */
-	sigset_t sigmask;    /* the caller's signal mask: the child restores it at once */
+	size_t index;	      /* index of the step being run */
+	pid_t child;	      /* parent: the cloned child's pid (host pid ns) */
+	enum run_side side;   /* which side this copy is on: its channel ends are ch[][side] */
+	int ch[_CH_MAX][2];   /* [channel][side]: each side closes the other's ends after clone */
+	int root_fd;	      /* child: O_PATH fd of /newroot while mounts are built */
+	int verbose;	      /* -1 quiet, 0 normal, 1 verbose */
+	int status;	      /* parent: wait status of the command, set by STEP_SUPERVISE */
+	bool stats;	      /* parent: print --stats */
+	bool stats_json;      /* parent: --stats=json */
+	struct sbx_err *err;  /* parent only: where parent-side runners record failures */
+	pid_t parent;	      /* sbx's pid, stored by the clone runner for the child's check */
+	int pidfd;	      /* parent: pidfd of the child from clone3(), -1 without one */
+	pid_t net_helper;     /* parent: the STEP_NETNS_CREATE helper, until reaped */
+	int net_plumb_fd;     /* parent: the helper passes it the netns (bridge, user mode) */
+	uint32_t net_address; /* parent: bridge mode's address, once net-address has run */
+	struct usernet *net_user;      /* parent: user mode's pasta or slirp4netns, until stopped */
+	sigset_t sigmask;	       /* the caller's signal mask: the child restores it at once */
 	struct wait_guard guard;       /* parent: signals and deadline that cut the setup short */
 	int time_limit_fd;	       /* parent: timerfd of process.time_limit, armed at clone() */
 	struct run_progress *progress; /* shared page the child writes, see below */

@@ -37,6 +37,7 @@ static const plan_add_fn plan_adders[] = {
     filter_plan_add,	   /* seccomp (COMMAND), the last before exec */
     process_plan_add_exec, /* exec: the last of COMMAND */
     cgroup_plan_add_end,   /* attach (PARENT, after clone), cgroup-end (after supervise) */
+    net_plan_add_plumb,	   /* bridge's veth pair or user mode's helper (BESIDE, the last) */
 };
 
 static const struct mount_entry *first_mount(const struct profile *p, enum mount_type t)
@@ -157,6 +158,8 @@ int policy_compile(const struct profile *p, const struct sbx_caller *c, struct p
 		return sbx_err_set(err, NULL, -ENOMEM, "out of memory");
 	plan->caller_uid = c->uid;
 	plan->caller_gid = c->gid;
+	if (r == 0)
+		r = net_user_amend(&eff, plan, err);
 	/* Compile every section even after an error, so --check lists them all. */
 	for (size_t i = 0; i < ARRAY_SIZE(plan_adders); i++) {
 		int k = plan_adders[i](plan, &eff, c, err);

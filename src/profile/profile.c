@@ -49,7 +49,7 @@ struct profile *profile_new(void)
 	p->namespaces = NS_DEFAULT;
 	p->fs.root = ROOT_TMPFS;
 	p->env.clear = true;
-	p->net.mode = NET_NONE;
+	profile_net_defaults(p);
 	p->security.no_new_privs = true;
 	p->process.die_with_parent = true;
 	p->process.new_session = true;
@@ -84,6 +84,7 @@ struct profile *profile_free(struct profile *p)
 	for (size_t i = 0; i < p->cgroup.n_io_limits; i++)
 		profile_io_limit_clear(&p->cgroup.io_limits[i]);
 	free(p->cgroup.io_limits);
+	free(p->net.forward);
 	profile_security_free(p);
 	free(p->process.cwd);
 	profile_strv_free(p->search, p->n_search);

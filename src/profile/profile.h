@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <netinet/in.h>
 #include <stdio.h>
 
 #include "util/err.h"
@@ -80,6 +81,21 @@ struct mount_entry {
 enum root_kind { ROOT_TMPFS, ROOT_HOST, ROOT_DIR };
 
 enum net_mode { NET_NONE, NET_HOST, NET_BRIDGE, NET_USER };
+
+enum net_proto { NET_PROTO_TCP, NET_PROTO_UDP };
+
+/* IFNAMSIZ of <net/if.h>, which would clash with <linux/if.h> in the files that include both. */
+#define PROFILE_IFNAMSIZ 16
+
+/* One entry of network.forward: connections to host_address:host on the host reach the
+ * sandbox's port @sandbox. The key (host_address, host, proto) is unique across the merged
+ * profile. */
+struct net_forward {
+	uint16_t host, sandbox;	     /* ports, 1-65535 */
+	enum net_proto proto;	     /* default tcp */
+	struct in_addr host_address; /* network byte order; default 127.0.0.1 */
+	struct sbx_loc loc;	     /* the entry's group (or the --forward option) */
+};
 
 enum rlimit_res {
 	RLIM_AS,
@@ -259,9 +275,28 @@ struct profile {
 		    cpuset_loc, io_weight_loc, parent_loc, optional_loc;
 	} cgroup;
 
+	/* network. Addresses are in network byte order, with their prefix length apart. The
+	 * loader checks each value on its own (an address with its prefix, 8-30, neither the
+	 * subnet's network nor its broadcast address) and forwards twice the same; what depends
+	 * on the mode or on another key (address in the gateway's subnet, keys of another mode,
+	 * bridge needing root) is the compiler's (sys/net/check.c). A key was given when its
+	 * location's file is set. */
 	struct {
-		enum net_mode mode; /* default NET_NONE */
-		struct sbx_loc mode_loc;
+		enum net_mode mode;	       /* default NET_NONE */
+		char bridge[PROFILE_IFNAMSIZ]; /* bridge: the host bridge; default "sbx0" */
+		struct in_addr gateway;	       /* bridge: the bridge's own address; 10.88.0.1 */
+		uint8_t gateway_prefix;	       /* ... and the subnet's length; default 24 */
+		bool address_auto;	       /* bridge: "auto" (default): allocated (IPAM) */
+		struct in_addr address;	       /* bridge: eth0's address unless address_auto */
+		uint8_t address_prefix;	       /* ... and its prefix length */
+		uint32_t mtu;		       /* bridge, user: 68-65535; 0 = the default */
+		bool nat;		       /* bridge: masquerade outbound; default false */
+		bool bridge_ephemeral;	       /* bridge: remove a bridge sbx made; false */
+		bool host_loopback;	       /* user: the host's 127.0.0.1 reachable; false */
+		struct net_forward *forward;   /* a list: appended across files */
+		size_t n_forward;
+		struct sbx_loc mode_loc, bridge_loc, gateway_loc, address_loc, mtu_loc, nat_loc,
+		    bridge_ephemeral_loc, host_loopback_loc;
 	} net;
 
 	struct {
@@ -341,11 +376,21 @@ int profile_set_as(struct profile *p, const char *key_value, const char *origin,
 int profile_add_cli_mount(struct profile *p, enum mount_type type, bool rw, const char *spec,
 			  struct sbx_err *err);
 
+/* Parent. Append a forward as --forward does: @spec is "[ADDR:]HOST:SANDBOX[/tcp|/udp]".
+ * Errors are located at the option as typed ("--forward 8080:80/sctp"). */
+int profile_add_cli_forward(struct profile *p, const char *spec, struct sbx_err *err);
+
 /* Helpers shared with the compiler: names of enum values, for messages and the plan. */
 const char *profile_ns_name(enum sbx_ns ns);
 const char *profile_mount_type_name(enum mount_type t);
 const char *profile_rlimit_name(enum rlimit_res r);
 const char *profile_net_mode_name(enum net_mode m);
+const char *profile_net_proto_name(enum net_proto proto);
+
+/* "FILE:LINE", "FILE" for a command-line option (line 0), or "the default" for an unset
+ * location, into @buf; returns @buf. */
+#define PROFILE_LOC_TEXT 160
+const char *profile_loc_text(const struct sbx_loc *loc, char *buf, size_t size);
 const char *profile_seccomp_action_name(enum seccomp_action a); /* NULL for UNSET */
 /* "==", "<=", ...: @op as a condition writes it (MASKED_EQ's "==" after "aN & MASK"). */
 const char *profile_seccomp_op_text(enum seccomp_op op);

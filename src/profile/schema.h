@@ -1,8 +1,9 @@
 /* schema.h — private to the profile loader (src/profile/).
  *
  * profile.c reads files, resolves includes and --set; prescan.c reads the text before libconfig
- * does; sections.c, mounts.c, cgroup.c and security.c apply one parsed libconfig tree onto a struct
- * profile, on schema.c's strict checks; values.c holds the value parsers and name tables. */
+ * does; sections.c, mounts.c, cgroup.c, network.c and security.c apply one parsed libconfig tree
+ * onto a struct profile, on schema.c's strict checks; values.c holds the value parsers and name
+ * tables. */
 #pragma once
 
 #include <libconfig.h>
@@ -72,6 +73,10 @@ int profile_append_mount(struct profile *p, struct mount_entry *m); /* moves *m 
 /* cgroup.c */
 int profile_apply_cgroup(struct apply_ctx *ctx, config_setting_t *s);
 void profile_io_limit_clear(struct cgroup_io_limit *l);
+
+/* network.c */
+int profile_apply_network(struct apply_ctx *ctx, config_setting_t *s);
+void profile_net_defaults(struct profile *p); /* for profile_new() */
 
 /* security.c */
 int profile_apply_seccomp(struct apply_ctx *ctx, config_setting_t *s);

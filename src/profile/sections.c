@@ -1,7 +1,7 @@
 /* profile_sections.c — the sections of a profile (SPEC.md §2) but `filesystem` (mounts.c),
- * `cgroup` (cgroup.c) and security's seccomp and landlock (security.c): each key applied onto
- * the struct profile with the merge rules (scalars and arrays replace, lists append, env.set
- * replaces by name), and what is not supported yet said so, never ignored. */
+ * `cgroup` (cgroup.c), `network` (network.c) and security's seccomp and landlock (security.c):
+ * each key applied onto the struct profile with the merge rules (scalars and arrays replace,
+ * lists append, env.set replaces by name). */
 #include "profile/profile.h"
 #include "profile/schema.h"
 
@@ -421,44 +421,7 @@ static int apply_rlimits(struct apply_ctx *ctx, config_setting_t *g)
 	return 0;
 }
 
-/* --- network, security: what is not supported yet says so --- */
-
-static int not_supported(struct apply_ctx *ctx, config_setting_t *s)
-{
-	return profile_err(ctx, s, -EOPNOTSUPP, "%s: not supported yet", PATH(s));
-}
-
-static int apply_net_mode(struct apply_ctx *ctx, config_setting_t *s)
-{
-	const char *v = NULL;
-	int m = 0;
-
-	if (profile_get_string(ctx, s, &v) < 0)
-		return -EINVAL;
-	while (profile_net_mode_name((enum net_mode)m) &&
-	       strcmp(profile_net_mode_name((enum net_mode)m), v))
-		m++;
-	if (!profile_net_mode_name((enum net_mode)m))
-		return profile_err(ctx, s, -EINVAL,
-				   "network.mode: \"%.64s\" is not one of none, host, bridge, user",
-				   v);
-	if (m == NET_BRIDGE || m == NET_USER)
-		return profile_err(ctx, s, -EOPNOTSUPP, "network.mode \"%s\": not supported yet",
-				   v);
-	ctx->p->net.mode = (enum net_mode)m;
-	ctx->p->net.mode_loc = profile_loc(ctx, s);
-	return 0;
-}
-
-static int apply_network(struct apply_ctx *ctx, config_setting_t *s)
-{
-	static const struct profile_key keys[] = {
-	    {"mode", apply_net_mode},	{"forward", not_supported}, {"bridge", not_supported},
-	    {"address", not_supported}, {"gateway", not_supported},
-	};
-
-	return profile_apply_group(ctx, s, keys, ARRAY_SIZE(keys));
-}
+/* --- security --- */
 
 static int apply_no_new_privs(struct apply_ctx *ctx, config_setting_t *s)
 {
@@ -585,7 +548,7 @@ int profile_apply_root(struct apply_ctx *ctx, config_setting_t *root)
 	    {"env", apply_env},
 	    {"rlimits", apply_rlimits},
 	    {"cgroup", profile_apply_cgroup},
-	    {"network", apply_network},
+	    {"network", profile_apply_network},
 	    {"security", apply_security},
 	    {"process", apply_process},
 	};

@@ -290,6 +290,25 @@ static int child_died(struct run_ctx *ctx, size_t next)
 	return sbx_err_set(ctx->err, &s->loc, -EIO, "%s%s", what, tail);
 }
 
+/* A beside step failed (the netns helper could not pass its word): when the child had failed
+ * already, which is why, its own failure is the one to report. The child records it on the
+ * page before it exits, and so before its end of the helper's socket closes; the beside
+ * step's error is dropped (warnings kept) and follow_child() reports the child's. */
+static bool child_failed_first(struct run_ctx *ctx)
+{
+	uint32_t at;
+
+	if (!ctx->progress || __atomic_load_n(&ctx->progress->fail_code, __ATOMIC_ACQUIRE) >= 0)
+		return false;
+	/* Not when the child only failed on the parent's word that the network failed. */
+	at = __atomic_load_n(&ctx->progress->fail_step, __ATOMIC_RELAXED);
+	if (at < ctx->plan->n_steps && ctx->plan->steps[at].kind == STEP_NETNS_READY)
+		return false;
+	ctx->err->n = 0;
+	ctx->err->code = 0;
+	return true;
+}
+
 /* The child step running now, from the page the child writes its progress to. */
 static size_t child_at(const struct run_ctx *ctx, const struct plan_shape *sh)
 {
@@ -594,7 +613,7 @@ static int run_clone_and_follow(struct run_ctx *ctx, const struct plan_shape *sh
 	 * cgroup's word was sent, or the child sees EOF and gives up. */
 	drop_fd(&ctx->ch[CH_NET][SIDE_PARENT]);
 	drop_fd(&ctx->ch[CH_CGROUP][SIDE_PARENT]);
-	if (r < 0)
+	if (r < 0 && !(released && !cut_short(ctx, r) && child_failed_first(ctx)))
 		return r;
 	if (fcntl(run_ch(ctx, CH_REPORT), F_SETFL, O_NONBLOCK) < 0)
 		return sbx_err_errno(ctx->err, NULL, "fcntl on the report pipe");
@@ -629,6 +648,7 @@ int exec_run(const struct plan *plan, const struct exec_opts *opts, struct sbx_e
 	    .err = err,
 	    .pidfd = -1,
 	    .net_helper = -1,
+	    .net_plumb_fd = -1,
 	    .guard = {.sigfd = -1},
 	    .time_limit_fd = -1,
 	    .scrub = opts ? opts->scrub : NULL,
@@ -674,6 +694,8 @@ int exec_run(const struct plan *plan, const struct exec_opts *opts, struct sbx_e
 	run_undo_all(&ctx);
 	if (ctx.pidfd >= 0)
 		close(ctx.pidfd);
+	if (ctx.net_plumb_fd >= 0)
+		close(ctx.net_plumb_fd);
 	if (ctx.time_limit_fd >= 0)
 		close(ctx.time_limit_fd);
 	if (ctx.guard.sigfd >= 0)

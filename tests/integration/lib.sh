@@ -332,8 +332,13 @@ tmp_snapshot() {
 	local r="" dirs=(/tmp /var/tmp /dev/shm /run)
 	[ "$HOST_PID" = self ] || r=/proc/$HOST_PID/root
 	[ -d "$r/run/user/$ME_UID" ] && dirs+=("/run/user/$ME_UID")
-	find "${dirs[@]/#/$r}" -maxdepth 1 -iname '*sbx*' 2>/dev/null | sed "s|^$r/|/|" |
-		grep -v -e '^/tmp/sbxt-' -e '^/tmp/sbx-itest\.' -e '^/tmp/sbx-unit-' | sort
+	# /run/sbx is sbx's state directory (bridge mode's allocation files): it may stay, but
+	# not a file in it.
+	{
+		find "${dirs[@]/#/$r}" -maxdepth 1 -iname '*sbx*' 2>/dev/null
+		find "$r/run/sbx" -mindepth 2 2>/dev/null
+	} | sed "s|^$r/|/|" | grep -v -e '^/tmp/sbxt-' -e '^/tmp/sbx-itest\.' -e '^/tmp/sbx-unit-' \
+		-e '^/run/sbx$' | sort
 }
 
 # by_test CMD...: run CMD, something this script does to the host itself (ip netns add, which

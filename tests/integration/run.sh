@@ -21,6 +21,7 @@ BENCH=$(realpath -m "${BENCH:-$repo/build/bench}") # the bench driver, for 015-b
 LOOP=$(realpath -m "${LOOP:-$repo/build/syscall-loop}") # bench's syscall loop, for 015 too
 ATTACKS=$(realpath -m "${ATTACKS:-$repo/build/attacks}") # tests/integration/attacks, built
 FDSPY=$(realpath -m "${FDSPY:-$repo/build/fdspy.so}") # tests/integration/fdspy.c, built
+USERNET_DRIVE=$(realpath -m "${USERNET_DRIVE:-$repo/build/usernet-drive}") # usernet-drive.c, built
 TEST_USER=sbxtest
 SCRIPT_TIMEOUT=${SCRIPT_TIMEOUT:-240}
 CLEAN_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
@@ -86,6 +87,7 @@ run_pass() {
 		chmod 0644 "$log"
 		local envs=(env -i PATH="$CLEAN_PATH" LANG=C.UTF-8 SBX="$SBX_DIR/sbx" PROBE="$SBX_DIR/probe"
 			BENCH="$SBX_DIR/build/bench" LOOP="$SBX_DIR/build/syscall-loop" ATTACKS="$SBX_DIR/attacks" FDSPY="$SBX_DIR/build/fdspy.so"
+			USERNET_DRIVE="$SBX_DIR/build/usernet-drive"
 			SBX_TEST_PASS="$pass" SCRIPT_TIMEOUT="$SCRIPT_TIMEOUT")
 		if [ -n "$user" ] && [ ${#CG_USER_DIRS[@]} -gt 0 ]; then
 			envs+=(SBX_TEST_CGROUP_PARENT="$CG_USER" SBX_TEST_CGROUP_LOCKED="$CG_LOCKED")
@@ -156,7 +158,8 @@ cg_user_done() {
 # A copy laid out like the repo (sbx, build/probe, tests/integration, profiles, docs) that any
 # user can read, wherever the repo is.
 work=$(mktemp -d /tmp/sbx-itest.XXXXXX)
-trap 'rm -rf "$work"; cg_user_done >/dev/null' EXIT
+TUN_MODE="" # /dev/net/tun's mode while the user pass has it 0666
+trap 'rm -rf "$work"; cg_user_done >/dev/null; [ -z "$TUN_MODE" ] || chmod "$TUN_MODE" /dev/net/tun' EXIT
 chmod 0755 "$work"
 mkdir -p "$work/build" "$work/tests"
 cp "$SBX" "$work/sbx"
@@ -165,6 +168,7 @@ cp "$PROBE" "$work/build/probe"
 [ -x "$BENCH" ] && cp "$BENCH" "$work/build/bench"
 [ -x "$LOOP" ] && cp "$LOOP" "$work/build/syscall-loop"
 [ -f "$FDSPY" ] && cp "$FDSPY" "$work/build/fdspy.so"
+[ -x "$USERNET_DRIVE" ] && cp "$USERNET_DRIVE" "$work/build/usernet-drive"
 [ -d "$ATTACKS" ] && cp -r "$ATTACKS" "$work/attacks"
 cp -r "$here" "$work/tests/integration"
 [ -d "$repo/profiles" ] && cp -r "$repo/profiles" "$work/profiles"
@@ -187,7 +191,12 @@ if [ "$(id -u)" = 0 ]; then
 			failed=$((failed + 1))
 			cg_user_done
 		else
+			# Network mode "user" needs /dev/net/tun, which Debian's udev rule makes 0666;
+			# this machine may have no udev. As udev would, for the pass only.
+			TUN_MODE=$(stat -c %a /dev/net/tun 2>/dev/null)
+			[ -n "$TUN_MODE" ] && chmod 0666 /dev/net/tun
 			run_pass user "$work" "$TEST_USER"
+			[ -n "$TUN_MODE" ] && chmod "$TUN_MODE" /dev/net/tun && TUN_MODE=""
 			cg_user_done
 		fi
 	fi

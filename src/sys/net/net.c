@@ -22,6 +22,7 @@
  * The netlink request that brings lo up is built with libmnl at compile time; the helper, or
  * the child, only sends it on a raw socket and reads the ack. */
 #include "sys/net/net.h"
+#include "sys/net/check.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -87,8 +88,12 @@ int net_plan_add(struct plan *plan, const struct profile *p, const struct sbx_ca
 		 struct sbx_err *err)
 {
 	const struct sbx_loc *loc = p->net.mode_loc.file ? &p->net.mode_loc : NULL;
+	bool plumbed = p->net.mode == NET_BRIDGE || p->net.mode == NET_USER;
 	struct step *s;
+	int r = net_check(p, c, err);
 
+	if (r < 0)
+		return r;
 	if (!(p->namespaces & NS_BIT(NS_NET)))
 		return 0; /* "host": nothing to plumb */
 	/* A helper running as an unprivileged caller can't reach a child whose ids are not the
@@ -96,6 +101,13 @@ int net_plan_add(struct plan *plan, const struct profile *p, const struct sbx_ca
 	 * would have joined. Root's helper can (CAP_SYS_PTRACE, CAP_SYS_ADMIN over every user
 	 * namespace). */
 	if ((p->namespaces & NS_BIT(NS_USER)) && plan->caller_unmapped && c->uid != 0) {
+		if (plumbed)
+			return sbx_err_set(
+			    err, loc, -EOPNOTSUPP,
+			    "network.mode \"%s\" needs an id map that includes your "
+			    "own uid and gid (the helper that plumbs the network runs "
+			    "as you and enters the sandbox through them)",
+			    profile_net_mode_name(p->net.mode));
 		s = plan_add_to(plan, join_phase(p), STEP_NETNS_UNSHARE, loc);
 		if (!s || build_link_up(plan, s, LOOPBACK_IFINDEX) < 0)
 			return oom(err);
@@ -107,19 +119,40 @@ int net_plan_add(struct plan *plan, const struct profile *p, const struct sbx_ca
 	if (!s || build_link_up(plan, s, LOOPBACK_IFINDEX) < 0)
 		return oom(err);
 	s->netlink.enter_userns = (p->namespaces & NS_BIT(NS_USER)) != 0;
+	s->netlink.plumb = plumbed;
+	if (p->net.mode == NET_BRIDGE)
+		r = net_bridge_plan_add(plan, p, err);
+	if (r < 0)
+		return r;
 	if (!plan_add_to(plan, join_phase(p), STEP_NETNS_JOIN, loc))
 		return oom(err);
-	/* The word that lo is up is taken in the command's process, as late as it can be. */
-	if (!plan_add(plan, STEP_NETNS_READY, loc))
+	/* The word that the network is ready is taken in the command's process, as late as it
+	 * can be. */
+	s = plan_add(plan, STEP_NETNS_READY, loc);
+	if (!s)
 		return oom(err);
+	s->netlink.plumb = plumbed;
+	return 0;
+}
+
+int net_plan_add_plumb(struct plan *plan, const struct profile *p, const struct sbx_caller *c,
+		       struct sbx_err *err)
+{
+	if (!(p->namespaces & NS_BIT(NS_NET)) || !plan_first(plan, STEP_NETNS_CREATE))
+		return 0;
+	if (p->net.mode == NET_BRIDGE)
+		return net_bridge_plan_add_veth(plan, p, err);
+	if (p->net.mode == NET_USER)
+		return net_user_plan_add(plan, p, c, err);
 	return 0;
 }
 
 const char *net_ready_hint(const struct step *s, int code, uint32_t item)
 {
 	(void)item;
-	(void)s;
 	(void)code;
+	if (s->netlink.plumb)
+		return " (the network of the sandbox was not set up: see the error before)";
 	return " (bringing lo up in the sandbox's network namespace)";
 }
 
@@ -144,22 +177,76 @@ const char *net_unshare_hint(const struct step *s, int code, uint32_t item)
 	return " (making the network namespace and bringing lo up in it)";
 }
 
-static _Noreturn void helper_main(const struct step *s, const struct run_ctx *ctx);
+static _Noreturn void helper_main(const struct step *s, const struct run_ctx *ctx, int plumb);
 
 int net_run_create(const struct step *s, struct run_ctx *ctx)
 {
+	int plumb_end = -1, r;
 	pid_t pid;
 
 	if (run_ch(ctx, CH_NET) < 0)
 		return sbx_err_set(ctx->err, &s->loc, -EBADF,
 				   "internal error: netns-create without a socket");
+	if (s->netlink.plumb) {
+		int sp[2];
+
+		if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
+			return sbx_err_errno(ctx->err, &s->loc, "netns-create: socketpair");
+		ctx->net_plumb_fd = sp[0];
+		plumb_end = sp[1];
+	}
 	pid = fork();
 	if (pid == 0)
-		helper_main(s, ctx); /* at once, as after clone() */
-	if (pid < 0)
-		return sbx_err_errno(ctx->err, &s->loc, "netns-create: cannot fork the helper");
+		helper_main(s, ctx, plumb_end); /* at once, as after clone() */
+	if (plumb_end >= 0)
+		close(plumb_end);
+	if (pid < 0) {
+		r = sbx_err_errno(ctx->err, &s->loc, "netns-create: cannot fork the helper");
+		if (ctx->net_plumb_fd >= 0)
+			close(ctx->net_plumb_fd);
+		ctx->net_plumb_fd = -1;
+		return r;
+	}
 	ctx->net_helper = pid;
 	return 0;
+}
+
+int net_take_netns(const struct step *s, struct run_ctx *ctx, int *ret_userns)
+{
+	int r, fd;
+
+	if (ctx->net_plumb_fd < 0)
+		return sbx_err_set(ctx->err, &s->loc, -EBADF,
+				   "internal error: %s without the netns helper",
+				   plan_step_type(s->kind)->name);
+	r = wait_for_readable(ctx->net_plumb_fd, &ctx->guard);
+	fd = r < 0 ? r : fd_recv(ctx->net_plumb_fd);
+	if (fd >= 0 && ret_userns) {
+		int userns;
+
+		r = wait_for_readable(ctx->net_plumb_fd, &ctx->guard);
+		userns = r < 0 ? r : fd_recv(ctx->net_plumb_fd);
+		if (userns < 0) {
+			close(fd);
+			fd = userns;
+		} else {
+			*ret_userns = userns;
+		}
+	}
+	close(ctx->net_plumb_fd);
+	ctx->net_plumb_fd = -1;
+	if (fd == -EINTR || fd == -ETIMEDOUT)
+		return fd; /* the executor says why */
+	if (fd < 0)
+		return sbx_err_set(ctx->err, &s->loc, fd,
+				   "%s: the network namespace helper failed: %s",
+				   plan_step_type(s->kind)->name, strerror(-fd));
+	return fd;
+}
+
+int net_tell_child(struct run_ctx *ctx, int code)
+{
+	return fd_send_code(run_ch(ctx, CH_NET), code);
 }
 
 void net_describe(const struct step *s, struct plan_kv *k)
@@ -170,12 +257,21 @@ void net_describe(const struct step *s, struct plan_kv *k)
 		plan_kv_str(k, "runs", "beside-child");
 		plan_kv_str(k, "owner", s->netlink.enter_userns ? "sandbox-userns" : "host-userns");
 		plan_kv_str(k, "up", "lo");
+		if (s->netlink.plumb)
+			plan_kv_str(k, "to", "parent");
 		break;
 	case STEP_NETNS_JOIN:
 		plan_kv_str(k, "from", "netns-create");
 		break;
 	case STEP_NETNS_READY:
-		plan_kv_str(k, "wait", "lo-up");
+		plan_kv_str(k, "wait", s->netlink.plumb ? "network-ready" : "lo-up");
+		break;
+	case STEP_NET_BRIDGE:
+	case STEP_NET_ADDRESS:
+	case STEP_NET_RULES:
+	case STEP_NET_VETH:
+	case STEP_NET_USER:
+		net_plumb_describe(s, k);
 		break;
 	default: /* STEP_NETNS_UNSHARE */
 		plan_kv_str(k, "by", "child");
@@ -265,18 +361,33 @@ static int make_netns(const struct step *s, const struct run_ctx *ctx)
  * brings lo up there and passes that outcome too, then exits. First it closes every fd but its
  * end of the net channel and the child's pidfd (to enter its user namespace): however briefly
  * it lives, a copy of the parent's end of another channel (the report pipe's read end, say)
- * would hide the parent's death from the child, which watches for that end to close. */
-static _Noreturn void helper_main(const struct step *s, const struct run_ctx *ctx)
+ * would hide the parent's death from the child, which watches for that end to close. With
+ * @plumb (bridge, user mode), the outcome goes to the parent instead, with the namespace: the
+ * parent plumbs it, then tells the child itself. */
+static _Noreturn void helper_main(const struct step *s, const struct run_ctx *ctx, int plumb)
 {
-	int keep[] = {run_ch(ctx, CH_NET), s->netlink.enter_userns ? ctx->pidfd : -1};
-	int fd;
+	int keep[] = {run_ch(ctx, CH_NET), s->netlink.enter_userns ? ctx->pidfd : -1, plumb};
+	int fd, r;
 
 	fd_close_all_but(keep, sizeof(keep) / sizeof(keep[0]));
 	fd = make_netns(s, ctx);
 
-	if (fd_send(run_ch(ctx, CH_NET), fd) < 0 || fd < 0)
+	if (fd_send(run_ch(ctx, CH_NET), fd) < 0 || fd < 0) {
+		if (plumb >= 0)
+			(void)fd_send(plumb, fd < 0 ? fd : -EIO);
 		_exit(1);
-	_exit(fd_send_code(run_ch(ctx, CH_NET), link_up(s)) < 0 ? 1 : 0);
+	}
+	r = link_up(s);
+	if (plumb >= 0) {
+		/* The user namespace too, for pasta's --userns: an unprivileged parent may not
+		 * open the child's /proc/PID/ns/user (no ptrace access to it). */
+		int userns = open("/proc/thread-self/ns/user", O_RDONLY | O_CLOEXEC);
+
+		if (fd_send(plumb, r < 0 ? r : fd) < 0 || r < 0)
+			_exit(1);
+		_exit(fd_send(plumb, userns < 0 ? -errno : userns) < 0 ? 1 : 0);
+	}
+	_exit(fd_send_code(run_ch(ctx, CH_NET), r) < 0 ? 1 : 0);
 }
 
 int net_run_join(const struct step *s, struct run_ctx *ctx)
