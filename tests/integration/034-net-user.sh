@@ -72,7 +72,7 @@ serve serve-tcp 192.0.2.1 7778 outbound "$D/r2"; read -r _ <"$D/r2"
 	echo dns \$(python3 /t/usernet-net.py udp-ask 10.0.2.3 53 query)
 	sleep 1" >"$D/sbx.out" 2>"$D/sbx.err" &
 sbx=$!
-for _ in $(seq 300); do grep -q listening "$D/sbx.err" && break; sleep 0.1; done
+for _ in $(seq 300); do grep -qx listening "$D/sbx.err" && break; sleep 0.1; done
 echo "tcp-fwd $("$PY" "$NETPY" reach 2 127.0.0.1:8080)"
 echo "udp-fwd $("$PY" "$NETPY" udp-ask 192.0.2.1 5353 ping)"
 wait "$sbx"
@@ -112,7 +112,7 @@ PATH=$D/bin "$SBX" --plan --profile "$T/tcp.cfg" -- /bin/true | grep -o "net-use
 PATH=$D/bin "$SBX" --profile "$T/tcp.cfg" -- /bin/sh -c "mkfifo /tmp/r
 	python3 /t/usernet-net.py serve-tcp 0.0.0.0 8000 hello-slirp /tmp/r & read -r _ </tmp/r
 	echo listening >&2; sleep 2" 2>"$D/err" &
-for _ in $(seq 300); do grep -q listening "$D/err" && break; sleep 0.1; done
+for _ in $(seq 300); do grep -qx listening "$D/err" && break; sleep 0.1; done
 echo "tcp-fwd $("$PY" "$NETPY" reach 2 127.0.0.1:8080)"
 wait
 grep -E "error" "$D/err"
