@@ -564,17 +564,8 @@ static char *set_text(const char *key, const char *value, bool quote)
 	fputs(" = ", f);
 	if (!quote)
 		fputs(value, f);
-	else {
-		fputc('"', f);
-		for (const unsigned char *c = (const unsigned char *)value; *c; c++)
-			if (*c == '"' || *c == '\\')
-				fprintf(f, "\\%c", *c);
-			else if (*c < 0x20 || *c == 0x7f)
-				fprintf(f, "\\x%02x", *c);
-			else
-				fputc(*c, f);
-		fputc('"', f);
-	}
+	else
+		profile_put_string(f, value);
 	fputs("\n;", f);
 	while (depth-- > 0)
 		fputs(" };", f);

@@ -106,7 +106,7 @@ static config_setting_t *group_at(config_setting_t *root, const char *path, size
 	return g;
 }
 
-static void put_string(FILE *f, const char *s)
+void profile_put_string(FILE *f, const char *s)
 {
 	fputc('"', f);
 	for (const unsigned char *c = (const unsigned char *)s; *c; c++)
@@ -141,7 +141,7 @@ static void put_value(FILE *f, const config_setting_t *s, int depth)
 		fputs(config_setting_get_bool(s) ? "true" : "false", f);
 		return;
 	case CONFIG_TYPE_STRING:
-		put_string(f, config_setting_get_string(s));
+		profile_put_string(f, config_setting_get_string(s));
 		return;
 	case CONFIG_TYPE_GROUP:
 		fputs("{\n", f);

@@ -6,6 +6,7 @@
  * tables. */
 #pragma once
 
+#include <stdio.h>
 #include <libconfig.h>
 
 #include "profile/profile.h"
@@ -92,3 +93,7 @@ int profile_parse_octal(const char *s, int max, int *ret);
  * there is none, -ERANGE past 64 bits. */
 int profile_parse_digits(const char **s, uint64_t *ret);
 int profile_prescan(struct apply_ctx *ctx, const char *text, char **ret_text);
+
+/* @s as a libconfig string literal: quoted, '"' and backslash escaped, control bytes as \xNN
+ * (render.c; also --set's text in profile.c). */
+void profile_put_string(FILE *f, const char *s);
